@@ -1,0 +1,34 @@
+# iop: `make extract` reads data/raw into data/extracted; `make test` runs the tests.
+# Every target creates the virtual environment first if it is missing.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup extract test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv with the pinned dependencies (idempotent)
+	@$(BIN)/python -c "import shutil; print('OCR (tesseract):', 'available' if shutil.which('tesseract') else 'not installed: apt-get install tesseract-ocr tesseract-ocr-swe')"
+
+extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
+	$(BIN)/iop extract data/raw --out data/extracted
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check pipeline tests
+
+clean: ## remove outputs and caches (never data/raw)
+	rm -rf data/extracted data/cache data/report .pytest_cache

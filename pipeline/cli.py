@@ -1,0 +1,102 @@
+"""The `iop` command: a thin layer that parses arguments and calls the library.
+
+Heavy libraries are imported inside the commands so that `iop --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="iop",
+    help="Read archives of Swedish IOP agreements and memos into normalized, checked tables.\n\n"
+    "Example: iop extract data/raw --out data/extracted",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE, EXIT_SOME_FAILED = 0, 1, 2, 3
+
+
+@app.callback()
+def main() -> None:
+    """iop: IOP documents in, tables and flags out."""
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to read (default: data/raw).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the tables.")] = Path(
+        "data/extracted"),
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="Folder for cached per-document results.")] = Path("data/cache"),
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")
+                        ] = False,
+    workers: Annotated[int, typer.Option("--workers", min=0,
+                                         help="Worker processes; 0 = all cores.")] = 0,
+    timeout: Annotated[float, typer.Option("--timeout", min=1,
+                                           help="Seconds allowed per file.")] = 60.0,
+    memory: Annotated[float, typer.Option("--memory", min=0.25,
+                                          help="GiB of memory allowed per worker.")] = 1.5,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1,
+                                           help="Refuse documents with more pages.")] = 1000,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Read PDF, DOCX and TXT files and write the tables (CSV, Parquet, DuckDB).
+
+    Exit 0 when every file was read, 3 when some could not be (each has a documents row
+    with status=error and a plain message; the rest are complete), 2 on a usage error.
+
+    Example: iop extract data/raw --out data/extracted --workers 2
+    """
+    from pipeline.config import Limits
+    from pipeline.run import extract_archive
+    from pipeline.workers import default_workers
+
+    inputs = paths or [Path("data/raw")]
+    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
+    if missing:
+        typer.echo(f"iop extract: no such file or folder: {', '.join(missing)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    limits = Limits(timeout_s=timeout, memory_bytes=int(memory * 2**30), max_pages=max_pages)
+    try:
+        with _progress() as (on_total, on_progress):
+            summary = extract_archive(
+                inputs, out, None if no_cache else cache, workers or default_workers(), limits,
+                on_progress=on_progress, on_total=on_total,
+            )
+    except Exception as exc:
+        if debug:
+            raise
+        typer.echo(f"iop extract: failed: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items() if name != "documents")
+    typer.echo(f"{summary.files} files read into {summary.out} ({summary.failed} failed, "
+               f"{summary.warnings} with warnings, {summary.cached} from cache): {counts}")
+    raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing when output is piped (CI, logs)."""
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return (None, None)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(),
+                            MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("reading", total=None)
+        return (lambda n: self.bar.update(self.task, total=n),
+                lambda _source: self.bar.advance(self.task))
+
+    def __exit__(self, *exc):
+        if hasattr(self, "bar"):
+            self.bar.stop()

@@ -1,0 +1,37 @@
+"""Organisation names: sector from the words they end in, and a canonical form for joining."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.lang import table
+
+
+@cache
+def _sector_words() -> list[tuple[str, set[str], set[str]]]:
+    data = table("organisations")["sector"]
+    return [(sector, set(data[sector]["endings"]), set(data[sector]["words"]))
+            for sector in ("public", "nonprofit", "private")]
+
+
+def sector(name: str, org_number: str = "") -> str:
+    tokens = re.findall(r"[\wåäöÅÄÖ().]+", name.lower())
+    if org_number and org_number[0] == "2" and name:
+        pass  # group 2 holds both municipalities and parishes: the words decide
+    for label, endings, words in _sector_words():
+        text = " ".join(tokens)
+        if any(re.search(rf"(?<![\wåäö]){re.escape(w)}(?![\wåäö])", text) for w in words):
+            return label
+        if any(t.endswith(e) for t in tokens for e in endings):
+            return label
+    if org_number:
+        return table("organisations")["org_number_group"].get(org_number[0], "unknown")
+    return "unknown"
+
+
+def normalized(name: str) -> str:
+    """A join key: lower case, no punctuation, 'Social- och' = 'social och'."""
+    key = name.lower().replace("-", " ")
+    key = re.sub(r"[^\wåäöéü ]", " ", key)
+    return re.sub(r"\s+", " ", key).strip()

@@ -1,0 +1,156 @@
+"""Ingest: a file on disk -> a Document (pages of text), or a Document with a clear error.
+
+Ingest does not interpret the text; it only reads it. The file's type is decided by its
+first bytes, not its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pipeline import codes
+from pipeline.config import DEFAULT_LIMITS, Limits
+from pipeline.ingest import docx as docx_reader
+from pipeline.ingest import pdf as pdf_reader
+from pipeline.ingest import text as text_reader
+from pipeline.ingest.quality import is_garbled
+from pipeline.ingest.sniff import DESCRIPTIONS, sniff
+from pipeline.records import Document, Page
+
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt", ".text", ".md"}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fail(doc: Document, code: str, detail: str) -> Document:
+    return doc.fail(code, codes.message(code, detail))
+
+
+def read_document(path: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read one file. Never raises for a bad file: the Document carries status and code."""
+    doc = Document(doc_id="", source=source, format=path.suffix.lower().lstrip("."))
+    try:
+        size = os.stat(path).st_size
+        doc.bytes = size
+        if size > limits.max_bytes:
+            return _fail(doc, "TOO_LARGE", f"{size / 1e6:.0f} MB; the limit is "
+                         f"{limits.max_bytes / 1e6:.0f} MB")
+        data = path.read_bytes()
+    except PermissionError:
+        return _fail(doc, "UNREADABLE", "permission denied")
+    except OSError as exc:
+        return _fail(doc, "UNREADABLE", exc.strerror or type(exc).__name__)
+    doc.doc_id = hashlib.sha256(data).hexdigest()
+    kind = sniff(data[:4096])
+    suffix = path.suffix.lower()
+    if kind == "empty":
+        return _fail(doc, "EMPTY_FILE", "0 bytes")
+    if suffix == ".pdf" and kind != "pdf":
+        return _fail(doc, "NOT_A_PDF", DESCRIPTIONS.get(kind, kind))
+    if kind == "pdf":
+        doc.format = "pdf"
+        return _read_pdf(doc, path, limits)
+    if kind == "zip":
+        if suffix not in (".docx", ".txt", ""):
+            return _fail(doc, "UNSUPPORTED_TYPE", f"{suffix} (iop reads PDF, DOCX and TXT)")
+        doc.format = "docx"
+        return _read_docx(doc, path, limits)
+    if kind == "ole-encrypted":
+        return _fail(doc, "ENCRYPTED", "Word file needs a password to open")
+    if kind == "ole":
+        return _fail(doc, "UNSUPPORTED_TYPE",
+                     "old Word 97-2003 format; save it as .docx or PDF")
+    if suffix == ".docx":
+        return _fail(doc, "WRONG_TYPE", f".docx but the content is {DESCRIPTIONS.get(kind, kind)}")
+    if kind == "html":
+        return _fail(doc, "UNSUPPORTED_TYPE", "an HTML page (iop reads PDF, DOCX and TXT)")
+    if suffix not in SUPPORTED_SUFFIXES:
+        return _fail(doc, "UNSUPPORTED_TYPE", f"{suffix or 'no extension'} "
+                     "(iop reads PDF, DOCX and TXT)")
+    doc.format = "txt"
+    return _read_text(doc, data)
+
+
+def _read_pdf(doc: Document, path: Path, limits: Limits) -> Document:
+    try:
+        pages, broken = pdf_reader.read_pages(path, limits.max_pages)
+    except pdf_reader.PdfReadError as exc:
+        return _fail(doc, exc.code, exc.detail)
+    doc.pages = pages
+    if broken:
+        detail = f"pages {_ranges(broken)} could not be loaded"
+        doc.warn("DAMAGED", codes.message("DAMAGED", detail))
+    return _check_pages(doc)
+
+
+def _read_docx(doc: Document, path: Path, limits: Limits) -> Document:
+    try:
+        doc.pages = docx_reader.read_pages(path, limits.max_unzipped)
+    except docx_reader.DocxReadError as exc:
+        return _fail(doc, exc.code, exc.detail)
+    return _check_pages(doc)
+
+
+def _read_text(doc: Document, data: bytes) -> Document:
+    try:
+        text, encoding = text_reader.decode(data)
+    except ValueError as exc:
+        return _fail(doc, "NOT_TEXT", str(exc))
+    doc.encoding = encoding
+    if encoding != "utf-8" and is_garbled(text):
+        return _fail(doc, "NOT_TEXT", f"read as {encoding} it is not words")
+    removed = sum(text.count(c) for c in ("\x00",))
+    if removed:
+        text = text.replace("\x00", "")
+        doc.warn("CONTROL_CHARS_REMOVED", codes.message("CONTROL_CHARS_REMOVED",
+                                                        f"{removed} NUL characters"))
+    if encoding != "utf-8" and encoding != "utf-16":
+        doc.warn("ENCODING_FALLBACK", codes.message("ENCODING_FALLBACK", encoding))
+    doc.pages = text_reader.pages_of(text)
+    return _check_pages(doc)
+
+
+def _check_pages(doc: Document) -> Document:
+    """Whole-document verdicts on the text that was read: empty, no text layer, garbage."""
+    if not any(page.text.strip() for page in doc.pages):
+        if doc.format == "pdf":
+            blank = [p.number for p in doc.pages]
+            return _fail(doc, "NO_TEXT_LAYER", no_text_layer_message(blank))
+        return _fail(doc, "NO_TEXT", "only whitespace")
+    garbled = [p.number for p in doc.pages if is_garbled(p.text)]
+    if garbled:
+        readable = [p for p in doc.pages if p.number not in garbled and p.text.strip()]
+        if not readable:
+            return _fail(doc, "GARBLED_TEXT", f"page {_ranges(garbled)}: not words")
+        for page in doc.pages:
+            if page.number in garbled:
+                page.text = ""
+        doc.warn("PARTLY_GARBLED", codes.message("PARTLY_GARBLED", f"page {_ranges(garbled)}"))
+    return doc
+
+
+def no_text_layer_message(pages: list[int]) -> str:
+    return (f"page {_ranges(pages)} has no text layer and OCR is not installed: "
+            "apt-get install tesseract-ocr tesseract-ocr-swe")
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> '1-3, 7'."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
+__all__ = ["read_document", "sha256_file", "Page"]

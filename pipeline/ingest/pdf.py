@@ -1,0 +1,62 @@
+"""PDF text layer, page by page, via PDFium (pypdfium2): about 50x faster than pdfplumber.
+
+PDFium is not thread-safe: call this only from one thread per process (the worker pools
+use processes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from pipeline.records import Page
+
+
+class PdfReadError(Exception):
+    """A PDF that cannot be opened; `code` is a pipeline.codes code."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        text = str(exc)
+        if "password" in text.lower():
+            raise PdfReadError("ENCRYPTED", "PDF needs a password to open") from None
+        if "security" in text.lower():
+            raise PdfReadError("ENCRYPTION_UNSUPPORTED", "unknown security handler") from None
+        raise PdfReadError("DAMAGED", "PDF structure is broken or truncated") from None
+
+
+def read_pages(path: Path, max_pages: int) -> tuple[list[Page], list[int]]:
+    """Return the pages' text (line ends as \\n) and the numbers of pages PDFium could not load."""
+    pdf = _open(path)
+    try:
+        count = len(pdf)
+        if count > max_pages:
+            raise PdfReadError("TOO_MANY_PAGES", f"{count} pages; the limit is {max_pages}")
+        pages, broken = [], []
+        for index in range(count):
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:
+                broken.append(index + 1)
+                continue
+            try:
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                textpage.close()
+            finally:
+                page.close()
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            pages.append(Page(number=index + 1, text=text))
+        if broken and not pages:
+            raise PdfReadError("DAMAGED", "no page could be loaded")
+        return pages, broken
+    finally:
+        pdf.close()

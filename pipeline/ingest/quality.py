@@ -1,0 +1,35 @@
+"""Is a page's text real words, or the garbage some PDFs give (cid runs, glyph soup)?"""
+
+from __future__ import annotations
+
+import re
+
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def letter_ratio(text: str) -> float:
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return 1.0
+    return sum(c.isalpha() for c in visible) / len(visible)
+
+
+def is_garbled(text: str) -> bool:
+    """True when text has content but it is not language.
+
+    Signs: `(cid:NN)` runs, mostly non-letters, control characters, or one glyph per line.
+    """
+    stripped = text.strip()
+    if len(stripped) < 20:
+        return False
+    if len(_CID.findall(text)) >= 5:
+        return True
+    controls = sum(1 for c in stripped if ord(c) < 32 and c not in "\n\t\f")
+    if controls / len(stripped) > 0.05:
+        return True
+    if letter_ratio(stripped) < 0.4:
+        return True
+    lines = [line for line in stripped.split("\n") if line.strip()]
+    if len(lines) >= 50 and sum(len(line.strip()) <= 1 for line in lines) / len(lines) > 0.8:
+        return True
+    return False

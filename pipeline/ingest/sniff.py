@@ -1,0 +1,38 @@
+"""Tell a file's real type from its first bytes, whatever its name says."""
+
+from __future__ import annotations
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
+
+
+def sniff(head: bytes) -> str:
+    """Return pdf, zip, ole, ole-encrypted, html, utf16, empty, or text-or-binary ("data")."""
+    if not head:
+        return "empty"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole-encrypted" if ENCRYPTED_OOXML in head else "ole"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    probe = head[:512].lstrip().lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in probe[:200]:
+        return "html"
+    if head.strip(b"\x00") == b"":
+        return "nul"
+    return "data"
+
+
+DESCRIPTIONS = {
+    "zip": "a ZIP archive",
+    "ole": "an old Office file (Word 97-2003 or similar)",
+    "ole-encrypted": "a password-protected Office file",
+    "html": "an HTML page",
+    "utf16": "UTF-16 text",
+    "nul": "only NUL bytes",
+    "data": "not a PDF (text or unknown data)",
+    "pdf": "a PDF",
+}

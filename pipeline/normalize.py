@@ -1,0 +1,234 @@
+"""Normalize: page texts -> one clean text plus an offset map back to the source pages.
+
+What it undoes: page headers and footers repeated on every page, page numbers, lines
+wrapped by the PDF layout, words hyphenated at a line end (`integrations-\\nprocessen`),
+runs of spaces, and invisible characters (soft hyphen, zero-width space, NBSP as
+thousands separator). What it keeps: paragraph breaks, list items, headings on their
+own line, suspended hyphens (`Social- och`), and dates broken at a hyphen.
+
+Hand-written because no library keeps an offset map through these edits: every clean
+character knows the source character it came from, so a fact found in the clean text
+points back to (page, char_start, char_end) of the source.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.lang import words
+from pipeline.records import Page, Provenance
+
+# Invisible characters dropped, and space-like characters turned into a plain space.
+_DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"), None)
+_SPACES = "\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u200a\u3000\x0b"
+_BULLET = re.compile(r"^(?:[●•▪■◦‣∙·\-–—*]\s|\d{1,2}[.)]\s|[a-zåäö]\)\s|§\s*\d)")
+_SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]*$")
+_FURNITURE_ZONE = 3  # lines at the top and bottom of a page that may be headers/footers
+
+
+@dataclass(slots=True)
+class CleanText:
+    """The clean text of a document and, per clean character, its source position.
+
+    Source positions are offsets into the pages' texts joined with a form feed.
+    """
+
+    text: str
+    offsets: array
+    page_starts: list[int]
+    page_numbers: list[int]
+    page_lengths: list[int]
+
+    def locate(self, start: int, end: int, rule_id: str = "") -> Provenance:
+        """Provenance of clean span [start, end): page and offsets in that page's text."""
+        if start >= end or start >= len(self.offsets):
+            last = len(self.offsets) - 1
+            start, end = max(0, min(start, last)), max(0, min(start + 1, last + 1))
+        source_start = self.offsets[start]
+        source_end = self.offsets[max(start, end - 1)] + 1
+        index = bisect_right(self.page_starts, source_start) - 1
+        base = self.page_starts[index]
+        char_start = source_start - base
+        char_end = min(source_end - base, self.page_lengths[index])
+        return Provenance(
+            page=self.page_numbers[index],
+            char_start=char_start,
+            char_end=max(char_end, char_start),
+            quote=self.text[start:end],
+            rule_id=rule_id,
+        )
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    offsets: list[int]
+    page_index: int
+    blank_before: int  # blank lines (or a page break) between this line and the previous one
+
+
+def normalize(pages: list[Page]) -> CleanText:
+    page_starts, cursor = [], 0
+    for page in pages:
+        page_starts.append(cursor)
+        cursor += len(page.text) + 1  # a form feed between pages
+    lines = _lines(pages, page_starts)
+    typical = _typical_width(lines)
+    out: list[str] = []
+    offs = array("i")
+    previous: _Line | None = None
+    for line in lines:
+        if previous is not None:
+            joint = _joint(previous, line, typical)
+            if joint == "":
+                if out and out[-1] == "-":
+                    out.pop()
+                    offs.pop()
+            elif joint == "-":
+                pass  # the hyphen is already in the output
+            else:
+                anchor = line.offsets[0]
+                for ch in joint:
+                    out.append(ch)
+                    offs.append(anchor)
+        out.extend(line.text)
+        offs.extend(line.offsets)
+        previous = line
+    return CleanText(
+        text="".join(out),
+        offsets=offs,
+        page_starts=page_starts,
+        page_numbers=[p.number for p in pages],
+        page_lengths=[len(p.text) for p in pages],
+    )
+
+
+def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
+    furniture = _repeated_furniture(pages)
+    page_number_res = _page_number_patterns()
+    result: list[_Line] = []
+    blank = 0
+    for index, page in enumerate(pages):
+        raw_lines = page.text.split("\n")
+        nonblank = [i for i, raw in enumerate(raw_lines) if raw.strip()]
+        zone = set(_zone(nonblank))
+        position = page_starts[index]
+        for i, raw in enumerate(raw_lines):
+            start = position
+            position += len(raw) + 1
+            stripped = raw.strip()
+            if not stripped:
+                blank += 1
+                continue
+            if i in zone and (
+                _furniture_key(stripped) in furniture
+                or any(p.fullmatch(stripped) for p in page_number_res)
+            ):
+                continue
+            text, offsets = _clean_line(raw, start)
+            if not text:
+                blank += 1
+                continue
+            result.append(_Line(text, offsets, index, blank))
+            blank = 0
+        blank += 1  # a page break counts as a paragraph break unless the sentence runs on
+    return result
+
+
+def _clean_line(raw: str, start: int) -> tuple[str, list[int]]:
+    """Drop invisible characters, turn odd spaces into spaces, collapse runs, trim."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(raw):
+        if ord(ch) in _DROP or (ord(ch) < 32 and ch != "\t") or ch == "\x7f":
+            continue
+        if ch in _SPACES:
+            ch = " "
+        if ch in " \t":
+            if not chars or chars[-1] in " \t":
+                continue
+        chars.append(ch)
+        offsets.append(start + i)
+    while chars and chars[-1] in " \t":
+        chars.pop()
+        offsets.pop()
+    return "".join(chars), offsets
+
+
+def _joint(a: _Line, b: _Line, typical: int) -> str:
+    """What goes between line a and line b: '' (join), '-', ' ', '\\n' or '\\n\\n'."""
+    first = b.text[0]
+    last = a.text[-1]
+    runs_on = not _SENTENCE_END.search(a.text) and (first.islower() or first.isdigit())
+    if last == "-" and len(a.text) >= 2:
+        before = a.text[-2]
+        if before.isdigit() and first.isdigit():
+            return "-"  # 2024-\n03-31, 7-\n20 år
+        if before.isalpha() and first.isalpha():
+            next_word = re.match(r"\w+", b.text)
+            if next_word and next_word.group(0).lower() in _conjunctions():
+                return " "  # Social- och omsorgsnämnden
+            if before.islower() and first.islower():
+                return ""  # integrations-\nprocessen
+            return "-"  # BIV/BIS-\ngrupperna
+    if b.blank_before:
+        return " " if runs_on and b.blank_before <= 2 else "\n\n"
+    if _BULLET.match(b.text):
+        return "\n"
+    if runs_on:
+        return " "
+    if _SENTENCE_END.search(a.text) or len(a.text) < 0.7 * typical:
+        return "\n"
+    return " "
+
+
+def _typical_width(lines: list[_Line]) -> int:
+    if not lines:
+        return 0
+    widths = sorted(len(line.text) for line in lines)
+    return widths[min(len(widths) - 1, int(len(widths) * 0.9))]
+
+
+def _zone(items: list) -> list:
+    """The first and last lines of a page, where headers and footers sit."""
+    size = _FURNITURE_ZONE if len(items) > 4 * _FURNITURE_ZONE else 1
+    return items[:size] + items[-size:]
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.lower())
+
+
+def _repeated_furniture(pages: list[Page]) -> set[str]:
+    """Lines at the top or bottom of at least half of the pages (two or more): headers."""
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        nonblank = [line.strip() for line in page.text.split("\n") if line.strip()]
+        zone = _zone(nonblank)
+        counts.update({_furniture_key(line) for line in zone})
+    threshold = max(2, (len(pages) + 1) // 2)
+    return {key for key, n in counts.items() if n >= threshold}
+
+
+_PATTERNS: list[re.Pattern] = []
+
+
+def _page_number_patterns() -> list[re.Pattern]:
+    if not _PATTERNS:
+        _PATTERNS.extend(re.compile(p, re.IGNORECASE) for p in words("page_furniture"))
+    return _PATTERNS
+
+
+_CONJ: set[str] = set()
+
+
+def _conjunctions() -> set[str]:
+    if not _CONJ:
+        _CONJ.update(words("conjunctions"))
+    return _CONJ

@@ -1,0 +1,53 @@
+"""The per-document stages, as one pure function: Document -> documents row + fact rows.
+
+ingest has already read the file; this normalizes, classifies, extracts and resolves.
+It knows nothing of workers, caches or terminals.
+"""
+
+from __future__ import annotations
+
+from pipeline.classify import classify, title
+from pipeline.extract import extract
+from pipeline.normalize import normalize
+from pipeline.records import Document
+from pipeline.resolve import amount_rows, party_rows_from_org_numbers
+
+FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories")
+
+
+def documents_row(doc: Document) -> dict:
+    ocr = [p.number for p in doc.pages if p.ocr]
+    confidences = [p.ocr_confidence for p in doc.pages if p.ocr and p.ocr_confidence is not None]
+    return {
+        "doc_id": doc.doc_id,
+        "source": doc.source,
+        "format": doc.format,
+        "kind": "",
+        "title": "",
+        "pages": len(doc.pages) if doc.status != "error" else None,
+        "status": doc.status,
+        "code": doc.code,
+        "error": doc.error,
+        "bytes": doc.bytes,
+        "encoding": doc.encoding,
+        "ocr_pages": ", ".join(map(str, ocr)),
+        "ocr_confidence": sum(confidences) / len(confidences) if confidences else None,
+        "duplicate_of": "",
+        "pipeline_version": "",
+    }
+
+
+def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
+    """Facts of one document. An unreadable document gives its row and no facts."""
+    row = documents_row(doc)
+    tables: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
+    if doc.status == "error":
+        return row, tables
+    clean = normalize(doc.pages)
+    row["kind"] = classify(clean.text).kind
+    row["title"] = title(clean.text)
+    mentions = extract(clean.text)
+    tables["amounts"] = amount_rows(doc.doc_id, clean, mentions.get("amount", []))
+    tables["parties"] = party_rows_from_org_numbers(doc.doc_id, clean,
+                                                    mentions.get("org_number", []))
+    return row, tables

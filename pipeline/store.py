@@ -1,0 +1,200 @@
+"""Store: validated frames -> CSV + Parquet + one DuckDB file, published atomically.
+
+All outputs of a run are written to a staging directory beside --out, then swapped in
+with one atomic rename (renameat2 RENAME_EXCHANGE on Linux): a run killed at any moment
+leaves the previous complete set or the new complete set. manifest.json, written last
+inside the staging directory, lists every file with its sha256.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import schemas
+
+_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+          "boolean": pa.bool_(), "date": pa.date32()}
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out: Path, meta: dict) -> Path:
+    """Validate every table, write them all, and publish the set atomically at `out`."""
+    for name, df in tables.items():
+        schemas.validate(name, df)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        for name, df in tables.items():
+            _write_csv(df, staging / f"{name}.csv")
+            _write_parquet(name, df, staging / f"{name}.parquet")
+        _write_duckdb(tables, staging / "iop.duckdb")
+        _write_datapackage(tables, staging / "datapackage.json")
+        _write_manifest(staging, meta)
+        _fsync_dir(staging)
+        _publish(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    safe = df.copy()
+    for column in safe.columns:
+        if safe[column].dtype == "string":
+            safe[column] = safe[column].map(
+                lambda v: v if pd.isna(v) else schemas.excel_safe(schemas.clean_cell(v)),
+                na_action="ignore",
+            )
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        safe.to_csv(handle, index=False, lineterminator="\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _arrow_table(name: str, df: pd.DataFrame) -> pa.Table:
+    fields = schemas.schema(name)["fields"]
+    arrays, arrow_fields = [], []
+    for f in fields:
+        col = df[f["name"]]
+        if f["type"] == "date":
+            values = pd.to_datetime(col, format="%Y-%m-%d", errors="raise").dt.date
+            array = pa.array([None if pd.isna(v) else v for v in values], type=pa.date32())
+        elif f["type"] == "string":
+            array = pa.array([None if pd.isna(v) else schemas.clean_cell(v) for v in col],
+                             type=pa.string())
+        else:
+            array = pa.array(col.astype(object).where(col.notna(), None).tolist(),
+                             type=_ARROW[f["type"]])
+        arrays.append(array)
+        arrow_fields.append(pa.field(f["name"], _ARROW[f["type"]],
+                                     metadata={"description": f.get("description", "")}))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(arrow_fields))
+
+
+def _write_parquet(name: str, df: pd.DataFrame, path: Path) -> None:
+    pq.write_table(_arrow_table(name, df), path)
+
+
+def _write_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    try:
+        for name in tables:
+            parquet = path.parent / f"{name}.parquet"
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(parquet)])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _write_datapackage(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    package = {
+        "name": "iop-extracted",
+        "title": "Facts extracted from IOP agreements and memos",
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {k: v for k, v in schemas.schema(name).items() if k != "$schema"},
+            }
+            for name in tables
+        ],
+    }
+    path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_manifest(staging: Path, meta: dict) -> None:
+    files = {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size}
+             for p in sorted(staging.iterdir()) if p.is_file()}
+    manifest = {"written": datetime.now(UTC).isoformat(timespec="seconds"), **meta,
+                "files": files}
+    path = staging / "manifest.json"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2). False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _publish(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+    elif _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old set
+    else:
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.rename(out, old)
+        os.rename(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    _fsync_dir(out.parent)
+
+
+def recover(out: Path) -> None:
+    """After a crash in the non-atomic fallback: put the old set back if out is missing."""
+    if out.exists():
+        return
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if olds:
+        os.rename(olds[-1], out)
+
+
+def read_table(tables_dir: Path, name: str) -> pd.DataFrame:
+    """Read a written table back with its schema types (for checks, compare, report)."""
+    path = tables_dir / f"{name}.parquet"
+    if not path.exists():
+        return schemas.frame(name, [])
+    df = pq.read_table(path).to_pandas()
+    for f in schemas.schema(name)["fields"]:
+        if f["type"] == "date":
+            df[f["name"]] = df[f["name"]].map(
+                lambda v: None if v is None or pd.isna(v) else v.isoformat()).astype("string")
+    return schemas.frame(name, df.to_dict("records"))
