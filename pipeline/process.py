@@ -12,7 +12,7 @@ from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import amount_rows, party_rows_from_org_numbers
 
-FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories")
+FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
 
 
 def documents_row(doc: Document) -> dict:

@@ -33,6 +33,7 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: list[Mention]) -> list[
             "vat": m.attrs.get("vat", ""),
             "period_start": m.attrs.get("period_start"),
             "period_end": m.attrs.get("period_end"),
+            "group": m.attrs.get("group", ""),
             **provenance(clean, m),
         })
     return rows
