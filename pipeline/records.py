@@ -24,7 +24,7 @@ class Page:
     text: str
     ocr: bool = False
     ocr_confidence: float | None = None
-    words: list[Word] | None = None
+    words: list[Word] | None = None  # PDF text runs or OCR words with their boxes
 
 
 @dataclass(slots=True)
