@@ -1,0 +1,334 @@
+"""Write a synthetic IOP archive with known facts, for the benchmark (`make bench`).
+
+    python bench/generate_archive.py --n 1000 --out data/bench/archive-1000
+
+Half of the documents are text-layer PDFs of 4-7 pages (drawn with fpdf2, a pinned bench
+dependency), half are TXT files. Each is built from varied templates (agreements and memos,
+`§ 1 Parter` or `1. Parter` headings, `org.nr` or `organisationsnummer`, amounts as
+`300 500 kr`, `1 725 tkr`, `1,8 mnkr`, `SEK 650 000`, `1 725 000:-`, periods as
+`fr.o.m. ... t.o.m. ...` or `april 2023 till och med mars 2024`, obligations with
+frequencies) and filled with random facts that are written, per document, to
+`<out>.truth.jsonl` beside the archive folder (not inside it: iop would read it).
+
+Document i depends only on (seed, i), so an archive of 10 000 holds the archive of 1 000
+as its first 1 000 files, and files that already exist are not written again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import textwrap
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from datetime import date, timedelta
+from pathlib import Path
+
+from stdnum import luhn
+
+MUNICIPALITIES = [
+    "Linköping", "Norrköping", "Uppsala", "Västerås", "Örebro", "Umeå", "Gävle", "Borås",
+    "Eskilstuna", "Södertälje", "Karlstad", "Växjö", "Halmstad", "Sundsvall", "Luleå",
+    "Trollhättan", "Östersund", "Borlänge", "Falun", "Kalmar", "Kristianstad", "Skövde",
+]
+BOARDS = [
+    "Social- och omsorgsnämnden", "Socialnämnden", "Kultur- och fritidsnämnden",
+    "Barn- och ungdomsnämnden", "Arbetsmarknadsnämnden", "Vård- och omsorgsnämnden",
+]
+NONPROFITS = [
+    "Stadsmissionen", "Föreningen Läxhjälpen", "Domkyrkopastoratet", "Kvinnojouren Frida",
+    "Röda Korsets krets", "Idrottsföreningen Kamraterna", "Föreningen Fritidsbanken",
+    "Brottsofferjouren", "Ungdomens Hus ideell förening", "Studieförbundet Vuxenskolan",
+    "Föreningen Mötesplats Öst", "Hela Människan", "Equmeniakyrkan", "BRIS region",
+]
+ACTIVITIES = [
+    ("stödgrupper för barn och unga", "träffar"), ("läxhjälp för elever i årskurs 4-9", "pass"),
+    ("samtalsstöd för våldsutsatta kvinnor", "samtal"), ("öppen mötesplats för äldre", "träffar"),
+    ("fritidsaktiviteter för unga", "aktiviteter"), ("språkcafé för nyanlända", "träffar"),
+    ("stöd till anhöriga", "samtal"), ("nattvandring i centrala staden", "pass"),
+]
+FREQUENCIES = [("per vecka", "per_week"), ("i veckan", "per_week"), ("per månad", "per_month"),
+               ("varje månad", "per_month"), ("per kvartal", "per_quarter"),
+               ("per år", "per_year"), ("varje halvår", "per_half_year")]
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december"]
+NUMBER_WORDS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 8: "åtta", 10: "tio"}
+
+FILLER = [
+    "Idéburet offentligt partnerskap (IOP) är en samverkansmodell mellan offentlig sektor "
+    "och civilsamhällets organisationer i frågor som rör komplexa samhällsutmaningar.",
+    "Partnerskapet ska bygga på ömsesidig respekt, öppenhet och dialog som karaktäriseras av "
+    "tillit, lyhördhet och förståelse för varandras olika förutsättningar.",
+    "Parterna ska samverka för ett gemensamt lärande kring målgruppen och för spridning av "
+    "kunskap inom respektive organisation.",
+    "Verksamheten är religiöst och partipolitiskt obunden och präglas av professionalitet, "
+    "engagemang och omtanke om de människor som deltar.",
+    "Insatsen ska bidra till att skapa en känsla av sammanhang och leda till att deltagarna "
+    "upplever tillvaron som hanterbar och meningsfull.",
+    "Uppföljning sker genom gemensamma möten där parterna går igenom verksamhetens innehåll, "
+    "antal deltagare och de erfarenheter som gjorts under perioden.",
+    "Den idéburna organisationen ansvarar för att rekrytera, utbilda och stödja de frivilliga "
+    "som medverkar i verksamheten.",
+    "Kommunen ska möjliggöra för organisationen att delta i kommunala nätverk som berör "
+    "målgruppen samt främja deltagande vid kommunala arrangemang.",
+    "Personuppgifter ska behandlas i enlighet med dataskyddsförordningen och parterna ska "
+    "informera varandra om incidenter utan dröjsmål.",
+    "Om någon av parterna bryter mot överenskommelsen kan den andra parten säga upp den med "
+    "omedelbar verkan efter skriftligt meddelande.",
+    "Tvist med anledning av överenskommelsen ska i första hand lösas genom dialog mellan "
+    "parterna och i andra hand av allmän domstol.",
+    "Målgruppen är barn och unga i åldern 7-20 år och deras föräldrar som befinner sig i en "
+    "utsatt livssituation.",
+    "Verksamheten ska vara tillgänglig för personer med funktionsnedsättning och lokalerna "
+    "ska vara anpassade efter deltagarnas behov.",
+    "Parterna är överens om att verksamheten ska utvärderas under det sista året och att "
+    "resultatet ska ligga till grund för ett eventuellt fortsatt partnerskap.",
+    "Organisationen ska lämna en skriftlig verksamhetsberättelse med en ekonomisk redovisning "
+    "senast den 31 mars året efter verksamhetsåret.",
+]
+HEADINGS_FILL = ["Bakgrund", "Värdegrund", "Målsättning och syfte", "Målgrupp",
+                 "Uppföljning och utvärdering", "Kommunikation", "Dataskydd", "Tvister"]
+
+
+@dataclass
+class Truth:
+    source: str
+    kind: str
+    format: str
+    pages: int
+    parties: list[dict] = field(default_factory=list)
+    amounts: list[int] = field(default_factory=list)
+    periods: list[dict] = field(default_factory=list)
+    obligations: list[dict] = field(default_factory=list)
+
+
+def org_number(rng: random.Random, group: str) -> str:
+    """A valid organisationsnummer (Luhn) in the group: 2 = public sector, 8 = associations."""
+    body = group + "".join(rng.choice("0123456789") for _ in range(7))
+    body = body[:2] + str(rng.randint(2, 9)) + body[3:]  # third digit >= 2
+    number = body + luhn.calc_check_digit(body)
+    return f"{number[:6]}-{number[6:]}"
+
+
+def written_amount(rng: random.Random) -> tuple[str, int]:
+    """An amount in one of the ways Swedish documents write money, and its value in kronor."""
+    thousands = rng.randint(50, 4000)
+    value = thousands * 1000 + rng.choice([0, 0, 500])
+    grouped = f"{value:,}".replace(",", " ")
+    form = rng.randrange(7)
+    if form == 0:
+        return f"{grouped} kr", value
+    if form == 1:
+        return f"{grouped} kronor", value
+    if form == 2:
+        return f"{thousands} tkr", thousands * 1000
+    if form == 3:
+        millions = rng.randint(11, 49)
+        return f"{millions // 10},{millions % 10} mnkr", millions * 100_000
+    if form == 4:
+        return f"SEK {grouped}", value
+    if form == 5:
+        return f"{grouped}:-", value
+    return f"{grouped.replace(' ', '.')} kronor", value
+
+
+def written_period(rng: random.Random, start: date, years: int) -> tuple[str, str, str]:
+    end = date(start.year + years, start.month, 1) - timedelta(days=1)
+    form = rng.randrange(3)
+    if form == 0:
+        text = f"fr.o.m. {start.isoformat()} t.o.m. {end.isoformat()}"
+    elif form == 1:
+        text = (f"{MONTHS[start.month - 1]} {start.year} till och med "
+                f"{MONTHS[end.month - 1]} {end.year}")
+    else:
+        text = f"{start.day} {MONTHS[start.month - 1]} {start.year} - {end.day} " \
+               f"{MONTHS[end.month - 1]} {end.year}"
+    return text, start.isoformat(), end.isoformat()
+
+
+def document(seed: int, index: int) -> tuple[list[list[str]], Truth]:
+    """The pages (lists of paragraphs; headings start with '#') and the known facts."""
+    rng = random.Random(f"{seed}-{index}")
+    is_pdf = index % 2 == 0
+    kind = "memo" if rng.random() < 0.25 else "agreement"
+    town = rng.choice(MUNICIPALITIES)
+    board = f"{rng.choice(BOARDS)} i {town}s kommun"
+    partner = f"{rng.choice(NONPROFITS)} i {town}"
+    board_nr, partner_nr = org_number(rng, "21"), org_number(rng, "80")
+    activity, unit = rng.choice(ACTIVITIES)
+    years = rng.randint(1, 3)
+    start = date(rng.randint(2015, 2025), rng.choice([1, 4, 7, 9]), 1)
+    period_text, period_start, period_end = written_period(rng, start, years)
+    numbered = rng.choice(["§ {n} {h}", "{n}. {h}", "{h}"])
+    label = rng.choice(["organisationsnummer", "org.nr", "org nr", "Org.nr:"])
+    truth = Truth(source="", kind=kind, format="pdf" if is_pdf else "txt", pages=0)
+    truth.parties = [{"name": board, "org_number": board_nr},
+                     {"name": partner, "org_number": partner_nr}]
+    truth.periods = [{"kind": "term", "start": period_start, "end": period_end}]
+
+    sections: list[tuple[str, list[str]]] = []
+    if kind == "agreement":
+        title = f"Överenskommelse om idéburet offentligt partnerskap avseende {activity}"
+        sections.append(("Parter", [
+            "Denna överenskommelse är upprättad mellan:",
+            f"{board}, {label} {board_nr} (offentlig sektor).",
+            f"{partner}, {label} {partner_nr} (idéburen sektor).",
+        ]))
+    else:
+        title = f"Tjänsteskrivelse: Förslag till idéburet offentligt partnerskap om {activity}"
+        sections.append(("Förslag till beslut", [
+            f"{board} föreslås besluta att ingå ett idéburet offentligt partnerskap med "
+            f"{partner} ({label} {partner_nr}) avseende {activity}.",
+            f"Ärendet bereds av förvaltningen på uppdrag av {board} ({label} {board_nr}).",
+        ]))
+    sections.append(("Period", [f"Överenskommelsen gäller {period_text}."]))
+    money = []
+    for _ in range(rng.randint(2, 4)):
+        text, value = written_amount(rng)
+        truth.amounts.append(value)
+        money.append(rng.choice([
+            f"Kommunen bidrar med {text} per år till verksamheten.",
+            f"{partner} bidrar med {text} i form av ideella insatser och lokaler.",
+            f"Den totala ekonomiska omfattningen uppgår till {text} för hela perioden.",
+            f"För år {start.year + 1} avsätts {text} till lönekostnader.",
+        ]))
+    sections.append(("Ekonomi", money))
+    duties = []
+    for _ in range(rng.randint(1, 3)):
+        count = rng.choice(list(NUMBER_WORDS))
+        written_count = NUMBER_WORDS[count] if rng.random() < 0.5 else str(count)
+        freq_text, freq = rng.choice(FREQUENCIES)
+        truth.obligations.append({"party": partner, "quantity": count, "frequency": freq})
+        duties.append(f"{partner} ska genomföra minst {written_count} {unit} {freq_text} "
+                      f"inom ramen för {activity}.")
+    sections.append(("Åtaganden", duties))
+    target_pages = rng.randint(4, 7)
+    body = [f"#{title}"]
+    for n, (heading, paragraphs) in enumerate(sections, start=1):
+        body.append("#" + numbered.format(n=n, h=heading))
+        body.extend(paragraphs)
+    fill = rng.sample(HEADINGS_FILL, len(HEADINGS_FILL))
+    n = len(sections)
+    pages = paginate(body)
+    while len(pages) < target_pages or (len(pages) == target_pages and _height(pages[-1]) < 500):
+        n += 1
+        heading = fill[n % len(fill)]
+        body.append("#" + numbered.format(n=n, h=heading))
+        body.extend(" ".join(rng.sample(FILLER, rng.randint(3, 5)))
+                    for _ in range(rng.randint(2, 3)))
+        pages = paginate(body)
+    if len(pages) > target_pages:  # the last section spilled over: drop what spilled
+        pages = pages[:target_pages]
+    truth.pages = len(pages)
+    return pages, truth
+
+
+PAGE_HEIGHT = 700  # points of text between the header and the footer of an A4 page
+
+
+def _wrap(paragraph: str) -> list[str]:
+    return textwrap.wrap(paragraph.lstrip("#"), 80 if paragraph.startswith("#") else 92)
+
+
+@lru_cache(maxsize=4096)
+def _paragraph_height(paragraph: str) -> int:
+    return (16 if paragraph.startswith("#") else 13) * len(_wrap(paragraph)) + 8
+
+
+def _height(page: list[str]) -> int:
+    return sum(_paragraph_height(p) for p in page)
+
+
+def paginate(body: list[str]) -> list[list[str]]:
+    """Paragraphs -> pages as the PDF writer lays them out (a paragraph is not split)."""
+    pages: list[list[str]] = [[]]
+    for paragraph in body:
+        if pages[-1] and _height(pages[-1]) + _paragraph_height(paragraph) > PAGE_HEIGHT:
+            pages.append([])
+        pages[-1].append(paragraph)
+    return pages
+
+
+def write_txt(path: Path, pages: list[list[str]], index: int) -> None:
+    lines = []
+    for number, page in enumerate(pages):
+        if number and index % 3 == 0:
+            lines.append("\f")  # some exports mark pages with a form feed
+        for paragraph in page:
+            lines.append(paragraph.lstrip("#"))
+            lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_pdf(path: Path, pages: list[list[str]], header: str) -> None:
+    """One text line per `text()` call, wrapped by textwrap: fpdf2's multi_cell measures
+    every glyph and takes ~0.4 s per document, too slow for 10 000 documents."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_auto_page_break(False)
+    lines = [[(p.startswith("#"), line) for p in page for line in [*_wrap(p), ""]]
+             for page in pages]
+    for number, page_lines in enumerate(lines, start=1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        pdf.text(57, 50, header)
+        y = 80.0
+        for heading, line in page_lines:
+            pdf.set_font("Helvetica", style="B" if heading else "", size=12 if heading else 10)
+            if line:
+                pdf.text(57, y, line)
+            y += 16 if heading and line else (13 if line else 8)
+        pdf.set_font("Helvetica", size=8)
+        pdf.text(270, 810, f"Sida {number} av {len(lines)}")
+    pdf.output(str(path))
+
+
+def write_one(args: tuple[int, int, str]) -> dict:
+    seed, index, out = args
+    pages, truth = document(seed, index)
+    suffix = truth.format
+    name = f"{index // 1000:03d}/{truth.kind}-{index:06d}.{suffix}"
+    truth.source = name
+    path = Path(out) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        if suffix == "pdf":
+            write_pdf(tmp, pages, f"IOP {truth.parties[0]['name']} - dnr {seed}-{index}")
+        else:
+            write_txt(tmp, pages, index)
+        os.replace(tmp, path)
+    return asdict(truth)
+
+
+def generate(n: int, out: Path, seed: int = 2024, jobs: int | None = None) -> Path:
+    """Write documents 0..n-1 under `out` (existing ones are kept) and the truth file."""
+    out.mkdir(parents=True, exist_ok=True)
+    tasks = [(seed, i, str(out)) for i in range(n)]
+    with ProcessPoolExecutor(jobs or os.cpu_count()) as pool:
+        truths = list(pool.map(write_one, tasks, chunksize=32))
+    truth_path = out.with_name(out.name + ".truth.jsonl")
+    with open(truth_path, "w", encoding="utf-8") as handle:
+        for truth in truths:
+            handle.write(json.dumps(truth, ensure_ascii=False) + "\n")
+    return truth_path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="number of documents")
+    parser.add_argument("--out", type=Path, default=Path("data/bench/archive-1000"))
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    if "data/raw" in args.out.resolve().as_posix():
+        parser.error("never write into data/raw (the sample archive is immutable input)")
+    truth = generate(args.n, args.out, args.seed)
+    print(f"{args.n} documents in {args.out}; known facts in {truth}")
+
+
+if __name__ == "__main__":
+    main()
