@@ -179,11 +179,22 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
         return " " if runs_on and b.blank_before <= 2 else "\n\n"
     if _BULLET.match(b.text):
         return "\n"
-    if runs_on:
+    if runs_on or _list_continues(a.text, b.text):
         return " "
     if _SENTENCE_END.search(a.text) or len(a.text) < 0.7 * typical:
         return "\n"
     return " "
+
+
+def _list_continues(a: str, b: str) -> bool:
+    """'Röda Korset, Rädda Barnen, Göteborgs' + 'Räddningsmission, ...': one list line."""
+    if a.endswith(","):
+        return True
+    if a.count(",") >= 2 and not _SENTENCE_END.search(a):
+        return True
+    last = a.rsplit(" ", 1)[-1]
+    return len(last) > 3 and last[0].isupper() and last.endswith("s") and b[:1].isupper() \
+        and " " in a
 
 
 def _typical_width(lines: list[_Line]) -> int:

@@ -11,10 +11,21 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from pipeline.extract import amounts, org_numbers  # noqa: F401  (register the factories)
+from pipeline.extract import (  # noqa: F401  (register the factories)
+    amounts,
+    dates,
+    obligations,
+    org_numbers,
+    parties,
+    periods,
+    placeholders,
+)
 from pipeline.records import Mention
 
-COMPONENTS = ["iop_org_numbers", "iop_amounts"]
+COMPONENTS = [
+    "iop_org_numbers", "iop_amounts", "iop_dates", "iop_periods", "iop_parties",
+    "iop_obligation_cues", "iop_placeholders",
+]
 
 
 @cache
