@@ -47,6 +47,15 @@ def extract(
     max_pages: Annotated[int, typer.Option("--max-pages", min=1,
                                            help="Refuse documents with more pages.")] = 1000,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    executor: Annotated[str, typer.Option(
+        "--executor", help="Where files are read: local (worker processes here) or dask.")
+    ] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address for --executor dask (tcp://host:8786).")
+    ] = None,
+    timings: Annotated[Path | None, typer.Option(
+        "--timings", help="Write per-stage seconds and file counts as JSON to this file.")
+    ] = None,
 ) -> None:
     """Read PDF, DOCX and TXT files and write the tables (CSV, Parquet, DuckDB).
 
@@ -54,11 +63,17 @@ def extract(
     with status=error and a plain message; the rest are complete), 2 on a usage error.
 
     Example: iop extract data/raw --out data/extracted --workers 2
+
+    On a Dask cluster: iop extract /shared/archive --executor dask --scheduler tcp://host:8786
     """
     from pipeline.config import Limits
     from pipeline.run import extract_archive
     from pipeline.workers import default_workers
 
+    if executor not in ("local", "dask") or (executor == "dask") != bool(scheduler):
+        typer.echo("iop extract: --executor is local or dask, and dask needs --scheduler "
+                   "ADDRESS (and local none)", err=True)
+        raise typer.Exit(EXIT_USAGE)
     inputs = paths or [Path("data/raw")]
     missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
@@ -69,8 +84,11 @@ def extract(
         with _progress() as (on_total, on_progress):
             summary = extract_archive(
                 inputs, out, None if no_cache else cache, workers or default_workers(), limits,
-                on_progress=on_progress, on_total=on_total,
+                on_progress=on_progress, on_total=on_total, executor=executor,
+                scheduler=scheduler,
             )
+        if timings:
+            _write_timings(timings, summary, workers or default_workers(), executor)
     except Exception as exc:
         if debug:
             raise
@@ -80,6 +98,21 @@ def extract(
     typer.echo(f"{summary.files} files read into {summary.out} ({summary.failed} failed, "
                f"{summary.warnings} with warnings, {summary.cached} from cache): {counts}")
     raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+def _write_timings(path: Path, summary, workers: int, executor: str) -> None:
+    import json
+    import os
+    import resource
+    from dataclasses import asdict
+
+    peak = {"parent": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "largest_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+    path.write_text(json.dumps({
+        "files": summary.files, "failed": summary.failed, **asdict(summary.cache),
+        "stages_s": summary.stages, "peak_rss_bytes": peak, "workers": workers,
+        "executor": executor, "cores": os.cpu_count(), "rows": summary.counts,
+    }, indent=2) + "\n", encoding="utf-8")
 
 
 class _progress:

@@ -11,6 +11,7 @@ from pipeline.extract import extract
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import resolve
+from pipeline.timing import StageTimes
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
 
@@ -37,15 +38,22 @@ def documents_row(doc: Document) -> dict:
     }
 
 
-def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
-    """Facts of one document. An unreadable document gives its row and no facts."""
+def process(doc: Document, times: StageTimes | None = None
+            ) -> tuple[dict, dict[str, list[dict]]]:
+    """Facts of one document. An unreadable document gives its row and no facts.
+
+    `times`, when given, collects the seconds spent in normalize and extract (with resolve).
+    """
+    times = times or StageTimes()
     row = documents_row(doc)
     tables: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
     if doc.status == "error":
         return row, tables
-    clean = normalize(doc.pages)
-    row["kind"] = classify(clean.text).kind
-    row["title"] = title(clean.text)
-    mentions = extract(clean.text)
-    tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
+    with times.stage("normalize"):
+        clean = normalize(doc.pages)
+    with times.stage("extract"):
+        row["kind"] = classify(clean.text).kind
+        row["title"] = title(clean.text)
+        mentions = extract(clean.text)
+        tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
     return row, tables

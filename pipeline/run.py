@@ -7,7 +7,6 @@ location; the stages know none of these.
 from __future__ import annotations
 
 import os
-import pickle
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,20 +15,22 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import codes, schemas, store
+from pipeline.cache import CacheCounts, ResultCache, cache_version
 from pipeline.checks import link_documents, run_checks
 from pipeline.config import DEFAULT_LIMITS, Limits
+from pipeline.executors import make_executor
 from pipeline.fingerprint import fingerprint
 from pipeline.ingest import read_document
 from pipeline.process import FACT_TABLES, documents_row, process
 from pipeline.records import Document
-from pipeline.workers import Failure, Pool
+from pipeline.timing import StageTimes
+from pipeline.workers import Failure
 
 
 @dataclass(slots=True)
 class Task:
     path: str
     source: str
-    cache_dir: str | None
     limits: Limits
 
 
@@ -41,6 +42,8 @@ class RunSummary:
     cached: int = 0
     out: Path | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    cache: CacheCounts = field(default_factory=CacheCounts)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds; see pipeline.timing
 
 
 def discover(inputs: list[Path]) -> Iterator[tuple[Path, str, str]]:
@@ -83,33 +86,20 @@ def _problem(path: Path, root_real: Path) -> str:
     return ""
 
 
-def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
-    """Runs in a worker: read one file and extract its facts, or take them from the cache."""
-    doc = read_document(Path(task.path), task.source, task.limits)
-    cache_path = _cache_path(task.cache_dir, doc.doc_id) if doc.status != "error" else None
-    if cache_path and cache_path.exists():
-        try:
-            with open(cache_path, "rb") as handle:
-                row, tables = pickle.load(handle)
-            row = {**row, "source": task.source}
-            return row, tables, True
-        except Exception:
-            pass  # a damaged cache entry is recomputed
-    row, tables = process(doc)
-    if cache_path:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            pickle.dump((row, tables), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_path)
-    return row, tables, False
+def work(task: Task) -> tuple[dict, dict[str, list[dict]], dict[str, float]]:
+    """Runs in a worker: read one file and extract its facts, with the seconds per stage."""
+    times = StageTimes()
+    with times.stage("ingest"):
+        doc = read_document(Path(task.path), task.source, task.limits)
+    row, tables = process(doc, times)
+    return row, tables, times.seconds
 
 
-def _cache_path(cache_dir: str | None, doc_id: str) -> Path | None:
-    if not cache_dir or not doc_id:
-        return None
-    key = f"{doc_id}-{fingerprint()}"
-    return Path(cache_dir) / doc_id[:2] / f"{key}.pkl"
+def prepare_workers() -> None:
+    """Build the language pipeline before workers are forked, so they share it."""
+    from pipeline.extract import nlp
+
+    nlp()
 
 
 def _failed_row(source: str, code: str, detail: str) -> dict:
@@ -126,8 +116,11 @@ def extract_archive(
     limits: Limits = DEFAULT_LIMITS,
     on_progress: Callable[[str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> RunSummary:
     summary = RunSummary()
+    times = StageTimes()
     files = list(discover(inputs))
     if on_total:
         on_total(len(files))
@@ -141,32 +134,52 @@ def extract_archive(
             if on_progress:
                 on_progress(source)
         else:
-            tasks.append(Task(str(path), source, str(cache_dir) if cache_dir else None, limits))
-    # Build the language pipeline before forking so workers share it.
-    from pipeline.extract import nlp
-
-    nlp()
-    with Pool(work, workers, limits.timeout_s, limits.memory_bytes) as pool:
-        for task, result in pool.map_unordered(tasks):
+            tasks.append(Task(str(path), source, limits))
+    runner = make_executor(executor, work, workers, limits, scheduler, prepare_workers)
+    with _cache(cache_dir, limits) as cache:
+        for task, result, cached in cache.run(tasks, runner.map_unordered, summary.cache):
             if isinstance(result, Failure):
                 doc_rows.append(_failed_row(task.source, result.code, result.detail))
             else:
-                row, tables, cached = result
+                row, tables, seconds = result
+                times.add(seconds)
                 summary.cached += cached
                 doc_rows.append(row)
                 for name in FACT_TABLES:
                     facts[name].extend(tables.get(name, []))
             if on_progress:
                 on_progress(task.source)
-    tables = assemble(doc_rows, facts)
+    with times.stage("check"):
+        tables = assemble(doc_rows, facts)
     summary.files = len(doc_rows)
     summary.failed = int((tables["documents"]["status"] == "error").sum())
     summary.warnings = int((tables["documents"]["status"] == "warning").sum())
     summary.counts = {name: len(df) for name, df in tables.items()}
-    summary.out = store.write_tables(tables, out, {"pipeline_version": fingerprint(),
-                                                   "files": summary.files,
-                                                   "failed": summary.failed})
+    with times.stage("write"):
+        summary.out = store.write_tables(tables, out, {"pipeline_version": fingerprint(),
+                                                       "files": summary.files,
+                                                       "failed": summary.failed})
+    summary.stages = times.seconds
     return summary
+
+
+def _cache(cache_dir: Path | None, limits: Limits) -> ResultCache | _NoCache:
+    return ResultCache(cache_dir, cache_version(limits)) if cache_dir else _NoCache()
+
+
+class _NoCache:
+    """--no-cache: every file goes to the workers."""
+
+    def run(self, tasks, submit, counts: CacheCounts):
+        counts.processed += len(tasks)
+        for task, result in submit(tasks) if tasks else ():
+            yield task, result, False
+
+    def __enter__(self) -> _NoCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:

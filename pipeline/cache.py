@@ -1,0 +1,175 @@
+"""The result cache: per-document facts keyed by content and pipeline version, and an index
+of file stats so that a re-run does not even open the files that did not change.
+
+One SQLite file, `results.sqlite3` in the --cache folder, with two tables:
+- results: (doc_id, version) -> the document's row and fact rows (pickled). doc_id is the
+  sha256 of the file's bytes, version the pipeline fingerprint plus the limits that can
+  change a result; a changed rule or word list gives a new fingerprint, so nothing cached
+  under the old one is used.
+- files: absolute path -> (size, mtime_ns, ctime_ns, inode) and the doc_id read at that
+  stat, as git's index does: a file whose stat is unchanged is not opened again.
+
+A file whose stat changed (touched, copied, renamed) is hashed by the parent: same content
+means the cached facts are used; only new or changed content goes to the workers. All
+reads and writes happen in the parent process, so workers (local or on a Dask cluster)
+never need the cache folder. SQLite (stdlib) rather than a pickle per document: one file,
+one transaction per batch of writes, safe when two runs share a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Limits
+from pipeline.fingerprint import fingerprint
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    doc_id TEXT NOT NULL, version TEXT NOT NULL, payload BLOB NOT NULL,
+    PRIMARY KEY (doc_id, version)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, stat TEXT NOT NULL, doc_id TEXT NOT NULL) WITHOUT ROWID;
+"""
+COMMIT_EVERY = 500  # writes per transaction: few fsyncs, little lost if the run is killed
+
+
+def cache_version(limits: Limits) -> str:
+    """The pipeline fingerprint plus the limits that decide whether a file is read at all."""
+    return f"{fingerprint()}|pages={limits.max_pages}|bytes={limits.max_bytes}" \
+           f"|unzipped={limits.max_unzipped}"
+
+
+def stat_key(path: str) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def sha256_of(path: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+@dataclass(slots=True)
+class CacheCounts:
+    """What a run did per file: taken from the cache (`cached`) or sent to workers."""
+
+    cached: int = 0  # facts from the cache
+    hashed: int = 0  # stat changed or file new: opened by the parent to hash it
+    processed: int = 0  # sent to a worker
+    by_stat: int = field(default=0)  # of `cached`: found by stat alone, file not opened
+
+
+class ResultCache:
+    def __init__(self, directory: Path, version: str):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self.db = sqlite3.connect(directory / "results.sqlite3", timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self.pending = 0
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _load(self, doc_id: str) -> tuple[dict, dict] | None:
+        found = self.db.execute("SELECT payload FROM results WHERE doc_id = ? AND version = ?",
+                                (doc_id, self.version)).fetchone()
+        if found is None:
+            return None
+        try:
+            return pickle.loads(found[0])
+        except Exception:  # a damaged entry is recomputed
+            return None
+
+    def _has_results(self) -> bool:
+        return self.db.execute("SELECT 1 FROM results WHERE version = ? LIMIT 1",
+                               (self.version,)).fetchone() is not None
+
+    def _remember(self, path: str, stat: str, doc_id: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, stat, doc_id))
+        self._wrote()
+
+    def _store(self, doc_id: str, row: dict, tables: dict) -> None:
+        payload = pickle.dumps((row, tables), protocol=pickle.HIGHEST_PROTOCOL)
+        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                        (doc_id, self.version, payload))
+        self._wrote()
+
+    def _wrote(self) -> None:
+        self.pending += 1
+        if self.pending >= COMMIT_EVERY:
+            self.db.commit()
+            self.pending = 0
+
+    def run(self, tasks: Iterable, submit: Callable[[Iterable], Iterator[tuple[Any, Any]]],
+            counts: CacheCounts) -> Iterator[tuple[Any, Any, bool]]:
+        """Yield (task, result, from_cache) for every task; only misses go to `submit`.
+
+        A task has `.path` and `.source`; a result is (row, tables, stage seconds) or a
+        worker Failure. `submit` is called once, and only if some file needs reading, so
+        a run with nothing new starts no workers.
+        """
+        index = dict(self.db.execute("SELECT path, stat || '|' || doc_id FROM files"))
+        can_hit = self._has_results()
+        misses: list[tuple[Any, str, str]] = []
+        for task in tasks:
+            path = os.path.abspath(task.path)
+            stat = stat_key(path)
+            known = index.pop(path, None)
+            if stat is None or not can_hit:
+                misses.append((task, path, stat or ""))
+                continue
+            found = None
+            if known is not None and known.rsplit("|", 1)[0] == stat:
+                found = self._load(known.rsplit("|", 1)[1])
+                counts.by_stat += found is not None
+            if found is None:
+                counts.hashed += 1
+                doc_id = sha256_of(path)
+                found = self._load(doc_id) if doc_id else None
+                if found is not None:
+                    self._remember(path, stat, doc_id)
+            if found is None:
+                misses.append((task, path, stat))
+                continue
+            counts.cached += 1
+            row, tables = found
+            yield task, ({**row, "source": task.source}, tables, {}), True
+        del index
+        if not misses:
+            return
+        stats = {id(task): (path, stat) for task, path, stat in misses}
+        counts.processed += len(misses)
+        for task, result in submit(task for task, _, _ in misses):
+            path, stat = stats.pop(id(task), ("", ""))
+            if isinstance(result, tuple):
+                row, tables, _seconds = result
+                if row["doc_id"] and row["status"] != "error":
+                    self._store(row["doc_id"], row, tables)
+                    if stat:
+                        self._remember(path, stat, row["doc_id"])
+            yield task, result, False
