@@ -139,8 +139,17 @@ def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
     return result
 
 
+# Anything _clean_line would change inside a line; most lines have none of it.
+_ODD = re.compile("[" + re.escape("".join(map(chr, _DROP)) + _SPACES) + r"\x00-\x08\x0a-\x1f\x7f]"
+                  r"|[ \t]{2}")
+
+
 def _clean_line(raw: str, start: int) -> tuple[str, list[int]]:
     """Drop invisible characters, turn odd spaces into spaces, collapse runs, trim."""
+    if not _ODD.search(raw):  # fast path: at most one space or tab to trim at either end
+        lead = 1 if raw[:1] in (" ", "\t") and raw else 0
+        text = raw[lead:].rstrip(" \t")
+        return text, list(range(start + lead, start + lead + len(text)))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(raw):

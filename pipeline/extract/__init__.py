@@ -47,5 +47,11 @@ def extract(text: str) -> dict[str, list[Mention]]:
     # texts above spaCy's default max_length are legal here: we hold one document at a time
     model = nlp()
     model.max_length = max(model.max_length, len(text) + 1)
-    doc = model(text)
+    # The components run one by one, as Language.__call__ would run them, so that the text
+    # is handed over as it is: each of them needs doc.text, which spaCy otherwise rebuilds
+    # from the tokens (see patterns.text_of).
+    doc = model.make_doc(text)
+    doc.user_data["text"] = text
+    for _name, component in model.pipeline:
+        doc = component(doc)
     return doc.user_data.get("mentions", {})

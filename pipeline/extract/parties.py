@@ -11,7 +11,7 @@ from functools import cached_property
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.patterns import alternation, word_alternation
+from pipeline.extract.patterns import alternation, text_of, word_alternation
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -43,7 +43,7 @@ class PartyRecognizer:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc.text))
+        self.set_annotations(doc, self.match(text_of(doc)))
         return doc
 
     # -- finding names -------------------------------------------------------------------

@@ -35,3 +35,12 @@ def compile_patterns(name: str, fills: dict[str, str], flags=re.IGNORECASE) -> l
 def word_alternation(items) -> str:
     """An alternation that matches whole words only (Swedish letters count as word)."""
     return rf"(?<![\wåäö]){alternation(items)}(?![\wåäö])"
+
+
+def text_of(doc) -> str:
+    """doc.text, computed once per document: spaCy rebuilds it from every token on each
+    access (a third of the extract stage when each component asked for it)."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract.numbers import count_regex, count_value
-from pipeline.extract.patterns import alternation, word_alternation
+from pipeline.extract.patterns import alternation, text_of, word_alternation
 from pipeline.extract.sentences import sentences
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -60,7 +60,7 @@ class PeriodRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         dates = doc.user_data.get("mentions", {}).get("date", [])
-        self.set_annotations(doc, self.match(doc.text, dates))
+        self.set_annotations(doc, self.match(text_of(doc), dates))
         return doc
 
     def kind_of(self, sentence: str) -> str | None:

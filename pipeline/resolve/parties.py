@@ -89,6 +89,7 @@ class Parties:
     parties: list[Party]
     municipality: str
     kind: str
+    _finder: tuple[re.Pattern, dict[str, Party]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, text: str, mentions: dict[str, list[Mention]], kind: str) -> Parties:
@@ -144,18 +145,24 @@ class Parties:
     def find_in(self, text: str) -> list[tuple[int, int, Party]]:
         """Every reference to a party in text (any written form), as (start, end, party)."""
         low = text.lower().replace("-", " ")
-        hits: list[tuple[int, int, Party]] = []
+        regex, owner = self._finder or self._compile_finder()
+        return [(m.start(), m.end(), owner[m.group(0)]) for m in regex.finditer(low)]
+
+    def _compile_finder(self) -> tuple[re.Pattern, dict[str, Party]]:
+        """One regex for every alias, longest first: finditer then gives the leftmost,
+        longest non-overlapping references. find_in runs for every sentence that holds an
+        amount or a commitment, so the aliases are compiled once per document, not per call.
+        An alias shared by two parties belongs to the first."""
+        owner: dict[str, Party] = {}
         for p in self.parties:
             for alias in p.aliases:
-                for m in re.finditer(rf"(?<![\wåäö]){re.escape(alias)}(?![\wåäö])", low):
-                    hits.append((m.start(), m.end(), p))
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        out: list[tuple[int, int, Party]] = []
-        for h in hits:
-            if out and h[0] < out[-1][1]:
-                continue
-            out.append(h)
-        return out
+                owner.setdefault(alias, p)
+        if not owner:
+            self._finder = (re.compile(r"(?!)"), owner)
+            return self._finder
+        alternatives = "|".join(re.escape(a) for a in sorted(owner, key=lambda a: (-len(a), a)))
+        self._finder = (re.compile(rf"(?<![\wåäö])(?:{alternatives})(?![\wåäö])"), owner)
+        return self._finder
 
     def by_key(self, name: str) -> Party | None:
         return _find(self.parties, party_key(name))
