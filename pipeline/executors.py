@@ -70,24 +70,23 @@ class DaskExecutor:
         try:
             threads = max(1, sum(client.nthreads().values()))
             batches = _batches(tasks, self.batch)
-            running = as_completed()
             sent: dict[str, list] = {}
 
-            def submit_next() -> bool:
+            def submit_next():
                 originals = next(batches, None)
                 if originals is None:
-                    return False
+                    return None
                 batch = [replace(t, path=os.path.abspath(t.path)) for t in originals]
                 future = client.submit(run_batch, self.func, batch, self.limits.timeout_s,
                                        self.limits.memory_bytes, self.prepare,
                                        key=f"iop-{uuid.uuid4().hex}", pure=False, retries=1)
                 sent[future.key] = originals
-                running.add(future)
-                return True
+                return future
 
-            for _ in range(2 * threads):
-                if not submit_next():
-                    break
+            first = [f for f in (submit_next() for _ in range(2 * threads)) if f is not None]
+            if not first:
+                return
+            running = as_completed(first, loop=client.loop)
             for future in running:
                 originals = sent.pop(future.key)
                 try:
@@ -99,7 +98,9 @@ class DaskExecutor:
                 future.release()
                 for index, result in results:
                     yield originals[index], result
-                submit_next()
+                following = submit_next()
+                if following is not None:
+                    running.add(following)
         finally:
             client.close()
 
@@ -197,6 +198,8 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
             positions = {id(task): i for i, task in enumerate(batch)}
             _send(answers, [(positions[id(task)], result)
                             for task, result in pool.map_unordered(batch)])
+    except BrokenPipeError:
+        return  # the Dask worker went away (cluster closed, task cancelled)
     finally:
         if pool is not None:
             pool.close()

@@ -32,7 +32,11 @@ class Failure:
 def _worker_main(conn: Connection, func: Callable, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        # The cap is what a worker may add to the address space it inherits: a parent that
+        # has already written tables holds GiBs of reserved, untouched address space
+        # (pyarrow and DuckDB pools), which would leave a forked worker no room at all.
+        limit = memory_bytes + _inherited_address_space()
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
             task = conn.recv()
@@ -52,6 +56,14 @@ def _worker_main(conn: Connection, func: Callable, memory_bytes: int) -> None:
             conn.send(result)
         except Exception as exc:  # an unpicklable result
             conn.send(Failure("INTERNAL_ERROR", f"result not sendable: {exc}"[:300]))
+
+
+def _inherited_address_space() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
 
 
 @dataclass(slots=True)
