@@ -127,7 +127,7 @@ def test_only_new_or_changed_files_are_processed(archive, tmp_path, what, change
     again = run(archive, tmp_path / "again", cache_dir=cache, workers=1)
     assert (again.cache.hashed, again.cache.processed) == (hashed, processed)
     assert again.cache.cached == again.files - processed
-    fresh = run(archive, tmp_path / "fresh", workers=1)  # no cache at all
+    run(archive, tmp_path / "fresh", workers=1)  # no cache at all
     assert_same_tables(tmp_path / "again", tmp_path / "fresh")
 
 
