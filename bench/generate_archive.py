@@ -23,8 +23,8 @@ import random
 import textwrap
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from stdnum import luhn

@@ -267,8 +267,8 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    header = ["run", "docs", "wall s", "CPU s", "docs/s", "pages/s", "ingest", "normalize", "extract",
-              "check", "write", "peak MiB", "parent MiB", "read"]
+    header = ["run", "docs", "wall s", "CPU s", "docs/s", "pages/s", "ingest", "normalize",
+              "extract", "check", "write", "peak MiB", "parent MiB", "read"]
     print()
     print(f"iop benchmark: {args.n} documents ({len(pdfs)} PDF of 4-7 pages, "
           f"{args.n - len(pdfs)} TXT; {pages} pages), {args.cores} cores, load average "
