@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline import codes, schemas, store
 from pipeline.cache import CacheCounts, ResultCache, cache_version
 from pipeline.checks import link_documents, run_checks
+from pipeline.collect import FactCollector
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.executors import make_executor
 from pipeline.fingerprint import fingerprint
@@ -125,7 +126,7 @@ def extract_archive(
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
-    facts: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
+    facts = FactCollector(FACT_TABLES)
     tasks = []
     for path, source, problem in files:
         if problem:
@@ -145,8 +146,7 @@ def extract_archive(
                 times.add(seconds)
                 summary.cached += cached
                 doc_rows.append(row)
-                for name in FACT_TABLES:
-                    facts[name].extend(tables.get(name, []))
+                facts.add(row["doc_id"], tables)
             if on_progress:
                 on_progress(task.source)
     with times.stage("check"):
@@ -182,7 +182,7 @@ class _NoCache:
         pass
 
 
-def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+def assemble(doc_rows: list[dict], facts: FactCollector) -> dict[str, pd.DataFrame]:
     """Deterministic tables from unordered worker results; duplicates keep one set of facts."""
     doc_rows = sorted(doc_rows, key=lambda r: r["source"])
     first_source: dict[str, str] = {}
@@ -204,23 +204,7 @@ def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd
             first_source[doc_id] = row["source"]
     order = {row["doc_id"]: i for i, row in enumerate(doc_rows) if row["doc_id"]}
     tables = {"documents": schemas.frame("documents", doc_rows)}
-    for name in FACT_TABLES:
-        rows = _unique_facts(facts[name])
-        rows.sort(key=lambda r: (order.get(r["doc_id"], 0), r.get("page") or 0,
-                                 r.get("char_start") or 0, str(r)))
-        tables[name] = schemas.frame(name, rows)
+    tables.update(facts.frames(order))  # deduplicated and sorted as they arrived
     tables["links"] = schemas.frame("links", link_documents(tables))
     tables["flags"] = schemas.frame("flags", run_checks(tables))
     return tables
-
-
-def _unique_facts(rows: list[dict]) -> list[dict]:
-    """Identical files give identical rows once (their facts are listed under the first)."""
-    seen: set = set()
-    out = []
-    for row in rows:
-        key = tuple(sorted((k, str(v)) for k, v in row.items()))
-        if key not in seen:
-            seen.add(key)
-            out.append(row)
-    return out
