@@ -27,6 +27,13 @@ extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
 
+N   ?= 1000
+BIG ?= 10000
+
+bench: $(STAMP) ## benchmark extract: make bench [N=1000] [BIG=10000, 0 skips the memory run]
+	@command -v pdftotext >/dev/null || echo "pdftotext not installed (apt-get install poppler-utils): its column is skipped"
+	$(BIN)/python bench/run_bench.py --n $(N) --big $(BIG)
+
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests
 

@@ -76,17 +76,30 @@ class CacheCounts:
 
 
 class ResultCache:
-    def __init__(self, directory: Path, version: str):
-        directory.mkdir(parents=True, exist_ok=True)
-        self.version = version
-        self.db = sqlite3.connect(directory / "results.sqlite3", timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+    def __init__(self, db: sqlite3.Connection, version: str):
+        self.db, self.version = db, version
         self.pending = 0
+        self.writable = True
+
+    @classmethod
+    def open(cls, directory: Path, version: str) -> ResultCache | None:
+        """None when the cache cannot be used (a read-only or full disk, a damaged file):
+        the run goes on without it, slower, never failing because of it."""
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(directory / "results.sqlite3", timeout=60)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error):
+            return None
+        return cls(db, version)
 
     def close(self) -> None:
-        self.db.commit()
+        try:
+            self.db.commit()
+        except sqlite3.Error:
+            pass
         self.db.close()
 
     def __enter__(self) -> ResultCache:
@@ -110,20 +123,25 @@ class ResultCache:
                                (self.version,)).fetchone() is not None
 
     def _remember(self, path: str, stat: str, doc_id: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, stat, doc_id))
-        self._wrote()
+        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, stat, doc_id))
 
     def _store(self, doc_id: str, row: dict, tables: dict) -> None:
         payload = pickle.dumps((row, tables), protocol=pickle.HIGHEST_PROTOCOL)
-        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                        (doc_id, self.version, payload))
-        self._wrote()
+        self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                    (doc_id, self.version, payload))
 
-    def _wrote(self) -> None:
-        self.pending += 1
-        if self.pending >= COMMIT_EVERY:
-            self.db.commit()
-            self.pending = 0
+    def _write(self, sql: str, values: tuple) -> None:
+        """Best effort: a full disk costs speed on the next run, never this run."""
+        if not self.writable:
+            return
+        try:
+            self.db.execute(sql, values)
+            self.pending += 1
+            if self.pending >= COMMIT_EVERY:
+                self.db.commit()
+                self.pending = 0
+        except sqlite3.Error:
+            self.writable = False
 
     def run(self, tasks: Iterable, submit: Callable[[Iterable], Iterator[tuple[Any, Any]]],
             counts: CacheCounts) -> Iterator[tuple[Any, Any, bool]]:

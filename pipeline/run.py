@@ -164,7 +164,8 @@ def extract_archive(
 
 
 def _cache(cache_dir: Path | None, limits: Limits) -> ResultCache | _NoCache:
-    return ResultCache(cache_dir, cache_version(limits)) if cache_dir else _NoCache()
+    cache = ResultCache.open(cache_dir, cache_version(limits)) if cache_dir else None
+    return cache or _NoCache()
 
 
 class _NoCache:

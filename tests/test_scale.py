@@ -195,3 +195,10 @@ def test_timings_file_names_every_stage(archive, tmp_path):
     assert set(report["stages_s"]) == {"ingest", "normalize", "extract", "check", "write"}
     assert report["processed"] == 10 and report["files"] == 10
     assert report["peak_rss_bytes"]["parent"] > 0
+
+
+def test_an_unusable_cache_slows_the_run_but_does_not_fail_it(archive, tmp_path):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    summary = run(archive, tmp_path / "out", cache_dir=blocked, workers=1)
+    assert summary.files == 10 and summary.failed == 1 and summary.cache.processed == 10
