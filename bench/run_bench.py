@@ -200,8 +200,8 @@ def row(result: dict) -> list[str]:
     return [result["label"], str(result["docs"]), f"{result['wall_s']:.1f}",
             f"{result['cpu_s']:.1f}",
             f"{result['docs'] / result['wall_s']:.1f}", f"{result['pages'] / result['wall_s']:.0f}",
-            *(f"{stages.get(s, 0):.1f}" for s in ("ingest", "normalize", "extract", "check",
-                                                  "write")),
+            *(f"{stages.get(s + '_cpu', 0):.1f}" for s in ("ingest", "normalize", "extract",
+                                                           "check", "write")),
             f"{result['peak_pss'] / MiB:.0f}", f"{result['parent_rss'] / MiB:.0f}",
             str(result["processed"])]
 
@@ -273,9 +273,10 @@ def main() -> None:
     print(f"iop benchmark: {args.n} documents ({len(pdfs)} PDF of 4-7 pages, "
           f"{args.n - len(pdfs)} TXT; {pages} pages), {args.cores} cores, load average "
           f"{load_before[0]:.1f} before / {os.getloadavg()[0]:.1f} after")
-    print("ingest/normalize/extract: seconds added over all documents (in the workers); "
-          "check/write: seconds in the parent; peak MiB: PSS of the whole process tree; "
-          "read: files sent to workers")
+    print("CPU s: user+system of iop and its workers (Dask workers are the cluster's and not "
+          "counted); ingest..write: CPU seconds per stage, ingest/normalize/extract added over "
+          "all documents in the workers, check/write in the parent; peak MiB: PSS of the whole "
+          "process tree; parent MiB: its peak RSS; read: files sent to workers")
     print()
     print(table([row(r) for r in runs], header))
     naive_total = naive_s["import_s"] + naive_s["per_doc_s"] * args.n

@@ -106,11 +106,14 @@ def _write_timings(path: Path, summary, workers: int, executor: str) -> None:
     import resource
     from dataclasses import asdict
 
-    peak = {"parent": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-            "largest_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+    own, children = (resource.getrusage(who)
+                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    peak = {"parent": own.ru_maxrss * 1024, "largest_worker": children.ru_maxrss * 1024}
+    cpu = {"parent": own.ru_utime + own.ru_stime,
+           "workers": children.ru_utime + children.ru_stime}
     path.write_text(json.dumps({
         "files": summary.files, "failed": summary.failed, **asdict(summary.cache),
-        "stages_s": summary.stages, "peak_rss_bytes": peak, "workers": workers,
+        "stages_s": summary.stages, "cpu_s": cpu, "peak_rss_bytes": peak, "workers": workers,
         "executor": executor, "cores": os.cpu_count(), "rows": summary.counts,
     }, indent=2) + "\n", encoding="utf-8")
 

@@ -192,7 +192,9 @@ def test_timings_file_names_every_stage(archive, tmp_path):
         capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 3, result.stderr  # broken.pdf
     report = json.loads(timings.read_text())
-    assert set(report["stages_s"]) == {"ingest", "normalize", "extract", "check", "write"}
+    stages = {"ingest", "normalize", "extract", "check", "write"}
+    assert set(report["stages_s"]) == stages | {f"{s}_cpu" for s in stages}
+    assert report["cpu_s"]["workers"] > 0
     assert report["processed"] == 10 and report["files"] == 10
     assert report["peak_rss_bytes"]["parent"] > 0
 
