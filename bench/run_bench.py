@@ -122,13 +122,15 @@ def pdf_view(archive: Path, facts: list[dict]) -> Path:
     return view
 
 
-def pdftotext(files: list[Path], jobs: int) -> float | None:
+def pdftotext(files: list[Path], jobs: int) -> tuple[float, float] | None:
+    """(wall seconds, CPU seconds) for pdftotext over the files, `jobs` at a time."""
     if not shutil.which("pdftotext"):
         return None
 
     def one(path: Path) -> None:
         subprocess.run(["pdftotext", str(path), "-"], stdout=subprocess.DEVNULL, check=True)
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     if jobs == 1:
         for path in files:
@@ -136,7 +138,9 @@ def pdftotext(files: list[Path], jobs: int) -> float | None:
     else:
         with ThreadPoolExecutor(jobs) as pool:
             list(pool.map(one, files))
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (time.perf_counter() - start,
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
 
 
 def naive(files: list[Path]) -> dict[str, float]:
@@ -292,11 +296,15 @@ def main() -> None:
         print("pdftotext: not installed (apt-get install poppler-utils); column skipped")
     else:
         iop_page = pdf_only["wall_s"] / pdf_pages
-        for name, seconds in (("one at a time", poppler_serial),
-                              (f"{args.cores} at a time", poppler_parallel)):
+        for name, (seconds, _cpu) in (("one at a time", poppler_serial),
+                                      (f"{args.cores} at a time", poppler_parallel)):
             per_page = seconds / pdf_pages
-            print(f"pdftotext, {name}: {1000 * per_page:.2f} ms/page; iop (full pipeline) "
-                  f"{1000 * iop_page:.2f} ms/page = {iop_page / per_page:.2f}x pdftotext")
+            print(f"pdftotext, {name}: {1000 * per_page:.2f} ms/page; iop (full pipeline, "
+                  f"{args.cores} workers) {1000 * iop_page:.2f} ms/page = "
+                  f"{iop_page / per_page:.2f}x pdftotext's time")
+        cpu_page, iop_cpu_page = poppler_serial[1] / pdf_pages, pdf_only["cpu_s"] / pdf_pages
+        print(f"CPU per page: pdftotext {1000 * cpu_page:.2f} ms, iop {1000 * iop_cpu_page:.2f} "
+              f"ms = {iop_cpu_page / cpu_page:.2f}x")
     print(f"warm run: {warm['wall_s']:.2f} s = {100 * warm['wall_s'] / cold['wall_s']:.1f}% of "
           f"cold; files read again: {warm['processed']}")
     if big:
