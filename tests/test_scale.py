@@ -204,3 +204,21 @@ def test_an_unusable_cache_slows_the_run_but_does_not_fail_it(archive, tmp_path)
     blocked.write_text("a file where the cache folder should be")
     summary = run(archive, tmp_path / "out", cache_dir=blocked, workers=1)
     assert summary.files == 10 and summary.failed == 1 and summary.cache.processed == 10
+
+
+# (extract options) -> a usage error, before any file is read
+USAGE_ERRORS = [
+    ["--executor", "dask"],  # dask needs a scheduler
+    ["--executor", "spark", "--scheduler", "tcp://127.0.0.1:8786"],
+    ["--scheduler", "tcp://127.0.0.1:8786"],  # a scheduler without --executor dask
+]
+
+
+@pytest.mark.parametrize("options", USAGE_ERRORS, ids=" ".join)
+def test_executor_options_are_checked(options, tmp_path, shared):
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", str(SEEDS), "--out", str(tmp_path / "out"),
+         *options], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 2
+    assert "--executor" in result.stderr
+    assert not (tmp_path / "out").exists()
