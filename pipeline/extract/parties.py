@@ -32,6 +32,7 @@ class PartyRecognizer:
             "between": re.compile(d["between"], _I),
             "memo_partner": re.compile(d["memo_partner"], _I),
             "memo_decider": re.compile(d["memo_decider"], _I),
+            "memo_decider_nominative": re.compile(d["memo_decider_nominative"]),
             "prefix": re.compile(rf"^\s*(?:[-–•●*]\s*|\d+[.)]\s*)?"
                                  rf"(?P<prefix>{alternation(d['line_prefixes'])})\s*:\s*", _I),
             "bullet": re.compile(r"^\s*(?:[-–•●*▪]\s*|\d+[.)]\s+|[a-z]\)\s+)"),
@@ -151,6 +152,9 @@ class PartyRecognizer:
                 merged.append((ps, pe))
         out = []
         for ps, pe in merged:
+            cut = self._res["name_end"].search(chunk, ps, pe)
+            if cut and cut.start() > ps:
+                pe = cut.start()
             raw = chunk[ps:pe]
             lead = len(raw) - len(raw.lstrip(" *"))
             name = raw.strip(" .;:*")
@@ -195,6 +199,10 @@ class PartyRecognizer:
             name = re.sub(r"s$", "", written)
             name = name[0].upper() + name[1:]
             out.append(Mention(LABEL, s, e, written, "party.memo_decider", name,
+                               {"role": "party", "sector_hint": "public"}))
+        for m in self._res["memo_decider_nominative"].finditer(head):
+            s, e = m.span("name")
+            out.append(Mention(LABEL, s, e, text[s:e], "party.memo_decider", text[s:e],
                                {"role": "party", "sector_hint": "public"}))
         for m in self._res["memo_partner"].finditer(head):
             s, e = m.span("names")

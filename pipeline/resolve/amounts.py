@@ -78,11 +78,19 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
                 a["role"] = "contribution"
             elif cues["grant"].search(local):
                 a["role"] = "grant"
+            to = re.match(r"\s*(?:per år\s+|årligen\s+)?(?:till|åt)\s+", after, _I)
+            if to:
+                refs_after = parties.find_in(after[to.end():])
+                if refs_after and refs_after[0][0] == 0:
+                    payee = refs_after[0][2]
         a["source_of_funds"] = _source_of_funds(text, m, previous_end, amounts, e)
         if kind == "memo" and a["source_of_funds"] and decider:
             payer = decider  # the deciding committee spends its budget and the grant
-        if payer is None and a.get("role") == "cost" and parties.municipality:
-            payer = parties.by_key(parties.municipality) or _named(parties.municipality)
+        if payer is None and a.get("role") == "cost":
+            if parties.municipality:
+                payer = parties.by_key(parties.municipality) or _named(parties.municipality)
+            else:
+                payer = decider
         if payee is None and payer is not None and a.get("role") in ("contribution", "grant", ""):
             payee = payments.get(payer.key)
         a["payer"] = payer.name if isinstance(payer, Party) else payer

@@ -15,7 +15,8 @@ from pipeline.normalize import CleanText
 from pipeline.records import Mention
 from pipeline.resolve.common import provenance
 
-_NAME_START = re.compile(r"(?:^|[\n:;]|\bmellan\b|\bsamt\b|\d[.)]\s)", re.IGNORECASE)
+_NAME_START = re.compile(r"(?:^|[\n:;]|\bmellan\b|\bsamt\b|(?<!-)\s+och\s|\d[.)]\s)",
+                         re.IGNORECASE)
 
 
 @cache
@@ -137,9 +138,27 @@ class Parties:
                     if head.endswith(indefinite) and not head.endswith(definite):
                         out.add(head[: -len(indefinite)] + definite)
         out |= {a + "s" for a in list(out)}
-        if self.municipality and normalized(party.name) == normalized(self.municipality):
+        if party is self._municipal_party():
             out |= set(_data()["generic_references"])
+        for word in _data()["generic_party_words"]:
+            holders = [p for p in self.parties if word[:-2] in normalized(p.name)
+                       and p.role == "party"]
+            if holders == [party]:
+                out |= {word, word + "s"}
         return {a for a in out if a}
+
+    def _municipal_party(self) -> Party | None:
+        """The party 'kommunen' refers to: the municipality itself, else the one public
+        party named after it ('Norrköpings kommun genom socialnämnden')."""
+        if not self.municipality:
+            return None
+        town = normalized(self.municipality)
+        exact = [p for p in self.parties if normalized(p.name) == town]
+        if exact:
+            return exact[0]
+        named = [p for p in self.parties
+                 if p.role == "party" and normalized(p.name).startswith(town)]
+        return named[0] if len(named) == 1 else None
 
     def find_in(self, text: str) -> list[tuple[int, int, Party]]:
         """Every reference to a party in text (any written form), as (start, end, party)."""
