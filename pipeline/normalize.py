@@ -139,8 +139,16 @@ def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
     return result
 
 
+_PLAIN = re.compile(r"[^\x00-\x1f\x7f\u00a0\u00ad\u2000-\u200d\u202f\u2060\u3000\ufeff]*")
+_RUNS = re.compile(r"[ \t]{2,}|\t")
+
+
 def _clean_line(raw: str, start: int) -> tuple[str, list[int]]:
     """Drop invisible characters, turn odd spaces into spaces, collapse runs, trim."""
+    if _PLAIN.fullmatch(raw) and not _RUNS.search(raw):  # the common case: nothing to undo
+        stripped = raw.strip(" ")
+        lead = len(raw) - len(raw.lstrip(" "))
+        return stripped, list(range(start + lead, start + lead + len(stripped)))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(raw):

@@ -15,6 +15,7 @@ from functools import cache, cached_property
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract.doc_text import text_of
 from pipeline.extract.patterns import Pattern, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -51,7 +52,7 @@ class DateRecognizer:
         return compile_patterns("dates", {"month": alternation(table("months")["months"])})
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc.text))
+        self.set_annotations(doc, self.match(text_of(doc)))
         return doc
 
     def match(self, text: str) -> list[Mention]:

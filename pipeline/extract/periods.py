@@ -13,6 +13,7 @@ from functools import cached_property
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract.doc_text import text_of
 from pipeline.extract.numbers import count_regex, count_value
 from pipeline.extract.patterns import alternation, word_alternation
 from pipeline.extract.sentences import sentences
@@ -60,7 +61,7 @@ class PeriodRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         dates = doc.user_data.get("mentions", {}).get("date", [])
-        self.set_annotations(doc, self.match(doc.text, dates))
+        self.set_annotations(doc, self.match(text_of(doc), dates))
         return doc
 
     def kind_of(self, sentence: str) -> str | None:

@@ -7,6 +7,7 @@ from functools import cached_property
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract.doc_text import text_of
 from pipeline.extract.patterns import Pattern, compile_patterns
 from pipeline.records import Mention
 
@@ -19,7 +20,7 @@ class PlaceholderRecognizer:
         return compile_patterns("placeholders", {})
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc.text))
+        self.set_annotations(doc, self.match(text_of(doc)))
         return doc
 
     def match(self, text: str) -> list[Mention]:

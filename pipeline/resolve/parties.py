@@ -90,6 +90,8 @@ class Parties:
     parties: list[Party]
     municipality: str
     kind: str
+    _alias_re: re.Pattern | None = None
+    _alias_of: dict[str, Party] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str, mentions: dict[str, list[Mention]], kind: str) -> Parties:
@@ -161,20 +163,22 @@ class Parties:
         return named[0] if len(named) == 1 else None
 
     def find_in(self, text: str) -> list[tuple[int, int, Party]]:
-        """Every reference to a party in text (any written form), as (start, end, party)."""
+        """Every reference to a party in text (any written form), as (start, end, party).
+
+        One regex of all aliases, longest first, so the fullest form wins an overlap.
+        """
+        if self._alias_re is None:
+            for p in self.parties:
+                for alias in p.aliases:
+                    self._alias_of.setdefault(alias, p)
+            if not self._alias_of:
+                return []
+            ordered = sorted(self._alias_of, key=len, reverse=True)
+            self._alias_re = re.compile(
+                r"(?<![\wåäö])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\wåäö])")
         low = text.lower().replace("-", " ")
-        hits: list[tuple[int, int, Party]] = []
-        for p in self.parties:
-            for alias in p.aliases:
-                for m in re.finditer(rf"(?<![\wåäö]){re.escape(alias)}(?![\wåäö])", low):
-                    hits.append((m.start(), m.end(), p))
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        out: list[tuple[int, int, Party]] = []
-        for h in hits:
-            if out and h[0] < out[-1][1]:
-                continue
-            out.append(h)
-        return out
+        return [(m.start(), m.end(), self._alias_of[m.group(0)])
+                for m in self._alias_re.finditer(low)]
 
     def by_key(self, name: str) -> Party | None:
         return _find(self.parties, party_key(name))
