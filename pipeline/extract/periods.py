@@ -168,15 +168,18 @@ class PeriodRecognizer:
                 offset: int) -> list[tuple[Mention, Mention]]:
         out = []
         i = 0
-        while i + 1 < len(dates):
-            a, b = dates[i], dates[i + 1]
-            gap = text[a.end : b.start]
-            if (len(gap) <= 24 and self._res["separator"].match(gap)
+        while i < len(dates):
+            a = dates[i]
+            b = dates[i + 1] if i + 1 < len(dates) else None
+            gap = text[a.end : b.start] if b else ""
+            if (b is not None and len(gap) <= 24 and self._res["separator"].match(gap)
                     and a.attrs["first"] <= b.attrs["last"]):
                 out.append((a, b))
                 i += 2
-            else:
-                i += 1
+                continue
+            if a.attrs["precision"] == "year":  # 'verksamhetsåret 2020' is a whole year
+                out.append((a, a))
+            i += 1
         return out
 
     def _bounds(self, text: str, dates: list[Mention], offset: int) -> list[tuple[Mention, str]]:
