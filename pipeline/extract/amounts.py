@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 
@@ -13,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract.doc_text import text_of
-from pipeline.extract.patterns import Pattern, alternation, compile_patterns
+from pipeline.extract.patterns import Pattern, TakenSpans, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -53,13 +52,13 @@ class AmountRecognizer:
 
     def match(self, text: str) -> list[Mention]:
         found: dict[tuple[int, int], Mention] = {}
-        taken: list[tuple[int, int]] = []  # disjoint spans, sorted: overlap is a bisect
+        taken = TakenSpans()
         for pattern in self.patterns:  # earlier patterns win overlaps
             for m in pattern.regex.finditer(text):
                 start = m.start("unit") if "unit" in m.groupdict() and m.group("unit") and \
                     m.start("unit") < m.start("number") else m.start("number")
                 end = m.end()
-                if _overlaps(taken, start, end):
+                if taken.overlaps(start, end):
                     continue
                 value = self.value(m.group("number"), m.groupdict().get("unit"))
                 if value is None:
@@ -67,7 +66,7 @@ class AmountRecognizer:
                 mention = Mention(LABEL, start, end, text[start:end], pattern.id, value)
                 mention.attrs.update(self.context(text, start, end))
                 found[(start, end)] = mention
-                insort(taken, (start, end))
+                taken.add(start, end)
         return sorted(found.values(), key=lambda m: m.start)
 
     def value(self, number: str, unit: str | None) -> int | None:
@@ -110,13 +109,6 @@ class AmountRecognizer:
         spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
                  for m in mentions]
         doc.spans[LABEL] = [s for s in spans if s is not None]
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Does [start, end) overlap one of the sorted, disjoint spans? (linear `any` was
-    quadratic on a text with thousands of amounts)"""
-    i = bisect_left(spans, (start, end))
-    return (i > 0 and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end)
 
 
 @Language.factory("iop_amounts")

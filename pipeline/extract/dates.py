@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract.doc_text import text_of
-from pipeline.extract.patterns import Pattern, alternation, compile_patterns
+from pipeline.extract.patterns import Pattern, TakenSpans, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -56,17 +56,17 @@ class DateRecognizer:
         return doc
 
     def match(self, text: str) -> list[Mention]:
-        taken: list[tuple[int, int]] = []
+        taken = TakenSpans()
         out: list[Mention] = []
         for pattern in self.patterns:
             for m in pattern.regex.finditer(text):
                 start, end = m.span()
-                if any(s < end and start < e for s, e in taken):
+                if taken.overlaps(start, end):
                     continue
                 mention = self._mention(pattern.id, m, text)
                 if mention is None:
                     continue
-                taken.append((start, end))
+                taken.add(start, end)
                 out.append(mention)
         return sorted(out, key=lambda x: x.start)
 
