@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import resource
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,32 +42,78 @@ class RunSummary:
     cached: int = 0
     out: Path | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    traces: list[tuple[str, str]] = field(default_factory=list)  # (source, traceback)
+    worker_peak_rss: int = 0  # bytes, the largest worker's peak resident memory
 
 
-def discover(inputs: list[Path]) -> Iterator[tuple[Path, str, str]]:
+def discover(inputs: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[tuple[Path, str, str]]:
     """Yield (path, source, problem) for every file under the inputs, in sorted order.
 
-    `problem` is empty for a regular file, else a code for a file that must not be opened
-    (a symlink leaving the input root, a FIFO, a symlink loop). Hidden files are skipped.
+    `source` is the path relative to the input folder; with several inputs, relative to
+    the folder that holds them all, so two inputs' `a.pdf` stay apart. `problem` is empty
+    for a regular file, else `CODE:detail` for an entry that must not be opened (a symlink
+    leaving its input folder, a FIFO, a symlink loop, a folder that cannot be listed).
+    Hidden files and folders are skipped, and so are the `exclude` folders (--out,
+    --cache) when they lie inside an input.
     """
-    for root in inputs:
-        root_real = root.resolve()
-        if root.is_file() or (root.is_symlink() and not root.is_dir()):
-            yield root, root.name, _problem(root, root_real.parent)
+    roots = [Path(os.path.abspath(p)) for p in inputs]
+    containers = [r if r.is_dir() else r.parent for r in roots]
+    base = Path(os.path.commonpath(containers)) if containers else Path("/")
+    skip = {Path(os.path.abspath(p)) for p in exclude}
+    seen: set[Path] = set()
+
+    def entry(path: Path, problem: str) -> tuple[Path, str, str] | None:
+        if path in seen:
+            return None
+        seen.add(path)
+        return path, _display(path.relative_to(base).as_posix()), problem
+
+    for root in roots:
+        try:
+            root_real = root.resolve()
+        except (OSError, RuntimeError):  # a looping symlink given as an input
+            root_real = root
+        if not root.is_dir():
+            found = entry(root, _problem(root, root_real.parent))
+            if found:
+                yield found
             continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False,
+                                                    onerror=errors.append):
+            folder = Path(dirpath)
+            yield from _unlisted(errors, entry)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not d.startswith(".") and folder / d not in skip)
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                path = Path(dirpath) / name
-                source = path.relative_to(root).as_posix()
-                yield path, source, _problem(path, root_real)
+                found = entry(folder / name, _problem(folder / name, root_real))
+                if found:
+                    yield found
             for name in dirnames:
-                path = Path(dirpath) / name
+                path = folder / name
                 if path.is_symlink():
-                    yield path, path.relative_to(root).as_posix(), "UNREADABLE:a symlink " \
-                        "to a folder (not followed)"
+                    found = entry(path, "UNREADABLE:a symlink to a folder (not followed)")
+                    if found:
+                        yield found
+        yield from _unlisted(errors, entry)
+
+
+def _unlisted(errors: list[OSError], entry) -> Iterator[tuple[Path, str, str]]:
+    """Folders os.walk could not list: one row each, so their files are not lost silently."""
+    while errors:
+        error = errors.pop(0)
+        found = entry(Path(error.filename),
+                      f"UNREADABLE:a folder that could not be listed ({error.strerror})")
+        if found:
+            yield found
+
+
+def _display(source: str) -> str:
+    """A file name that is not UTF-8 (a latin-1 'å') keeps its bytes as \\xNN escapes:
+    the tables are UTF-8 and the name must stay unique."""
+    return os.fsencode(source).decode("utf-8", errors="backslashreplace")
 
 
 def _problem(path: Path, root_real: Path) -> str:
@@ -97,12 +144,20 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
             pass  # a damaged cache entry is recomputed
     row, tables = process(doc)
     if cache_path:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            pickle.dump((row, tables), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_path)
+        _cache_store(cache_path, (row, tables))
     return row, tables, False
+
+
+def _cache_store(path: Path, value: object) -> None:
+    """Best effort: a full or read-only cache disk costs speed next time, never this file."""
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _cache_path(cache_dir: str | None, doc_id: str) -> Path | None:
@@ -128,7 +183,7 @@ def extract_archive(
     on_total: Callable[[int], None] | None = None,
 ) -> RunSummary:
     summary = RunSummary()
-    files = list(discover(inputs))
+    files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
@@ -150,6 +205,8 @@ def extract_archive(
         for task, result in pool.map_unordered(tasks):
             if isinstance(result, Failure):
                 doc_rows.append(_failed_row(task.source, result.code, result.detail))
+                if result.trace:
+                    summary.traces.append((task.source, result.trace))
             else:
                 row, tables, cached = result
                 summary.cached += cached
@@ -158,6 +215,7 @@ def extract_archive(
                     facts[name].extend(tables.get(name, []))
             if on_progress:
                 on_progress(task.source)
+    summary.worker_peak_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     tables = assemble(doc_rows, facts)
     summary.files = len(doc_rows)
     summary.failed = int((tables["documents"]["status"] == "error").sum())
