@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import resource
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -197,11 +196,8 @@ def extract_archive(
                 on_progress(source)
         else:
             tasks.append(Task(str(path), source, str(cache_dir) if cache_dir else None, limits))
-    # Build the language pipeline before forking so workers share it.
-    from pipeline.extract import nlp
-
-    nlp()
-    with Pool(work, workers, limits.timeout_s, limits.memory_bytes) as pool:
+    with Pool(work, workers, limits.timeout_s, limits.memory_bytes,
+              preload=("pipeline.run",)) as pool:
         for task, result in pool.map_unordered(tasks):
             if isinstance(result, Failure):
                 doc_rows.append(_failed_row(task.source, result.code, result.detail))
@@ -215,7 +211,7 @@ def extract_archive(
                     facts[name].extend(tables.get(name, []))
             if on_progress:
                 on_progress(task.source)
-    summary.worker_peak_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    summary.worker_peak_rss = pool.peak_rss
     tables = assemble(doc_rows, facts)
     summary.files = len(doc_rows)
     summary.failed = int((tables["documents"]["status"] == "error").sum())

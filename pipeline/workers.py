@@ -4,7 +4,12 @@ concurrent.futures cannot kill one stuck task, and PDF libraries can hang, recur
 allocate without bound on a hostile file, so this small pool is written by hand: a worker
 that passes its deadline is killed and replaced, and its task is reported as TIMEOUT; a
 worker that dies (the C++ allocator aborts when it reaches RLIMIT_AS) is reported as
-MEMORY_LIMIT. Workers are forked, so they share the parent's loaded modules.
+MEMORY_LIMIT.
+
+Workers are forked from a fork server (multiprocessing "forkserver"), a small process
+that imported the pipeline once: a worker starts with the same few hundred MiB every
+time, whatever the parent holds by then (pandas frames, DuckDB and Arrow arenas), so the
+RLIMIT_AS cap means the same thing in the CLI, a test session or a long-running caller.
 
 The boundary is here: whatever a task raises (PDF libraries raise RecursionError,
 MemoryError, zlib.error and more besides their own classes) becomes a Failure for that
@@ -75,6 +80,7 @@ def _failure(exc: BaseException) -> Failure:
 def _worker_main(conn: Connection, func: Callable, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _die_with_parent()
+    conn.send(_address_space())  # what the worker starts with, before the cap applies
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
@@ -107,11 +113,23 @@ class _Slot:
 
 
 class Pool:
-    def __init__(self, func: Callable, workers: int, timeout_s: float, memory_bytes: int):
+    """`func` must be importable (a module-level function); `preload` names the modules
+    the fork server imports once, so that workers start warm."""
+
+    def __init__(self, func: Callable, workers: int, timeout_s: float, memory_bytes: int,
+                 preload: tuple[str, ...] = ()):
         self.func, self.timeout_s, self.memory_bytes = func, timeout_s, memory_bytes
-        _check_memory_cap(memory_bytes)
-        self.context = mp.get_context("fork")
-        self.slots = [self._spawn() for _ in range(max(1, workers))]
+        self.context = mp.get_context("forkserver")
+        self.context.set_forkserver_preload(list(preload))
+        self.last_seconds = 0.0  # how long the task just yielded took
+        self.peak_rss = 0  # bytes: the largest worker's peak resident memory (VmHWM)
+        self.slots: list[_Slot] = []
+        try:
+            for _ in range(max(1, workers)):
+                self.slots.append(self._spawn())
+        except BaseException:
+            self.close()
+            raise
 
     def _spawn(self) -> _Slot:
         parent, child = self.context.Pipe()
@@ -119,9 +137,31 @@ class Pool:
                                        args=(child, self.func, self.memory_bytes), daemon=True)
         process.start()
         child.close()
-        return _Slot(process, parent)
+        slot = _Slot(process, parent)
+        try:
+            start_size = parent.recv() if parent.poll(120) else None
+        except (EOFError, OSError):
+            start_size = None
+        if start_size is None:
+            process.kill()
+            raise RuntimeError(f"a worker process did not start (exit code {process.exitcode})")
+        _check_memory_cap(self.memory_bytes, start_size)
+        return slot
+
+    def _sample(self, slot: _Slot) -> None:
+        """Workers are the fork server's children, not ours (RUSAGE_CHILDREN misses them):
+        their peak RSS is read from /proc while they live."""
+        try:
+            with open(f"/proc/{slot.process.pid}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmHWM:"):
+                        self.peak_rss = max(self.peak_rss, int(line.split()[1]) * 1024)
+                        return
+        except (OSError, ValueError, IndexError):
+            pass
 
     def _replace(self, slot: _Slot) -> _Slot:
+        self._sample(slot)
         if slot.process.is_alive():
             slot.process.kill()
         slot.process.join(5)
@@ -161,8 +201,11 @@ class Pool:
             now = time.monotonic()
             wait_for = max(0.0, min(s.started + self.timeout_s for s in busy) - now)
             ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy],
-                         timeout=min(wait_for, 1.0))
+                         timeout=min(wait_for, 0.25))
+            for slot in busy:
+                self._sample(slot)
             for slot in list(busy):
+                self.last_seconds = time.monotonic() - slot.started
                 if slot.conn in ready:
                     try:
                         result = slot.conn.recv()
@@ -213,6 +256,7 @@ class Pool:
 
     def close(self) -> None:
         for slot in self.slots:
+            self._sample(slot)
             try:
                 if slot.task is None:
                     slot.conn.send(None)
@@ -241,9 +285,8 @@ def _address_space() -> int:
         return 0
 
 
-def _check_memory_cap(memory_bytes: int) -> None:
+def _check_memory_cap(memory_bytes: int, start: int) -> None:
     headroom = 256 * 2**20
-    start = _address_space()
     if memory_bytes and memory_bytes < start + headroom:
         raise PoolConfigError(
             f"a memory cap of {memory_bytes / 2**30:.2f} GiB leaves a worker no room: it starts "
