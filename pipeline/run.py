@@ -93,7 +93,7 @@ def discover(inputs: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[tup
             for name in dirnames:
                 path = folder / name
                 if path.is_symlink():
-                    found = entry(path, "UNREADABLE:a symlink to a folder (not followed)")
+                    found = entry(path, "UNREADABLE:a symlink to a folder, not followed")
                     if found:
                         yield found
         yield from _unlisted(errors, entry)
@@ -120,7 +120,7 @@ def _problem(path: Path, root_real: Path) -> str:
         if path.is_symlink():
             target = path.resolve(strict=True)
             if not target.is_relative_to(root_real):
-                return "UNREADABLE:a symlink that leaves the input folder (not followed)"
+                return "UNREADABLE:a symlink that leaves the input folder, not followed"
         mode = os.stat(path).st_mode
     except (OSError, RuntimeError) as exc:
         return f"UNREADABLE:{getattr(exc, 'strerror', None) or 'broken or looping symlink'}"

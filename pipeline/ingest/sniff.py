@@ -43,6 +43,6 @@ DESCRIPTIONS = {
     "html": "an HTML page",
     "utf16": "UTF-16 text",
     "nul": "only NUL bytes",
-    "data": "not a PDF (text or unknown data)",
+    "data": "text or unknown data",
     "pdf": "a PDF",
 }
