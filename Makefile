@@ -27,6 +27,10 @@ extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
 
+bench: $(STAMP) ## benchmarks: per-document speed, the hostile corpus batch
+	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/hostile_batch.py
+
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests
 
