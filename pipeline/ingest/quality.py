@@ -7,13 +7,6 @@ import re
 _CID = re.compile(r"\(cid:\d+\)")
 
 
-def letter_ratio(text: str) -> float:
-    visible = [c for c in text if not c.isspace()]
-    if not visible:
-        return 1.0
-    return sum(c.isalpha() for c in visible) / len(visible)
-
-
 def word_char_ratio(text: str) -> float:
     """Letters and digits among the visible characters: a table of figures is not garbage."""
     visible = [c for c in text if not c.isspace()]
