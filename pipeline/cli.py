@@ -100,3 +100,70 @@ class _progress:
     def __exit__(self, *exc):
         if hasattr(self, "bar"):
             self.bar.stop()
+
+
+@app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier draft, or the memo.",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later draft, or the agreement.",
+                                        show_default=False)],
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write a self-contained HTML page to this file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for tools) instead.")
+                       ] = False,
+    wording: Annotated[bool | None, typer.Option(
+        "--wording/--no-wording", help="Compare the wording too. Default: on for drafts, "
+        "off for a memo against its agreement.", show_default=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Show what changed between two drafts, or a memo against its agreement.
+
+    First the facts (amounts with payer and period, term, notice, parties, org numbers,
+    obligation counts, signatories), then the wording, word by word, by section. Layout
+    (line breaks, hyphenation, PDF vs DOCX vs TXT) is not a change.
+
+    Exit 0 when the two are equal in facts and wording, 1 when they differ, 2 on an error.
+
+    Example: iop compare draft-2.docx draft-3.pdf --html changes.html
+    """
+    import json
+
+    from rich.console import Console
+
+    from pipeline.compare import compare_documents
+    from pipeline.compare.render import print_terminal, to_html, to_json
+    from pipeline.ingest import read_document
+
+    def fail(message: str) -> typer.Exit:
+        typer.echo(f"iop compare: {message}", err=True)
+        return typer.Exit(EXIT_USAGE)
+
+    for path in (old, new):
+        if not path.is_file():
+            raise fail(f"no such file: {path}")
+    try:
+        docs = [read_document(path, path.name) for path in (old, new)]
+        for doc in docs:
+            if doc.status == "error":
+                raise fail(f"{doc.source}: {doc.error}")
+        comparison = compare_documents(*docs, wording=wording)
+        if html is not None:
+            page = to_html(comparison)
+            tmp = html.with_name(f".{html.name}.tmp")
+            tmp.write_text(page, encoding="utf-8")
+            tmp.replace(html)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        raise fail(f"failed: {type(exc).__name__}: {exc}") from None
+    if as_json:
+        typer.echo(json.dumps(to_json(comparison), ensure_ascii=False, indent=2))
+    else:
+        console = Console(soft_wrap=True, highlight=False)
+        print_terminal(comparison, console)
+        if html is not None:
+            console.print(f"HTML: {html}", markup=False)
+    raise typer.Exit(EXIT_DIFFERENT if comparison.different else EXIT_OK)
