@@ -132,24 +132,28 @@ def _facts(name: str, rows: list[dict], mode: str) -> list[Row]:
 
 def _diff_table(name: str, old_rows: list[Row], new_rows: list[Row],
                 mode: str) -> list[FieldChange]:
+    """Pairs and new-only rows in the new document's order; an old-only row goes after
+    the paired row that preceded it in the old document."""
     pairs = _pair(old_rows, new_rows, _passes(name, mode))
-    out: list[FieldChange] = []
-    paired_new = {j for _, j in pairs}
-    paired_old = {i for i, _ in pairs}
-    for i, j in pairs:
-        out.append(_describe_pair(name, old_rows[i], new_rows[j], mode))
-    for i, row in enumerate(old_rows):
-        if i not in paired_old:
-            out.append(_describe_single(name, "removed", row, None))
+    new_of_old = dict(pairs)
+    placed: list[tuple[tuple, FieldChange]] = []
     for j, row in enumerate(new_rows):
-        if j not in paired_new:
-            out.append(_describe_single(name, "added", None, row))
-    return sorted(out, key=lambda c: _position(c))
+        old_index = next((i for i, k in pairs if k == j), None)
+        if old_index is None:
+            change = _describe_single(name, "added", None, row)
+        else:
+            change = _describe_pair(name, old_rows[old_index], row, mode)
+        placed.append(((_position(row), 0, j), change))
+    for i, row in enumerate(old_rows):
+        if i in new_of_old:
+            continue
+        before = [k for k in range(i) if k in new_of_old]
+        anchor = _position(new_rows[new_of_old[before[-1]]]) if before else (-1, -1)
+        placed.append(((anchor, 1, i), _describe_single(name, "removed", row, None)))
+    return [change for _, change in sorted(placed, key=lambda item: item[0])]
 
 
-def _position(change: FieldChange) -> tuple:
-    """Report in document order (the new document's where there is one)."""
-    row = change.new or change.old or {}
+def _position(row: Row) -> tuple[int, int]:
     return (_value(row, "page") or 0, _value(row, "char_start") or 0)
 
 

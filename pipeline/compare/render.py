@@ -113,7 +113,8 @@ def _print_wording(wording: WordingDiff, console: Console) -> None:
     for section, changes in groupby(wording.changes, key=lambda c: c.section):
         console.print(Text(f"  {section_name(section)}", style="bold cyan"))
         for change in changes:
-            line = Text(f"    {words[change.kind]}: ", style="bold")
+            line = Text(f"    {words[change.kind]}:", style="bold")
+            line.append(" ")
             if change.kind == "signatures":
                 if change.removed_words:
                     line.append(f"{words['removed_words']}: ")
@@ -129,7 +130,7 @@ def _print_wording(wording: WordingDiff, console: Console) -> None:
                             style="dim")
             block = "\n" in change.old_text or "\n" in change.new_text
             if block:
-                console.print(line)
+                console.print(line[:-1])
                 if change.kind in ("replace", "delete"):
                     _print_block(console, change.old_text, "-", "red")
                 if change.kind in ("replace", "insert", "move"):
@@ -319,22 +320,22 @@ def redline(wording: WordingDiff) -> list[Paragraph]:
 def _paragraphs(runs: list[Run]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = [Paragraph([])]
     for run in runs:
-        pieces = run.text.split("\n")
-        for index, piece in enumerate(pieces):
+        first = run.first  # the anchor goes on the first piece with text
+        for index, piece in enumerate(run.text.split("\n")):
             if index > 0:
                 paragraphs.append(Paragraph([]))
             if piece:
-                paragraphs[-1].runs.append(Run(run.kind, piece, run.change,
-                                               run.first and index == 0))
+                paragraphs[-1].runs.append(Run(run.kind, piece, run.change, first))
+                first = False
     out = []
     for number, paragraph in enumerate(p for p in paragraphs if "".join(
             r.text for r in p.runs).strip()):
         shown = "".join(r.text for r in paragraph.runs if r.kind in ("equal", "ins",
                                                                       "moved_ins"))
-        paragraph.heading = is_heading(shown) if shown.strip() else is_heading(
-            "".join(r.text for r in paragraph.runs))
+        # a heading only the old text has is shown struck through, not as a section
+        paragraph.heading = bool(shown.strip()) and is_heading(shown)
         paragraph.anchor = f"p{number}"
-        paragraph.changes = sorted({r.change for r in paragraph.runs if r.change >= 0})
+        paragraph.changes = sorted({r.change for r in paragraph.runs if r.first})
         out.append(paragraph)
     return out
 

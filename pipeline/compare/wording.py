@@ -92,7 +92,9 @@ class Side:
     tokens: list[Token]
     heading_tokens: list[int]  # token index where each heading line starts
     headings: list[str]
-    signature_at: int  # token index where the signature lines start (len(tokens) if none)
+    signature_at: int  # token range of the signature lines (both len(tokens) if none)
+    signature_end: int
+    signature_heading: str = ""
 
     def section_at(self, index: int) -> str:
         """The heading in force at token `index` ('' before the first heading)."""
@@ -117,7 +119,8 @@ def prepare(text: str) -> Side:
     starts = [t.start for t in tokens]
     heading_tokens: list[int] = []
     headings: list[str] = []
-    signature_at = len(tokens)
+    signature_at = signature_end = len(tokens)
+    signature_heading = ""
     offset = 0
     in_signatures = False
     data = _data()
@@ -134,12 +137,15 @@ def prepare(text: str) -> Side:
             if key not in data["after_signature_headings"]:
                 continue
             in_signatures = False
+            signature_end = index
         heading_tokens.append(index)
         headings.append(line.strip())
-        if key in data["signature_headings"] and signature_at == len(tokens):
+        if key in data["signature_headings"] and not signature_heading:
             in_signatures = True
+            signature_heading = line.strip()
             signature_at = _line_end_token(tokens, index, text)
-    return Side(text, tokens, heading_tokens, headings, signature_at)
+    return Side(text, tokens, heading_tokens, headings, signature_at, signature_end,
+                signature_heading)
 
 
 def _line_end_token(tokens: list[Token], index: int, text: str) -> int:
@@ -193,27 +199,34 @@ class WordingDiff:
 
 def wording_diff(old_text: str, new_text: str) -> WordingDiff:
     old, new = prepare(old_text), prepare(new_text)
-    a = [t.norm for t in old.tokens[: old.signature_at]]
-    b = [t.norm for t in new.tokens[: new.signature_at]]
-    raw = _merge(_align(a, b, _sentences(old), _sentences(new)))
-    raw = _widen_numbers(raw, old, new)
+    a = [t.norm for t in old.tokens]
+    b = [t.norm for t in new.tokens]
+    # The text before the signature block, the block, and what follows it (appendices).
+    before = _diff_range(old, new, a, b, (0, old.signature_at), (0, new.signature_at))
+    after = _diff_range(old, new, a, b, (old.signature_end, len(a)),
+                        (new.signature_end, len(b)))
     changes: list[Change] = []
     ops: list[Op] = []
-    for tag, i1, i2, j1, j2 in raw:
+
+    def add(tag: str, i1: int, i2: int, j1: int, j2: int) -> None:
         if tag == "equal":
             ops.append(Op("equal", (i1, i2), (j1, j2)))
-            continue
+            return
         kind = "replace" if i1 < i2 and j1 < j2 else "delete" if i1 < i2 else "insert"
         ops.append(Op("change", (i1, i2), (j1, j2), len(changes)))
         changes.append(Change(kind, (i1, i2), (j1, j2), ""))
-    moved = _find_moves(changes, a, b)
+
+    for op in before:
+        add(*op)
     signature = _signature_change(old, new)
     if signature is not None:
         ops.append(Op("change", signature.old_range, signature.new_range, len(changes)))
         changes.append(signature)
-    elif old.signature_at < len(old.tokens) or new.signature_at < len(new.tokens):
-        ops.append(Op("equal", (old.signature_at, len(old.tokens)),
-                      (new.signature_at, len(new.tokens))))
+    elif old.signature_at < old.signature_end or new.signature_at < new.signature_end:
+        add("equal", old.signature_at, old.signature_end, new.signature_at, new.signature_end)
+    for op in after:
+        add(*op)
+    moved = _find_moves(changes, a, b)
     for change in changes:
         _describe(change, old, new)
     keep = [i for i, c in enumerate(changes) if c.kind != "gone"]
@@ -228,13 +241,19 @@ def wording_diff(old_text: str, new_text: str) -> WordingDiff:
     return WordingDiff(old, new, ops, [changes[i] for i in keep])
 
 
-def _sentences(side: Side) -> list[tuple[int, int]]:
-    """Token ranges of sentences (or lines), before the signature block."""
+def _diff_range(old: Side, new: Side, a: list[str], b: list[str], old_range: tuple[int, int],
+                new_range: tuple[int, int]) -> list[Opcode]:
+    ops = _align(a, b, _sentences(old, *old_range), _sentences(new, *new_range),
+                 old_range, new_range)
+    return _widen_numbers(_merge(ops), old, new)
+
+
+def _sentences(side: Side, first: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of the sentences (or lines) among tokens [first, end)."""
     tokens, text = side.tokens, side.text
     out: list[tuple[int, int]] = []
-    start = 0
-    end = side.signature_at
-    for i in range(end):
+    start = first
+    for i in range(first, end):
         nxt = tokens[i + 1].start if i + 1 < end else len(text)
         if i + 1 == end or _SENTENCE_BREAK.search(text, tokens[i].end, nxt):
             out.append((start, i + 1))
@@ -245,21 +264,21 @@ def _sentences(side: Side) -> list[tuple[int, int]]:
 Opcode = tuple[str, int, int, int, int]
 
 
-def _align(a: list[str], b: list[str], sa: list[tuple[int, int]],
-           sb: list[tuple[int, int]]) -> list[Opcode]:
+def _align(a: list[str], b: list[str], sa: list[tuple[int, int]], sb: list[tuple[int, int]],
+           old_range: tuple[int, int], new_range: tuple[int, int]) -> list[Opcode]:
     keys_a = [tuple(a[i:j]) for i, j in sa]
     keys_b = [tuple(b[i:j]) for i, j in sb]
 
-    def bound(spans: list[tuple[int, int]], index: int, total: int) -> int:
-        return spans[index][0] if index < len(spans) else total
+    def bound(spans: list[tuple[int, int]], index: int, limit: tuple[int, int]) -> int:
+        return spans[index][0] if index < len(spans) else limit[1]
 
     out: list[Opcode] = []
     # autojunk off: with it, frequent words (och, att) could never match and would show
     # as changed; the sentence level keeps the sequences short enough without it.
     matcher = SequenceMatcher(None, keys_a, keys_b, autojunk=False)
     for tag, s1, s2, t1, t2 in matcher.get_opcodes():
-        i1, i2 = bound(sa, s1, len(a)), bound(sa, s2, len(a))
-        j1, j2 = bound(sb, t1, len(b)), bound(sb, t2, len(b))
+        i1, i2 = bound(sa, s1, old_range), bound(sa, s2, old_range)
+        j1, j2 = bound(sb, t1, new_range), bound(sb, t2, new_range)
         if tag == "replace":
             words = SequenceMatcher(None, a[i1:i2], b[j1:j2], autojunk=False)
             for wtag, w1, w2, v1, v2 in words.get_opcodes():
@@ -297,40 +316,45 @@ def _merge(ops: list[Opcode]) -> list[Opcode]:
 def _widen_numbers(ops: list[Opcode], old: Side, new: Side) -> list[Opcode]:
     """Show a changed number whole: '300 500 → 350 500', not '300 → 350' before '500'.
 
-    The thousands groups of a number are separate tokens; equal groups next to a changed
-    one are taken into the change on both sides (they are equal, so the alignment holds).
+    The thousands groups of a number are separate tokens; equal groups glued (by one
+    space) to a changed digit group are taken into the change on both sides: they are
+    equal, so the alignment holds.
     """
     a, b = old.tokens, new.tokens
     out = [list(op) for op in ops]
     for index, op in enumerate(out):
-        if op[0] != "change" or not (op[1] < op[2] and op[3] < op[4]):
+        if op[0] != "change":
             continue
         after = out[index + 1] if index + 1 < len(out) else None
         while (after and after[0] == "equal" and after[1] < after[2]
-               and _group_follows(old, op[2] - 1) and _group_follows(new, op[4] - 1)):
-            op[2] += 1
-            op[4] += 1
-            after[1] += 1
-            after[3] += 1
+               and _is_group(a[after[1]].norm)
+               and ((op[1] < op[2] and _glued(old, op[2] - 1))
+                    or (op[3] < op[4] and _glued(new, op[4] - 1)))):
+            op[2], op[4] = op[2] + 1, op[4] + 1
+            after[1], after[3] = after[1] + 1, after[3] + 1
         before = out[index - 1] if index > 0 else None
         while (before and before[0] == "equal" and before[1] < before[2]
-               and _group_follows(old, op[1] - 1) and _group_follows(new, op[3] - 1)
-               and a[op[1] - 1].norm.isdigit() and b[op[3] - 1].norm.isdigit()):
-            op[1] -= 1
-            op[3] -= 1
-            before[2] -= 1
-            before[4] -= 1
+               and a[before[2] - 1].norm.isdigit() and len(a[before[2] - 1].norm) <= 3
+               and ((op[1] < op[2] and _is_group(a[op[1]].norm) and _glued(old, op[1] - 1))
+                    or (op[3] < op[4] and _is_group(b[op[3]].norm)
+                        and _glued(new, op[3] - 1)))):
+            op[1], op[3] = op[1] - 1, op[3] - 1
+            before[2], before[4] = before[2] - 1, before[4] - 1
     return [tuple(op) for op in out if op[1] < op[2] or op[3] < op[4]]
 
 
-def _group_follows(side: Side, index: int) -> bool:
-    """Whether token index+1 is a thousands group of the number ending at token index."""
+def _is_group(word: str) -> bool:
+    return len(word) == 3 and word.isdigit()
+
+
+def _glued(side: Side, index: int) -> bool:
+    """Whether token index is a digit group followed by one space and a thousands group."""
     tokens = side.tokens
-    if index < 0 or index + 1 >= min(len(tokens), side.signature_at):
+    if index < 0 or index + 1 >= len(tokens):
         return False
     this, nxt = tokens[index], tokens[index + 1]
-    return (this.norm.isdigit() and len(this.norm) <= 3 and nxt.norm.isdigit()
-            and len(nxt.norm) == 3 and side.text[this.end : nxt.start] == " ")
+    return (this.norm.isdigit() and len(this.norm) <= 3 and _is_group(nxt.norm)
+            and side.text[this.end : nxt.start] == " ")
 
 
 def _find_moves(changes: list[Change], a: list[str], b: list[str]) -> dict[int, int]:
@@ -376,14 +400,14 @@ def _signature_change(old: Side, new: Side) -> Change | None:
     only the words themselves are compared; who signs for whom is compared by the
     signatories field diff.
     """
-    old_words = [t.norm for t in old.tokens[old.signature_at :]]
-    new_words = [t.norm for t in new.tokens[new.signature_at :]]
+    old_words = [t.norm for t in old.tokens[old.signature_at : old.signature_end]]
+    new_words = [t.norm for t in new.tokens[new.signature_at : new.signature_end]]
     removed = Counter(old_words) - Counter(new_words)
     added = Counter(new_words) - Counter(old_words)
     if not removed and not added:
         return None
-    change = Change("signatures", (old.signature_at, len(old.tokens)),
-                    (new.signature_at, len(new.tokens)), "")
+    change = Change("signatures", (old.signature_at, old.signature_end),
+                    (new.signature_at, new.signature_end), "")
     change.removed_words = _in_order(old_words, removed)
     change.added_words = _in_order(new_words, added)
     return change
@@ -408,9 +432,7 @@ def _describe(change: Change, old: Side, new: Side) -> None:
     if change.kind == "gone":
         return
     if change.kind == "signatures":
-        index = max(0, new.signature_at - 1) if new.signature_at else 0
-        change.section = new.section_at(index) if new.tokens else old.section_at(
-            max(0, old.signature_at - 1))
+        change.section = new.signature_heading or old.signature_heading
         return
     if j1 < j2:
         change.section = new.section_at(j1)
@@ -437,8 +459,7 @@ def _context(side: Side, i1: int, i2: int) -> tuple[str, str]:
     while first > 0 and i1 - first < CONTEXT_WORDS and tokens[first - 1].start >= paragraph_start:
         first -= 1
     last = i2
-    limit = min(len(tokens), side.signature_at) if i2 <= side.signature_at else len(tokens)
-    while last < limit and last - i2 < CONTEXT_WORDS and tokens[last].end <= paragraph_end:
+    while last < len(tokens) and last - i2 < CONTEXT_WORDS and tokens[last].end <= paragraph_end:
         last += 1
     before = text[tokens[first].start : start] if first < i1 else ""
     after = text[end : tokens[last - 1].end] if last > i2 else ""
