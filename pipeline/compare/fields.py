@@ -287,7 +287,14 @@ def _passes(name: str, mode: str) -> list[Pass]:
             return score if score >= VERY_SIMILAR_ACTIONS else 0.0
         passes = [exact, same_party_similar_action, very_similar_action]
         if mode == "memo_agreement":
-            passes.insert(1, same("quantity", "frequency", required=("quantity",)))
+            # A memo words a count its own way ("minst 6 grupper" / "minst sex
+            # stödgrupper"): a count for the same party, as often, is the same obligation.
+            def same_party_counted(a: Row, b: Row) -> float:
+                counted = _value(a, "quantity") is not None and _value(b, "quantity") is not None
+                return 1.0 if counted and _party_matches(a, b, mode) and _same(
+                    a, b, ("frequency",)) else 0.0
+            passes[1:1] = [same("quantity", "frequency", required=("quantity",)),
+                           same_party_counted]
         return passes
     if name == "signatories":
         return [exact, same("for_party", required=("for_party",)),
@@ -446,7 +453,7 @@ _SUMMARY = {
 _BARE = {"basis", "vat", "frequency"}
 
 
-_SUMMARY_BARE = _BARE | {"amount_sek", "period", "name", "person", "action"}
+_SUMMARY_BARE = _BARE | {"amount_sek", "period", "name", "person", "action", "party"}
 
 
 def summary(table_name: str, row: Row) -> str:

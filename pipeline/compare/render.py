@@ -126,8 +126,8 @@ def _print_wording(wording: WordingDiff, console: Console) -> None:
                 console.print(line)
                 continue
             if change.kind == "move":
-                line.append(f"({words['moved_from'].format(section=section_name(change.from_section))}) ",
-                            style="dim")
+                origin = words["moved_from"].format(section=section_name(change.from_section))
+                line.append(f"({origin}) ", style="dim")
             block = "\n" in change.old_text or "\n" in change.new_text
             if block:
                 console.print(line[:-1])

@@ -68,7 +68,7 @@ def is_heading(line: str) -> bool:
 
 
 def heading_key(line: str) -> str:
-    """A heading without numbering, trailing colon and case: 'Underskrifter' for '7. UNDERSKRIFTER:'."""
+    """A heading without numbering, colon and case: '7. Underskrifter:' -> 'underskrifter'."""
     return _NUMBERING.sub("", line.strip()).rstrip(":").strip().lower()
 
 
