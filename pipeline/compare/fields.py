@@ -7,6 +7,8 @@ changed; rows left over were added or removed. The passes per table:
 
 - amounts: all fields equal; same payer, payee, role, basis and period (the amount
   changed); same amount (its payer, period... changed); same named payer, payee and role.
+  For a memo: same amount (and no contradicting period); same period; same role and
+  basis; same basis (what is left of "för perioden" on both sides is the same cost).
 - periods: same kind and dates; same kind.
 - parties: same name and org number; same org number (renamed); same name (org number
   changed); similar names (renamed).
@@ -264,7 +266,8 @@ def _passes(name: str, mode: str) -> list[Pass]:
                                                                   "period_end")) else 0.0
             return [same_value_period, same("amount_sek"),
                     same("period_start", "period_end", required=("period_end",)),
-                    same("role", "basis", required=("role", "basis"))]
+                    same("role", "basis", required=("role", "basis")),
+                    same("basis", required=("basis",))]
         return [exact, same(*_AMOUNT_KEY), same("amount_sek"),
                 same("payer", "payee", "role", required=("payer",))]
     if name == "periods":

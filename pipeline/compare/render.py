@@ -257,6 +257,7 @@ class Run:
     text: str
     change: int = -1  # index into wording.changes
     first: bool = False  # the first run of its change (carries the anchor)
+    signature: bool = False  # in the signature block, where short lines are not headings
 
 
 @dataclass(slots=True)
@@ -296,8 +297,10 @@ def redline(wording: WordingDiff) -> list[Paragraph]:
         return text + ("\n" if "\n" in following else " ")
 
     for op in wording.ops:
+        in_signature = op.new_range[0] >= new.signature_at and op.new_range[1] <= \
+            new.signature_end and new.signature_at < new.signature_end
         if op.tag == "equal":
-            runs.append(Run("equal", new_text(*op.new_range)))
+            runs.append(Run("equal", new_text(*op.new_range), signature=in_signature))
             continue
         if op.tag == "moved_from":
             runs.append(Run("moved_del", old_text(*op.old_range), op.change))
@@ -307,13 +310,15 @@ def redline(wording: WordingDiff) -> list[Paragraph]:
             runs.append(Run("moved_ins", new_text(*op.new_range), op.change, True))
             continue
         deleted = old_text(*op.old_range)
-        if change.kind == "signatures" and deleted and not deleted.startswith("\n"):
-            deleted = "\n" + deleted
+        if change.kind == "signatures":
+            in_signature = True
+            if deleted and not deleted.startswith("\n"):
+                deleted = "\n" + deleted
         if deleted:
-            runs.append(Run("del", deleted, op.change, True))
+            runs.append(Run("del", deleted, op.change, True, in_signature))
         inserted = new_text(*op.new_range)
         if inserted:
-            runs.append(Run("ins", inserted, op.change, not deleted))
+            runs.append(Run("ins", inserted, op.change, not deleted, in_signature))
     return _paragraphs(runs)
 
 
@@ -325,7 +330,8 @@ def _paragraphs(runs: list[Run]) -> list[Paragraph]:
             if index > 0:
                 paragraphs.append(Paragraph([]))
             if piece:
-                paragraphs[-1].runs.append(Run(run.kind, piece, run.change, first))
+                paragraphs[-1].runs.append(Run(run.kind, piece, run.change, first,
+                                               run.signature))
                 first = False
     out = []
     for number, paragraph in enumerate(p for p in paragraphs if "".join(
@@ -333,7 +339,8 @@ def _paragraphs(runs: list[Run]) -> list[Paragraph]:
         shown = "".join(r.text for r in paragraph.runs if r.kind in ("equal", "ins",
                                                                       "moved_ins"))
         # a heading only the old text has is shown struck through, not as a section
-        paragraph.heading = bool(shown.strip()) and is_heading(shown)
+        paragraph.heading = (bool(shown.strip()) and is_heading(shown)
+                             and not any(r.signature for r in paragraph.runs))
         paragraph.anchor = f"p{number}"
         paragraph.changes = sorted({r.change for r in paragraph.runs if r.first})
         out.append(paragraph)
