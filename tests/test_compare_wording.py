@@ -212,6 +212,26 @@ def test_an_appendix_after_the_signatures_is_compared_in_order_again():
     assert [c.section for c in result.changes] == ["Bilaga 1"]
 
 
+def test_a_sentence_in_the_signature_block_stays_in_it():
+    copies = ("Överenskommelsen har upprättats i två likalydande exemplar varav parterna "
+              "tagit var sitt.\n\n")
+    old = SIGNED + copies + "För A-nämnden För B-föreningen\n\nAnna Andersson Bo Berg"
+    new = SIGNED + copies + "För A-nämnden\nAnna Andersson\n\nFör B-föreningen\nBo Berg"
+    assert diff(old, new).changes == []
+
+
+def test_running_text_after_the_signatures_is_compared_in_order():
+    """A file that goes on after its signature block (two documents in one PDF)."""
+    rest = ("Bakgrund\n\nKommunen och föreningen har samverkat sedan 2017 kring barn och "
+            "unga i staden.\n\nVerksamheten riktar sig till barn och unga i åldern 7-20 år "
+            "och deras föräldrar.")
+    old = SIGNED + "För A-nämnden För B\n\nAnna Bo\n\n" + rest
+    new = SIGNED + "För A-nämnden\nAnna\n\nFör B\nBo\n\n" + rest.replace("2017", "2018")
+    result = diff(old, new)
+    assert [(c.kind, c.old_text, c.new_text, c.section) for c in result.changes] == [
+        ("replace", "2017", "2018", "Bakgrund")]
+
+
 def test_context_is_taken_from_the_same_paragraph():
     result = diff(BASE, BASE.replace("300 500 kr", "350 500 kr"))
     change = result.changes[0]

@@ -244,8 +244,9 @@ def _where(clean: CleanText, span: tuple[int, int]) -> dict | None:
         return None
     first = clean.locate(start, start + 1)
     last = clean.locate(end - 1, end)
+    # end_page differs from page only for a block that runs over a page break
     return {"page": first.page, "char_start": first.char_start, "end_page": last.page,
-            "char_end": last.char_end}
+            "char_end": last.char_end, "quote": clean.text[start:end]}
 
 
 # --- HTML ---------------------------------------------------------------------------------

@@ -46,6 +46,8 @@ _HEADING_COLON_MAX_WORDS = 2
 _NUMBERING = re.compile(r"^(?:§\s*\d+[a-z]?|\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
 _NOT_HEADING_START = re.compile(r"^[-–—•●▪■◦‣∙·*(\"”“'«]")
 
+_PROSE_MIN_WORDS = 10  # a line this long is running text
+_PROSE_LOOKAHEAD = 3  # lines after a prose line where a second one ends a signature block
 MIN_MOVE_TOKENS = 6  # shorter repeated phrases are ordinary edits, not moved paragraphs
 MOVE_SIMILARITY = 0.9
 _JOIN_ACROSS = 1  # equal runs this short between two edits join them into one change
@@ -114,48 +116,66 @@ class Side:
 
 
 def prepare(text: str) -> Side:
-    tokens = [Token(unicodedata.normalize("NFKC", m.group()).translate(_DASHES), m.start(),
-                    m.end()) for m in TOKEN.finditer(text)]
+    """Tokens, headings and the signature block of a clean text.
+
+    The signature block runs from the line after its heading ("Underskrifter") to an
+    appendix heading ("Bilaga 1"), or to where running text resumes (two paragraphs of
+    prose within a few lines: a signature block has at most one, "upprättats i två
+    likalydande exemplar"), less the heading of that text; else to the end.
+    """
+    tokens = [Token(_norm(m.group()), m.start(), m.end()) for m in TOKEN.finditer(text)]
     starts = [t.start for t in tokens]
+    lines: list[tuple[int, str]] = []  # (first token, line) of the lines with words
+    offset = 0
+    for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        index = bisect_right(starts, line_start - 1)
+        if index < len(tokens) and tokens[index].start < offset:
+            lines.append((index, line.strip()))
     heading_tokens: list[int] = []
     headings: list[str] = []
     signature_at = signature_end = len(tokens)
     signature_heading = ""
-    offset = 0
     in_signatures = False
     data = _data()
-    for line in text.split("\n"):
-        line_start, offset = offset, offset + len(line) + 1
-        if not is_heading(line):
-            continue
-        index = bisect_right(starts, line_start - 1)
-        if index >= len(tokens) or tokens[index].start >= offset:
-            continue
-        key = heading_key(line)
+    for number, (index, line) in enumerate(lines):
+        heading = is_heading(line)
         if in_signatures:
-            # Inside the signature block, names and "För X" lines look like headings.
-            if key not in data["after_signature_headings"]:
-                continue
-            in_signatures = False
-            signature_end = index
+            if heading and heading_key(line) in data["after_signature_headings"]:
+                in_signatures, signature_end = False, index
+            elif _is_prose(line) and any(_is_prose(later) for _, later in
+                                         lines[number + 1 : number + 1 + _PROSE_LOOKAHEAD]):
+                in_signatures, signature_end = False, index
+                before_index, before = lines[number - 1]
+                if number > 0 and is_heading(before) and before_index >= signature_at:
+                    signature_end = before_index  # the heading of the text that resumes
+                    heading_tokens.append(before_index)
+                    headings.append(before)
+            else:
+                continue  # "För X", names, dates: not headings here
+        if not heading:
+            continue
         heading_tokens.append(index)
-        headings.append(line.strip())
-        if key in data["signature_headings"] and not signature_heading:
+        headings.append(line)
+        if heading_key(line) in data["signature_headings"] and not signature_heading:
             in_signatures = True
-            signature_heading = line.strip()
-            signature_at = _line_end_token(tokens, index, text)
+            signature_heading = line
+            signature_at = lines[number + 1][0] if number + 1 < len(lines) else len(tokens)
     return Side(text, tokens, heading_tokens, headings, signature_at, signature_end,
                 signature_heading)
 
 
-def _line_end_token(tokens: list[Token], index: int, text: str) -> int:
-    """The index of the first token after the line holding token `index`."""
-    line_end = text.find("\n", tokens[index].start)
-    if line_end < 0:
-        return len(tokens)
-    while index < len(tokens) and tokens[index].start < line_end:
-        index += 1
-    return index
+def _norm(word: str) -> str:
+    """The compared form: NFKC (ligatures, decomposed å) and one kind of dash."""
+    if word.isascii():
+        return word
+    return unicodedata.normalize("NFKC", word).translate(_DASHES)
+
+
+def _is_prose(line: str) -> bool:
+    """A line of running text, which a signature block does not have."""
+    words = line.split()
+    return len(words) >= _PROSE_MIN_WORDS or (len(words) >= 4 and line.rstrip()[-1:] in ".!?")
 
 
 @dataclass(slots=True)
