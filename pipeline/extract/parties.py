@@ -32,6 +32,8 @@ class PartyRecognizer:
             "heading": re.compile(d["heading"], _I),
             "between": re.compile(d["between"], _I),
             "memo_partner": re.compile(d["memo_partner"], _I),
+            "contact_sentence": re.compile(d["contact_sentence"], _I),
+            "contact_org": re.compile(d["contact_org"], _I),
             "memo_decider": re.compile(d["memo_decider"], _I),
             "memo_decider_nominative": re.compile(d["memo_decider_nominative"]),
             "prefix": re.compile(rf"^\s*(?:[-–•●*]\s*|\d+[.)]\s*)?"
@@ -56,6 +58,7 @@ class PartyRecognizer:
         found += self._from_between(text)
         found += self._from_memo(text)
         found += self._from_lists(text, found)
+        found += self._contacts(text)
         found += self._mentions(text, found)
         unique: dict[tuple[int, int], Mention] = {}
         for m in found:
@@ -236,6 +239,18 @@ class PartyRecognizer:
             capitalised = [n for n in names if re.match(r"[A-ZÅÄÖ*]", n.text)]
             if len(names) >= 3 and len(capitalised) == len(names):
                 out += [n for n in names if (n.start, n.end) not in taken]
+        return out
+
+    def _contacts(self, text: str) -> list[Mention]:
+        out = []
+        for sentence in self._res["contact_sentence"].finditer(text):
+            for m in self._res["contact_org"].finditer(text, sentence.start(), sentence.end()):
+                s, e = m.span("name")
+                name = text[s:e].strip()
+                if len(name.split()) <= 8:
+                    out.append(Mention(LABEL, s, s + len(name), name, "party.contact",
+                                       name[0].upper() + name[1:],
+                                       {"role": "contact", "sector_hint": None}))
         return out
 
     def _mentions(self, text: str, found: list[Mention]) -> list[Mention]:
