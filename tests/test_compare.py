@@ -76,7 +76,7 @@ PLANTED = [
         [("replace", "300 500", "350 500", "Ekonomi")], id="amount"),
     pytest.param(
         "till och med 2024-03-31. Om någon", "till och med 2025-03-31. Om någon",
-        [],  # the term is not extracted yet (issue 3): the wording diff reports it
+        [("periods", "changed", ["end"])],
         [("replace", "2024-03-31", "2025-03-31", "Period för överenskommelsen")],
         id="end-date"),
     pytest.param(
@@ -109,6 +109,16 @@ def test_planted_amount_message_names_the_amounts(tmp_path, shared):
     assert change.message.startswith("Belopp ändrat: 300 500 kr → 350 500 kr")
     assert (change.old["amount_sek"], change.new["amount_sek"]) == (300500, 350500)
     assert change.new["quote"] == "350 500 kr"  # provenance travels with the row
+
+
+def test_party_renamed_throughout_is_one_field_change(tmp_path, shared):
+    text = AGREEMENT.read_text(encoding="utf-8")
+    path = tmp_path / "renamed.txt"
+    path.write_text(text.replace("Domkyrkopastorat", "Pastorat").replace(
+        "domkyrkopastorat", "pastorat"), encoding="utf-8")
+    comparison = compare_documents(read(AGREEMENT), read(path))
+    assert [(c.table, c.status) for c in comparison.field_changes] == [("parties", "renamed")]
+    assert len(comparison.wording.changes) > 5  # every place it is written
 
 
 def test_moved_paragraph_is_reported_once_as_a_move(tmp_path, shared):

@@ -38,12 +38,18 @@ from functools import cache
 
 from pipeline.extract.organisations import normalized
 from pipeline.lang import table
+from pipeline.resolve.parties import party_key
 
 TABLES = ("amounts", "periods", "parties", "obligations", "signatories")
 MODES = ("drafts", "memo_agreement")
 
-# Columns holding organisation names: compared in their normalized form.
+# Columns holding organisation names. A party's own name is compared as written (less
+# case and punctuation): a new legal name is a rename. The columns that refer to a party
+# are compared by the pipeline's join key (party_key: 'Svenska kyrkan, Linköpings
+# Domkyrkopastorat' = 'Linköpings domkyrkopastoratet'), after the renames found among the
+# parties, so that a rename is reported once and not again in every amount and obligation.
 _NAME_FIELDS = {"payer", "payee", "name", "party", "for_party"}
+_REFERENCE_FIELDS = _NAME_FIELDS - {"name"}
 # Columns compared per table (in drafts mode), in the order they are reported.
 COMPARED = {
     "amounts": ("amount_sek", "payer", "payee", "role", "basis", "in_kind", "source_of_funds",
@@ -105,22 +111,43 @@ def fields_diff(old_tables: dict[str, list[dict]], new_tables: dict[str, list[di
     """Every fact of both documents, paired; equal pairs included (renderers filter)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    out: list[FieldChange] = []
-    for name in TABLES:
+    by_table: dict[str, list[FieldChange]] = {}
+    renames: dict[str, str] = {}
+    for name in ("parties", *[t for t in TABLES if t != "parties"]):
         if mode == "memo_agreement" and name not in MEMO_COMPARED:
             continue
         old_rows = _facts(name, old_tables.get(name) or [], mode)
         new_rows = _facts(name, new_tables.get(name) or [], mode)
-        if not old_rows and not new_rows:
-            continue
-        out.extend(_diff_table(name, old_rows, new_rows, mode))
+        if old_rows or new_rows:
+            by_table[name] = _diff_table(name, old_rows, new_rows, mode, renames)
+        if name == "parties":
+            renames = _renames(by_table.get(name, []))
+    return [change for name in TABLES for change in by_table.get(name, [])]
+
+
+def _renames(parties: list[FieldChange]) -> dict[str, str]:
+    """Old party key -> new party key, for each party paired under another name."""
+    out = {}
+    for change in parties:
+        if change.old is not None and change.new is not None:
+            old_key, new_key = _key(change.old.get("name")), _key(change.new.get("name"))
+            if old_key and new_key and old_key != new_key:
+                out[old_key] = new_key
     return out
 
 
+def _key(name) -> str | None:
+    return party_key(name) or None if isinstance(name, str) and name.strip() else None
+
+
 def _facts(name: str, rows: list[dict], mode: str) -> list[Row]:
-    """Rows as facts: parties to the agreement only, one row per distinct fact."""
+    """Rows as facts: parties to the agreement only, one row per distinct fact; for a memo
+    against its agreement, only the obligations with a count (a memo restates the counts,
+    not every duty of the agreement)."""
     if name == "parties":
         rows = [r for r in rows if (_value(r, "role") or "party") == "party"]
+    if name == "obligations" and mode == "memo_agreement":
+        rows = [r for r in rows if _value(r, "quantity") is not None]
     seen: set[tuple] = set()
     out = []
     for row in rows:
@@ -132,19 +159,21 @@ def _facts(name: str, rows: list[dict], mode: str) -> list[Row]:
     return out
 
 
-def _diff_table(name: str, old_rows: list[Row], new_rows: list[Row],
-                mode: str) -> list[FieldChange]:
+def _diff_table(name: str, old_rows: list[Row], new_rows: list[Row], mode: str,
+                renames: dict[str, str]) -> list[FieldChange]:
     """Pairs and new-only rows in the new document's order; an old-only row goes after
     the paired row that preceded it in the old document."""
-    pairs = _pair(old_rows, new_rows, _passes(name, mode))
+    pairs = _pair(old_rows, new_rows, _passes(name, mode, renames))
     new_of_old = dict(pairs)
+    old_of_new = {j: i for i, j in pairs}
     placed: list[tuple[tuple, FieldChange]] = []
     for j, row in enumerate(new_rows):
-        old_index = next((i for i, k in pairs if k == j), None)
-        if old_index is None:
+        if j not in old_of_new:
             change = _describe_single(name, "added", None, row)
         else:
-            change = _describe_pair(name, old_rows[old_index], row, mode)
+            i = old_of_new[j]
+            change = _describe_pair(name, old_rows[i], row, _differences(
+                name, old_rows[i], row, mode, renames))
         placed.append(((_position(row), 0, j), change))
     for i, row in enumerate(old_rows):
         if i in new_of_old:
@@ -203,13 +232,21 @@ def _value(row: Row, column: str):
         value = value.strip()
         if not value or value in _EMPTY_ENUMS:
             return None
+        if column in _REFERENCE_FIELDS:
+            return party_key(value) or None
         if column in _NAME_FIELDS:
             return normalized(value) or None
     return value
 
 
-def _same(row_a: Row, row_b: Row, columns) -> bool:
-    return all(_value(row_a, c) == _value(row_b, c) for c in columns)
+def _equal(old: Row, new: Row, column: str, renames: dict[str, str]) -> bool:
+    """Equal values; a party reference is also equal under the party's new name."""
+    x, y = _value(old, column), _value(new, column)
+    return x == y or (column in _REFERENCE_FIELDS and x in renames and renames[x] == y)
+
+
+def _same(old: Row, new: Row, columns, renames: dict[str, str]) -> bool:
+    return all(_equal(old, new, c, renames) for c in columns)
 
 
 def _words(name: str | None) -> set[str]:
@@ -241,11 +278,11 @@ def _action_similarity(a: Row, b: Row) -> float:
 # --- pairing passes -----------------------------------------------------------------------
 
 
-def _passes(name: str, mode: str) -> list[Pass]:
+def _passes(name: str, mode: str, renames: dict[str, str]) -> list[Pass]:
     compared = COMPARED[name] if mode == "drafts" else MEMO_COMPARED[name]
 
     def exact(a: Row, b: Row) -> float:
-        return 1.0 if _same(a, b, compared) and _same_action(a, b) else 0.0
+        return 1.0 if _same(a, b, compared, renames) and _same_action(a, b) else 0.0
 
     def _same_action(a: Row, b: Row) -> bool:
         return name != "obligations" or _value(a, "action") == _value(b, "action")
@@ -254,7 +291,7 @@ def _passes(name: str, mode: str) -> list[Pass]:
         def accept(a: Row, b: Row) -> float:
             if any(_value(a, c) is None for c in required):
                 return 0.0
-            return 1.0 if _same(a, b, columns) else 0.0
+            return 1.0 if _same(a, b, columns, renames) else 0.0
         return accept
 
     if name == "amounts":
@@ -280,7 +317,7 @@ def _passes(name: str, mode: str) -> list[Pass]:
                 similar_names]
     if name == "obligations":
         def same_party_similar_action(a: Row, b: Row) -> float:
-            if not _party_matches(a, b, mode):
+            if not _party_matches(a, b, mode, renames):
                 return 0.0
             score = _action_similarity(a, b)
             return score if score >= SIMILAR_ACTIONS else 0.0
@@ -294,8 +331,8 @@ def _passes(name: str, mode: str) -> list[Pass]:
             # stödgrupper"): a count for the same party, as often, is the same obligation.
             def same_party_counted(a: Row, b: Row) -> float:
                 counted = _value(a, "quantity") is not None and _value(b, "quantity") is not None
-                return 1.0 if counted and _party_matches(a, b, mode) and _same(
-                    a, b, ("frequency",)) else 0.0
+                return 1.0 if counted and _party_matches(a, b, mode, renames) and _same(
+                    a, b, ("frequency",), renames) else 0.0
             passes[1:1] = [same("quantity", "frequency", required=("quantity",)),
                            same_party_counted]
         return passes
@@ -305,9 +342,9 @@ def _passes(name: str, mode: str) -> list[Pass]:
     raise ValueError(f"no field diff for table {name!r}")
 
 
-def _party_matches(a: Row, b: Row, mode: str) -> bool:
-    x, y = _value(a, "party"), _value(b, "party")
-    return x == y or (mode == "memo_agreement" and _contains(x, y))
+def _party_matches(a: Row, b: Row, mode: str, renames: dict[str, str]) -> bool:
+    return _equal(a, b, "party", renames) or (
+        mode == "memo_agreement" and _contains(_value(a, "party"), _value(b, "party")))
 
 
 def _compatible(a: Row, b: Row, column: str) -> bool:
@@ -318,7 +355,8 @@ def _compatible(a: Row, b: Row, column: str) -> bool:
 # --- describing ---------------------------------------------------------------------------
 
 
-def _differences(name: str, old: Row, new: Row, mode: str) -> list[str]:
+def _differences(name: str, old: Row, new: Row, mode: str,
+                 renames: dict[str, str]) -> list[str]:
     columns = COMPARED[name] if mode == "drafts" else MEMO_COMPARED[name]
     changed = []
     for column in columns:
@@ -328,7 +366,7 @@ def _differences(name: str, old: Row, new: Row, mode: str) -> list[str]:
                 continue  # a memo states less than the agreement; silence is no difference
             if column in _NAME_FIELDS and _contains(x, y):
                 continue
-        if x != y:
+        if not _equal(old, new, column, renames):
             changed.append(column)
     # dates of an amount's period read as one: "period A–B → A–C"
     if "period_start" in changed or "period_end" in changed:
@@ -338,8 +376,7 @@ def _differences(name: str, old: Row, new: Row, mode: str) -> list[str]:
     return changed
 
 
-def _describe_pair(name: str, old: Row, new: Row, mode: str) -> FieldChange:
-    changed = _differences(name, old, new, mode)
+def _describe_pair(name: str, old: Row, new: Row, changed: list[str]) -> FieldChange:
     status = "equal"
     if changed:
         status = "renamed" if name == "parties" and changed == ["name"] else "changed"
