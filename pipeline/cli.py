@@ -130,9 +130,10 @@ def compare(
     import json
 
     from rich.console import Console
+    from rich.text import Text
 
     from pipeline.compare import compare_documents
-    from pipeline.compare.render import print_terminal, to_html, to_json
+    from pipeline.compare.render import html_written, print_terminal, to_json, write_html
     from pipeline.ingest import read_document
 
     def fail(message: str) -> typer.Exit:
@@ -149,10 +150,7 @@ def compare(
                 raise fail(f"{doc.source}: {doc.error}")
         comparison = compare_documents(*docs, wording=wording)
         if html is not None:
-            page = to_html(comparison)
-            tmp = html.with_name(f".{html.name}.tmp")
-            tmp.write_text(page, encoding="utf-8")
-            tmp.replace(html)
+            write_html(comparison, html)
     except typer.Exit:
         raise
     except Exception as exc:
@@ -165,5 +163,5 @@ def compare(
         console = Console(soft_wrap=True, highlight=False)
         print_terminal(comparison, console)
         if html is not None:
-            console.print(f"HTML: {html}", markup=False)
+            console.print(Text(html_written(html)))
     raise typer.Exit(EXIT_DIFFERENT if comparison.different else EXIT_OK)

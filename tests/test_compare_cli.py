@@ -32,7 +32,7 @@ def test_drafts_that_differ_exit_1_with_fields_then_wording(tmp_path, shared):
     assert "[-inget-]{+inger+} framtidshopp" in out
     assert "[-gruppleddare-]{+gruppledare+}" in out
     assert out.count("Idéburet Offentligt Partnerskap avseende") == 1
-    assert out.rstrip().endswith(f"HTML: {page}")
+    assert out.rstrip().endswith(f"HTML skriven till {page}")
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "<del" in html and "<ins" in html
     assert not list(tmp_path.glob(".*.tmp"))

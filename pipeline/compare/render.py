@@ -7,9 +7,11 @@ rich Text objects built piece by piece, the page a Jinja2 template with autoesca
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.console import Console
@@ -45,6 +47,10 @@ def status_text(change: FieldChange, comparison: Comparison) -> str:
     if change.status == "added":
         return status["only_new"].format(side=new_label.lower())
     return status[change.status]
+
+
+def html_written(path) -> str:
+    return _lang()["titles"]["html_written"].format(path=path)
 
 
 def section_name(section: str) -> str:
@@ -383,3 +389,14 @@ def to_html(comparison: Comparison) -> str:
         changes=comparison.wording.changes if comparison.wording is not None else [],
         section_name=section_name,
     )
+
+
+def write_html(comparison: Comparison, path: Path) -> None:
+    """Write the page atomically: a reader never sees half a page, a failure leaves none."""
+    page = to_html(comparison)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
