@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,41 @@ def test_terminal_output_plain_when_not_a_terminal(shared):
     assert any("[-inget-]{+inger+} framtidshopp" in line for line in lines)
     assert any("[-gruppleddare-]{+gruppledare+}" in line for line in lines)
     assert sum("Idéburet Offentligt Partnerskap avseende" in line for line in lines) == 1
+
+
+def test_terminal_output_in_colour_on_a_terminal(shared):
+    from rich.console import Console
+
+    console = Console(record=True, force_terminal=True, color_system="standard", width=100)
+    print_terminal(compare_documents(read(AGREEMENT), read(PDF_LAYOUT)), console)
+    out = console.export_text(styles=True, clear=False)
+    assert "\x1b[" in out
+    assert "[-inget-]" in console.export_text()  # the marks stay: colour is not the only cue
+
+
+class _TagBalance(HTMLParser):
+    VOID = {"meta", "br", "hr", "img", "input", "link"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            self.errors.append(tag)
+
+
+@pytest.mark.parametrize("old,new", [(AGREEMENT, PDF_LAYOUT), (MEMO, AGREEMENT)],
+                         ids=["drafts", "memo-agreement"])
+def test_html_tags_are_balanced(old, new, shared):
+    parser = _TagBalance()
+    parser.feed(to_html(compare_documents(read(old), read(new))))
+    assert parser.errors == [] and parser.stack == []
 
 
 def test_json_carries_provenance_into_the_source(shared):
