@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.compare.render import redline
 from pipeline.compare.wording import is_heading, wording_diff
 from pipeline.ingest import read_document
 from pipeline.normalize import normalize
@@ -318,3 +319,21 @@ def test_ops_cover_both_texts_in_order(old_words, new_words):
     assert old_seen == old_words
     assert new_seen == new_words
     assert result.equal == (old_words == new_words)
+
+
+# Degenerate texts: nothing to compare, only punctuation, only a signature heading.
+EDGES = [
+    ("", "", []),
+    ("...", "– – –", []),
+    ("", "Bakgrund\n\nNy text.", [("insert", "", "Bakgrund\n\nNy text")]),
+    ("Bakgrund\n\nGammal text.", "", [("delete", "Bakgrund\n\nGammal text", "")]),
+    ("Underskrifter", "Underskrifter", []),
+    ("Underskrifter\n\nAnna", "Underskrifter", [("signatures", "Anna", "")]),
+]
+
+
+@pytest.mark.parametrize("old,new,expected", EDGES)
+def test_degenerate_texts(old, new, expected):
+    result = diff(old, new)
+    assert [(c.kind, c.old_text, c.new_text) for c in result.changes] == expected
+    assert redline(result) is not None  # renders without error
