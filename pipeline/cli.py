@@ -119,11 +119,12 @@ def compare(
 ) -> None:
     """Show what changed between two drafts, or a memo against its agreement.
 
-    First the facts (amounts with payer and period, term, notice, parties, org numbers,
-    obligation counts, signatories), then the wording, word by word, by section. Layout
-    (line breaks, hyphenation, PDF vs DOCX vs TXT) is not a change.
+    First the facts (amounts with payer and period, term, notice, parties,
+    org numbers, obligation counts, signatories), then the wording, word by
+    word, by section. Layout (line breaks, hyphenation, PDF vs DOCX vs TXT)
+    is not a change. A memo against its agreement: facts side by side.
 
-    Exit 0 when the two are equal in facts and wording, 1 when they differ, 2 on an error.
+    Exit 0 when equal in facts and wording, 1 when they differ, 2 on error.
 
     Example: iop compare draft-2.docx draft-3.pdf --html changes.html
     """
