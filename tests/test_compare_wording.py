@@ -94,7 +94,17 @@ PLANTED = [
 ]
 
 
-@pytest.mark.parametrize("old,new,expected", PLANTED)
+# A rewritten phrase that keeps a lone word is one change; across a paragraph it is not.
+JOINED = [
+    ("Kommunen betalar och föreningen bidrar.", "Regionen finansierar och stiftelsen stödjer.",
+     [("replace", "Kommunen betalar och föreningen bidrar",
+       "Regionen finansierar och stiftelsen stödjer", "")]),
+    ("Betalar.\n\nEkonomi\n\nBetalar.", "Bidrar.\n\nEkonomi\n\nBidrar.",
+     [("replace", "Betalar", "Bidrar", ""), ("replace", "Betalar", "Bidrar", "Ekonomi")]),
+]
+
+
+@pytest.mark.parametrize("old,new,expected", PLANTED + JOINED)
 def test_planted_change_is_reported_once(old, new, expected):
     result = diff(old, new)
     got = [(c.kind, c.old_text, c.new_text, c.section) for c in result.changes]

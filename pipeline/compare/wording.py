@@ -13,7 +13,7 @@ difflib's SequenceMatcher does the alignment. What it cannot do is hand-written 
   by word, so the result does not depend on them;
 - moved paragraphs: a deleted block that comes back elsewhere is one "move", not a delete
   and an insert;
-- the signature block (see `_signature_start`);
+- the signature block: compared as a set of words (see `prepare`, `_signature_change`);
 - section headings, to group the changes (`is_heading`, the one place that rule lives).
 """
 
@@ -146,8 +146,8 @@ def prepare(text: str) -> Side:
             elif _is_prose(line) and any(_is_prose(later) for _, later in
                                          lines[number + 1 : number + 1 + _PROSE_LOOKAHEAD]):
                 in_signatures, signature_end = False, index
-                before_index, before = lines[number - 1]
-                if number > 0 and is_heading(before) and before_index >= signature_at:
+                before_index, before = lines[number - 1]  # number > 0: the heading precedes
+                if is_heading(before) and before_index >= signature_at:
                     signature_end = before_index  # the heading of the text that resumes
                     heading_tokens.append(before_index)
                     headings.append(before)
@@ -209,7 +209,7 @@ class Op:
 class WordingDiff:
     old: Side
     new: Side
-    ops: list[Op]  # both texts in order, the signature block last
+    ops: list[Op]  # both texts in order
     changes: list[Change]
 
     @property
@@ -265,7 +265,7 @@ def _diff_range(old: Side, new: Side, a: list[str], b: list[str], old_range: tup
                 new_range: tuple[int, int]) -> list[Opcode]:
     ops = _align(a, b, _sentences(old, *old_range), _sentences(new, *new_range),
                  old_range, new_range)
-    return _widen_numbers(_merge(ops), old, new)
+    return _widen_numbers(_merge(ops, old), old, new)
 
 
 def _sentences(side: Side, first: int, end: int) -> list[tuple[int, int]]:
@@ -308,8 +308,9 @@ def _align(a: list[str], b: list[str], sa: list[tuple[int, int]], sb: list[tuple
     return out
 
 
-def _merge(ops: list[Opcode]) -> list[Opcode]:
-    """One change per edited stretch: join touching edits and edits split by a lone word."""
+def _merge(ops: list[Opcode], old: Side) -> list[Opcode]:
+    """One change per edited stretch: join touching edits, and edits split by a lone word
+    within one paragraph (a rewritten phrase that happens to keep an 'och')."""
     ops = [op for op in ops if op[1] < op[2] or op[3] < op[4]]
     merged: list[list] = []
     for tag, i1, i2, j1, j2 in ops:
@@ -323,7 +324,7 @@ def _merge(ops: list[Opcode]) -> list[Opcode]:
     while index < len(merged):
         op = merged[index]
         if (op[0] == "equal" and out and out[-1][0] == "change" and index + 1 < len(merged)
-                and op[2] - op[1] <= _JOIN_ACROSS):
+                and op[2] - op[1] <= _JOIN_ACROSS and not _paragraph_break(old, op[1], op[2])):
             nxt = merged[index + 1]
             out[-1][2], out[-1][4] = nxt[2], nxt[4]
             index += 2
@@ -331,6 +332,13 @@ def _merge(ops: list[Opcode]) -> list[Opcode]:
         out.append(op)
         index += 1
     return [tuple(op) for op in out]
+
+
+def _paragraph_break(side: Side, i1: int, i2: int) -> bool:
+    """Whether a line break lies around or among tokens [i1, i2)."""
+    start = side.tokens[i1 - 1].end if i1 > 0 else 0
+    end = side.tokens[i2].start if i2 < len(side.tokens) else len(side.text)
+    return "\n" in side.text[start:end]
 
 
 def _widen_numbers(ops: list[Opcode], old: Side, new: Side) -> list[Opcode]:
