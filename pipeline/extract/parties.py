@@ -9,9 +9,8 @@ import re
 from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from pipeline.extract.doc_text import text_of
+from pipeline.extract.component import MentionComponent
 from pipeline.extract.patterns import alternation, word_alternation
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -21,7 +20,9 @@ _I = re.IGNORECASE
 _NAME_CHARS = r"[\wåäöÅÄÖéü&.\-]"
 
 
-class PartyRecognizer:
+class PartyRecognizer(MentionComponent):
+    LABEL = LABEL
+
     def __init__(self) -> None:
         self.data = table("parties")
 
@@ -45,10 +46,6 @@ class PartyRecognizer:
                 rf"(?<![\wåäö-])(?:[A-ZÅÄÖ][\wåäö]+s\s+)?(?:[A-ZÅÄÖ][\wåäö-]*)?"
                 rf"(?i:{alternation(d['mention_endings'])})(?![\wåäö])"),
         }
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(text_of(doc)))
-        return doc
 
     # -- finding names -------------------------------------------------------------------
 
@@ -267,12 +264,6 @@ class PartyRecognizer:
             out.append(Mention(LABEL, s, e, name, "party.mention", name,
                                {"role": "mentioned", "sector_hint": None}))
         return out
-
-    def set_annotations(self, doc: Doc, mentions: list[Mention]) -> None:
-        doc.user_data.setdefault("mentions", {})[LABEL] = mentions
-        spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
-                 for m in mentions]
-        doc.spans[LABEL] = [s for s in spans if s is not None]
 
 
 @Language.factory("iop_parties")
