@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipeline.classify import classify, title
 from pipeline.extract import extract
+from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import amount_rows, party_rows_from_org_numbers
@@ -32,6 +33,7 @@ def documents_row(doc: Document) -> dict:
         "encoding": doc.encoding,
         "ocr_pages": ", ".join(map(str, ocr)),
         "ocr_confidence": sum(confidences) / len(confidences) if confidences else None,
+        "ocr_repairs": repairs_note(doc.pages),
         "duplicate_of": "",
         "pipeline_version": "",
     }
@@ -50,4 +52,5 @@ def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     tables["amounts"] = amount_rows(doc.doc_id, clean, mentions.get("amount", []))
     tables["parties"] = party_rows_from_org_numbers(doc.doc_id, clean,
                                                     mentions.get("org_number", []))
+    annotate_confidence(doc.pages, tables)
     return row, tables

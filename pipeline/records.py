@@ -7,13 +7,20 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True)
 class Word:
-    """A word on a PDF page with its box (PDF points, origin top-left), as pdfplumber gives it."""
+    """A word on a PDF page with its box (PDF points, origin top-left), as pdfplumber gives it.
+
+    OCR words also carry Tesseract's confidence, their offset in Page.text, and, when a
+    confusion was repaired (l60 -> 160), what OCR read before the repair.
+    """
 
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
+    conf: float | None = None  # OCR word confidence 0-100; None for a text layer
+    char_start: int | None = None  # offset of the word in Page.text (OCR words)
+    original: str | None = None  # OCR's reading before a repair; None when not repaired
 
 
 @dataclass(slots=True)
