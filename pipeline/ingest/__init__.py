@@ -113,12 +113,18 @@ def _read_scanned_pages(doc: Document, path: Path, deadline: float) -> Document 
         return _fail(doc, "NO_TEXT_LAYER", no_text_layer_message(exc.pages, exc.reason))
     except ocr.OcrFailed as exc:
         return _fail(doc, exc.code, exc.detail)
+    weak = []
+    for number, page in sorted(read.items()):
+        low = page.ocr_confidence is None or page.ocr_confidence < ocr.LOW_PAGE_CONFIDENCE
+        if low and page.text.strip():
+            weak.append(f"page {number}: {page.ocr_confidence:.0f}")
+        if low and problems[number] == "sparse":
+            del read[number]  # a few letters of text layer beat a poor reading of the scan
+            if page.text.strip():
+                weak[-1] += " (its text layer kept)"
     doc.pages = [read.get(p.number, p) for p in doc.pages]
-    weak = [p for p in read.values() if p.ocr_confidence is not None
-            and p.ocr_confidence < ocr.LOW_PAGE_CONFIDENCE]
     if weak:
-        detail = ", ".join(f"page {p.number}: {p.ocr_confidence:.0f}" for p in weak)
-        doc.warn("OCR_LOW_CONFIDENCE", codes.message("OCR_LOW_CONFIDENCE", detail))
+        doc.warn("OCR_LOW_CONFIDENCE", codes.message("OCR_LOW_CONFIDENCE", ", ".join(weak)))
     return None
 
 
@@ -154,8 +160,8 @@ def _check_pages(doc: Document) -> Document:
     if not any(page.text.strip() for page in doc.pages):
         read = [p.number for p in doc.pages if p.ocr]
         if read:
-            return _fail(doc, "NO_TEXT", f"no text layer and OCR found no words on page "
-                                         f"{_ranges(read)}")
+            return _fail(doc, "NO_TEXT", f"no usable text layer and OCR found no words on "
+                                         f"page {_ranges(read)}")
         if doc.format == "pdf":
             return _fail(doc, "NO_TEXT", "no text layer and nothing drawn on the pages")
         return _fail(doc, "NO_TEXT", "only whitespace")
@@ -172,7 +178,9 @@ def _check_pages(doc: Document) -> Document:
 
 
 def no_text_layer_message(pages: list[int], reason: str = ocr.NOT_INSTALLED) -> str:
-    return f"page {_ranges(pages)} has no text layer and {reason}"
+    """'page 3 has no text layer and OCR is not installed: apt-get install ...'"""
+    which = f"page {pages[0]} has" if len(pages) == 1 else f"pages {_ranges(pages)} have"
+    return f"{which} no text layer and {reason}"
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -5,24 +5,26 @@ mojibake, or a handful of letters); `read_pages()` then looks at those pages: a 
 stays blank, a handful of letters counts as a scan only over a page-sized image (a scan
 with a stamped page number). A page with a good text layer is never OCR'd.
 
-Resolution: a page is rendered at the resolution of its scan, kept within 150-300 dpi.
-Measured on ../shared/fixtures/agreement-biv-2023-scan.pdf (a 150 dpi scan, 1158 words;
-`python bench/ocr_throughput.py --dpi 150 200 300 400`): the same word accuracy at 150,
-200, 300 and 400 dpi (13-16 words differ from the text layer, nearly all bullets and the
-header's middle dot), with 150 the fastest; the same scan reduced to 75 dpi loses 34 words
-read at 75 dpi and 13 read at 150. So: never below 150, never more than the scan holds
-(upsampling costs time and adds nothing) and at most 300 (Tesseract's recommendation;
-a 600 dpi scan would cost 4x for nothing).
+Resolution: a page is rendered at the resolution of its scan (whole dpi, so the scan's
+pixels map one to one), kept within 150-300 dpi. Measured with bench/ocr_throughput.py on
+../shared/fixtures/agreement-biv-2023-scan.pdf (a 150 dpi scan; words differing from the
+text layer, of 1158; CPU seconds per page):
+    --dpi 150 200 300 400:             15, 14, 15, 17 words;  1.7, 1.9, 2.4, 2.9 s
+    --scan-dpi 75 --dpi 75 150 300:    53, 14, 70 words;      1.0, 1.7, 2.3 s
+Reading above the scan's resolution costs time and adds nothing (upsampling a coarse scan
+4x even hurts); a coarse scan read at 150 dpi recovers nearly everything. Hence: the scan's
+own dpi, never below 150, at most 300 (Tesseract's recommendation; 600 would cost 4x).
 
 Tesseract runs as a subprocess (`tesseract stdin stdout -l swe --dpi N tsv`) instead of
-through pytesseract, which wraps the same binary but cannot (1) set the child's
-environment: OMP_THREAD_LIMIT=1 is essential, one page took 15.6 s with Tesseract's
-default OpenMP threads beside one other busy process and 2.9 s with one thread; (2) ask
-the kernel to kill Tesseract when its worker is killed at the per-file deadline
-(PR_SET_PDEATHSIG), where pytesseract's child would outlive the deadline; (3) stream the
-image through stdin and the result through stdout, where pytesseract leaves temporary
-files behind a killed worker. The TSV is read with the csv module. Tesseract inherits the
-worker's address-space cap (RLIMIT_AS); measured peak RSS 58-81 MB per page at 150-300 dpi.
+through pytesseract, which wraps the same binary but (1) gives it the process-wide
+environment, where OMP_THREAD_LIMIT=1 must be set for Tesseract alone: one page took
+15.6 s with Tesseract's default OpenMP threads beside one other busy process and 2.9 s
+with one thread; (2) cannot ask the kernel to kill Tesseract when its worker is killed at
+the per-file deadline (PR_SET_PDEATHSIG), so its child would outlive the deadline;
+(3) goes through temporary files, which a killed worker leaves behind, where this streams
+the image through stdin and the result through stdout. The TSV is read with the csv
+module. Tesseract inherits the worker's address-space cap (RLIMIT_AS); its peak RSS is
+58-87 MB per page at 150-300 dpi, the worker's address space grows by ~25 MB at 150 dpi.
 """
 
 from __future__ import annotations
@@ -224,7 +226,9 @@ def _too_slow(done: int, total: int, started: float) -> str:
 
 def render_dpi(page: pdfium.PdfPage) -> float:
     """The scan's own resolution within MIN_DPI..MAX_DPI, lower for pages above MAX_PIXELS."""
-    dpi = min(MAX_DPI, max(MIN_DPI, _scan_dpi(page) or MAX_DPI))
+    # Whole dpi: 150.000003 would make PDFium's bitmap one pixel wider than the scan and
+    # resample all of it (measured: 20 instead of 15 misread words on the fixture).
+    dpi = float(min(MAX_DPI, max(MIN_DPI, round(_scan_dpi(page) or MAX_DPI))))
     width, height = page.get_size()
     pixels = width * height * (dpi / 72) ** 2
     if pixels > MAX_PIXELS:
