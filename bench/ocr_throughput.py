@@ -99,9 +99,9 @@ def run(scan: Path, reference: Path | None, dpi: float | None, repeat: int) -> d
         "wall s/page": wall / pages,
         "word errors": f"{errors}/{words}" if ref is not None else "-",
         "image MB": peak_image / 1e6,
-        # the children's peak: Tesseract, or this (smaller) process forked before its exec
-        "tesseract peak RSS MB": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "bench peak RSS MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # Tesseract's own peak is not measurable from here (a forked child's maxrss counts
+        # this process's pages before exec): `/usr/bin/time -f %M tesseract page.pgm ...`
+        "render peak RSS MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
