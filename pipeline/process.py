@@ -11,7 +11,7 @@ from pipeline.extract import extract
 from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
-from pipeline.resolve import amount_rows, party_rows_from_org_numbers
+from pipeline.resolve import resolve
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
 
@@ -49,8 +49,6 @@ def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     row["kind"] = classify(clean.text).kind
     row["title"] = title(clean.text)
     mentions = extract(clean.text)
-    tables["amounts"] = amount_rows(doc.doc_id, clean, mentions.get("amount", []))
-    tables["parties"] = party_rows_from_org_numbers(doc.doc_id, clean,
-                                                    mentions.get("org_number", []))
+    tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
     annotate_confidence(doc.pages, tables)
     return row, tables

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 class Word:
     """A word on a PDF page with its box (PDF points, origin top-left), as pdfplumber gives it.
 
-    OCR words also carry Tesseract's confidence, their offset in Page.text, and, when a
-    confusion was repaired (l60 -> 160), what OCR read before the repair.
+    OCR words and runs also carry Tesseract's confidence and their offset in Page.text; an
+    OCR word whose confusion was repaired (l60 -> 160) keeps what OCR read before.
     """
 
     text: str
@@ -19,7 +19,7 @@ class Word:
     x1: float
     bottom: float
     conf: float | None = None  # OCR word confidence 0-100; None for a text layer
-    char_start: int | None = None  # offset of the word in Page.text (OCR words)
+    char_start: int | None = None  # offset of the text in Page.text (OCR pages)
     original: str | None = None  # OCR's reading before a repair; None when not repaired
 
 
@@ -31,7 +31,10 @@ class Page:
     text: str
     ocr: bool = False
     ocr_confidence: float | None = None
-    words: list[Word] | None = None  # PDF text runs or OCR words with their boxes
+    # Runs of text on one line, split where a column gap is, with their boxes: from the
+    # text layer, or built from the OCR words on OCR pages (one contract for layout code).
+    words: list[Word] | None = None
+    ocr_words: list[Word] | None = None  # OCR pages: every word with its confidence
 
 
 @dataclass(slots=True)

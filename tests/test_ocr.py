@@ -22,6 +22,7 @@ import pytest
 from pipeline.config import Limits
 from pipeline.ingest import ocr, read_document
 from pipeline.process import FACT_TABLES, process
+from tests import test_gold_facts as gold_facts
 from tests.conftest import FIXTURES, GOLD, REPO, SHARED, TEXT_FIXTURES
 from tests.helpers import facts_of
 
@@ -196,13 +197,33 @@ def test_scan_has_the_facts_of_the_text_pdf_field_by_field(table, scan_facts, te
 def test_scan_has_the_gold_org_numbers_and_amounts(scan_facts):
     gold = json.loads((GOLD / "fixtures" / f"{SCAN.name}.json").read_text(encoding="utf-8"))
     _, tables = scan_facts
-    assert {p["org_number"] for p in tables["parties"]} == {
+    assert {p["org_number"] for p in tables["parties"] if p["org_number"]} == {
         p["org_number"] for p in gold["parties"] if p.get("org_number")}
-    assert all(p["org_number_valid"] for p in tables["parties"])
+    assert all(p["org_number_valid"] for p in tables["parties"] if p["org_number"])
     assert sorted(a["amount_sek"] for a in tables["amounts"]) == sorted(
         a["amount_sek"] for a in gold["amounts"])
     basis = {a["amount_sek"]: a["basis"] for a in tables["amounts"]}
     assert basis == {a["amount_sek"]: a["basis"] for a in gold["amounts"]}
+
+
+# (check of tests/test_gold_facts.py, the gold key it needs): the scan's gold file is the
+# text PDF's, so every fact check the text renderings pass must hold for the scan too.
+GOLD_CHECKS = [
+    (gold_facts.test_parties, "parties"),
+    (gold_facts.test_amounts_field_by_field, "amounts"),
+    (gold_facts.test_term, "term"),
+    (gold_facts.test_notice, "notice_months"),
+    (gold_facts.test_follow_up, "follow_up"),
+    (gold_facts.test_signatories, "signatories"),
+    (gold_facts.test_obligations, "obligations"),
+]
+
+
+@pytest.mark.parametrize("check,key", GOLD_CHECKS, ids=[c[1] for c in GOLD_CHECKS])
+def test_scan_meets_its_gold_file(check, key, shared):
+    gold = json.loads((GOLD / "fixtures" / f"{SCAN.name}.json").read_text(encoding="utf-8"))
+    assert gold.get(key), f"the gold file has no {key}"
+    check((SCAN, gold), shared)
 
 
 def test_scan_facts_point_back_to_the_ocr_text_with_a_confidence(scan_read, scan_facts):
@@ -227,13 +248,25 @@ def test_ocr_word_boxes_sit_where_the_text_layer_has_the_same_words(scan_read):
     scanned = scan_read[0].pages[0]
     text = read_document(TEXT, TEXT.name).pages[0]
     for needle in ("212000-0449", "252003-0228", "Aktörer", "Värdegrund"):
-        [word] = [w for w in scanned.words if w.text.strip("().,") == needle]
+        [word] = [w for w in scanned.ocr_words if w.text.strip("().,") == needle]
         assert scanned.text[word.char_start : word.char_start + len(word.text)] == word.text
         runs = [r for r in text.words if needle in r.text]
         assert runs, needle
         run = runs[0]
         assert run.top - 3 <= word.top and word.bottom <= run.bottom + 3, (word, run)
         assert run.x0 - 3 <= word.x0 and word.x1 <= run.x1 + 3, (word, run)
+
+
+def test_ocr_runs_are_the_text_layer_runs_of_a_two_column_signature_block(scan_read):
+    """Layout code reads Page.words as runs split at column gaps, whatever the source."""
+    scanned = scan_read[0].pages[3]
+    text = read_document(TEXT, TEXT.name).pages[3]
+    block = lambda page: [r for r in page.words  # noqa: E731
+                          if 350 < r.top < 500 and not r.text.startswith("___")]
+    ocr_runs, layer_runs = block(scanned), block(text)
+    assert [r.text for r in ocr_runs] == [r.text for r in layer_runs]
+    for o, t in zip(ocr_runs, layer_runs, strict=True):
+        assert (o.x0, o.top, o.x1) == pytest.approx((t.x0, t.top, t.x1), abs=3)
 
 
 # --- page by page --------------------------------------------------------------------

@@ -142,18 +142,39 @@ def test_page_text_lines_paragraphs_and_offsets_line_up():
     page = page_from_tsv(2, AGREEMENT, points_per_pixel=72 / 150)
     assert page.text == "Ekonomi\n\nNämnden finansierar med 160 000 kr\nper år."
     assert page.ocr and page.number == 2
-    for word in page.words:
+    for word in page.ocr_words + page.words:
         assert page.text[word.char_start : word.char_start + len(word.text)] == word.text
-    first = page.words[0]
+    first = page.ocr_words[0]
     assert (first.x0, first.top) == pytest.approx((100 * 72 / 150, 100 * 72 / 150))
     assert first.x1 == pytest.approx((100 + 20 * len("Ekonomi")) * 72 / 150)
     assert page.ocr_confidence == pytest.approx(sum(
         [96, 95, 94, 96, 41.5, 93, 95, 96, 95]) / 9, abs=0.1)
 
 
+# (words of one OCR line as (text, left px, width px), the runs they make)
+RUNS = [
+    ([("För", 100, 60), ("social", 180, 120), ("och", 320, 60), ("nämnden", 400, 160),
+      ("För", 900, 60), ("Linköpings", 980, 200), ("pastorat", 1200, 160)],
+     ["För social och nämnden", "För Linköpings pastorat"]),  # a signature block's columns
+    ([("med", 100, 60), ("300", 200, 60), ("500", 280, 60), ("kr", 380, 40)],
+     ["med 300 500 kr"]),  # a justified line's wide spaces stay inside the run
+    ([("Belopp", 100, 120), ("160", 700, 60), ("000", 780, 60)], ["Belopp", "160 000"]),
+]
+
+
+@pytest.mark.parametrize("words,runs", RUNS)
+def test_runs_split_at_column_gaps(words, runs):
+    rows = [HEADER] + [f"5\t1\t1\t1\t1\t{i}\t{left}\t100\t{width}\t30\t90\t{text}"
+                       for i, (text, left, width) in enumerate(words, start=1)]
+    page = page_from_tsv(1, "\n".join(rows), points_per_pixel=0.5)
+    assert [r.text for r in page.words] == runs
+    for run in page.words:
+        assert page.text[run.char_start : run.char_start + len(run.text)] == run.text
+
+
 def test_a_repair_is_recorded_with_page_offsets_and_what_ocr_read():
     page = page_from_tsv(2, AGREEMENT, points_per_pixel=72 / 150)
-    [word] = [w for w in page.words if w.original is not None]
+    [word] = [w for w in page.ocr_words if w.original is not None]
     assert (word.original, word.text) == ("l60", "160")
     start = page.text.index("160")
     assert repairs_note([page]) == f"page 2 [{start}:{start + 3}] l60 -> 160"

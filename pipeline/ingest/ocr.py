@@ -61,6 +61,7 @@ MAX_PIXELS = 25_000_000  # an A3 page at 300 dpi is 17 Mpx; a poster is read at 
 PAGE_TIMEOUT_S = 120.0  # one page; the per-file deadline usually comes first
 MIN_LETTERS = 40  # fewer letters over a page-sized image: a scan with a stamp, not text
 SCAN_COVERAGE = 0.5  # an image over half the page or more is a scan
+RUN_GAP = 2.5  # a gap of this many line heights between words is a column gap
 
 # Confidence (Tesseract's 0-100) below which OCR output needs a human look. A clean page
 # reads at 90-97 per word (numbers 87-97 on the scan fixture); misread words fall below 60.
@@ -309,11 +310,16 @@ def parse_tsv(tsv: str) -> list[_OcrWord]:
 
 def page_from_tsv(number: int, tsv: str, points_per_pixel: float) -> Page:
     """Page.text from OCR lines: words joined by a space, lines by \\n, paragraphs by a
-    blank line (so normalize unwraps lines but keeps paragraphs). Every Word knows its
-    offset in that text, its box in PDF points and its confidence; repairs are applied
-    here, length for length, and recorded on the Word."""
+    blank line (so normalize unwraps lines but keeps paragraphs).
+
+    Page.ocr_words: every word with its box in PDF points, its confidence and its offset in
+    that text; repairs are applied here, length for length, and recorded on the word.
+    Page.words: the words of a line grouped into runs split at column gaps, as the text
+    layer gives them, for layout code (signature blocks in two columns).
+    """
     parts: list[str] = []
-    out: list[Word] = []
+    words: list[Word] = []
+    runs: list[Word] = []
     length = 0
     previous = None
     s = points_per_pixel
@@ -326,19 +332,38 @@ def page_from_tsv(number: int, tsv: str, points_per_pixel: float) -> Page:
             parts.append(sep)
             length += len(sep)
         previous = line
+        line_words = []
         for i, w in enumerate(items):
             if i:
                 parts.append(" ")
                 length += 1
             left, top, width, height = w.box
-            out.append(Word(w.text, left * s, top * s, (left + width) * s, (top + height) * s,
-                            conf=round(w.conf, 1), char_start=length,
-                            original=w.original))
+            line_words.append(Word(w.text, left * s, top * s, (left + width) * s,
+                                   (top + height) * s, conf=round(w.conf, 1),
+                                   char_start=length, original=w.original))
             parts.append(w.text)
             length += len(w.text)
-    confidence = round(sum(w.conf for w in out) / len(out), 1) if out else None
+        words.extend(line_words)
+        runs.extend(_runs(line_words))
+    confidence = round(sum(w.conf for w in words) / len(words), 1) if words else None
     return Page(number=number, text="".join(parts), ocr=True, ocr_confidence=confidence,
-                words=out)
+                words=runs, ocr_words=words)
+
+
+def _runs(line: list[Word]) -> list[Word]:
+    """Words of one line joined into runs; a gap wider than RUN_GAP line heights splits."""
+    if not line:
+        return []
+    height = sorted(w.bottom - w.top for w in line)[len(line) // 2]
+    groups: list[list[Word]] = [[line[0]]]
+    for word in line[1:]:
+        if word.x0 - groups[-1][-1].x1 > RUN_GAP * height:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return [Word(" ".join(w.text for w in g), g[0].x0, min(w.top for w in g), g[-1].x1,
+                 max(w.bottom for w in g), conf=min(w.conf or 0.0 for w in g),
+                 char_start=g[0].char_start) for g in groups]
 
 
 # --- repairs of OCR confusions (data: lang/sv/ocr_repairs.toml) ----------------------
@@ -483,7 +508,8 @@ def span_confidence(page: Page, char_start: int, char_end: int) -> float | None:
     """
     if not page.ocr:
         return None
-    confs = [w.conf for w in page.words or () if w.conf is not None and w.char_start is not None
+    confs = [w.conf for w in page.ocr_words or () if w.conf is not None
+             and w.char_start is not None
              and w.char_start < char_end and w.char_start + len(w.text) > char_start]
     return min(confs) if confs else page.ocr_confidence
 
@@ -507,7 +533,7 @@ def repairs_note(pages: list[Page]) -> str:
     for page in pages:
         if not page.ocr:
             continue
-        for w in page.words or ():
+        for w in page.ocr_words or ():
             if w.original is not None and w.char_start is not None:
                 notes.append(f"page {page.number} [{w.char_start}:{w.char_start + len(w.text)}]"
                              f" {w.original} -> {w.text}")
