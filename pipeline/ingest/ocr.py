@@ -189,7 +189,14 @@ def read_pages(path: Path, problems: dict[int, str], deadline: float) -> dict[in
     """
     if not problems:
         return {}
-    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return _read_pages(pdfium.PdfDocument(str(path)), problems, deadline)
+    except pdfium.PdfiumError as exc:  # it opened a moment ago: a page that cannot render
+        raise OcrFailed("OCR_FAILED", f"PDFium could not render a page: {exc}") from None
+
+
+def _read_pages(pdf: pdfium.PdfDocument, problems: dict[int, str],
+                deadline: float) -> dict[int, Page]:
     try:
         todo = [n for n in sorted(problems) if _with_page(pdf, n, _worth_reading, problems[n])]
         if not todo:
@@ -259,19 +266,31 @@ def _pgm(bitmap: pdfium.PdfBitmap) -> bytes:
     return b"P5 %d %d 255\n" % (width, height) + bytes(data)
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: Tesseract gets SIGKILL when its worker dies (killed at the deadline)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+@cache
+def _prctl():
+    """libc's prctl, looked up in the worker: the forked child must not call dlopen."""
+    return ctypes.CDLL(None, use_errno=True).prctl
+
+
+def _die_with(parent: int, prctl):
+    """Linux: the child gets SIGKILL when its worker dies (killed at the deadline)."""
+
+    def before_exec() -> None:  # runs in the child between fork and exec
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the worker died before prctl took effect
+            os._exit(1)
+
+    return before_exec
 
 
 def run_tesseract(found: Engine, image: bytes, dpi: float, timeout: float) -> str:
     """Tesseract's TSV for one image. Raises subprocess.TimeoutExpired or OcrFailed."""
     command = [found.path, "stdin", "stdout", "-l", LANGUAGE, "--dpi", str(round(dpi)), "tsv"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per worker
+    linux = sys.platform == "linux"
     result = subprocess.run(command, input=image, capture_output=True, env=env,
                             timeout=timeout,
-                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                            preexec_fn=_die_with(os.getpid(), _prctl()) if linux else None)
     if result.returncode != 0:
         if result.returncode < 0:
             why = f"stopped by {signal.Signals(-result.returncode).name}"
