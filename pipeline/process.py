@@ -11,6 +11,7 @@ from pipeline.extract import extract
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import amount_rows, party_rows_from_org_numbers
+from pipeline.signature import columns as signature_columns
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
 
@@ -46,6 +47,7 @@ def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     clean = normalize(doc.pages)
     row["kind"] = classify(clean.text).kind
     row["title"] = title(clean.text)
+    row.update(signature_columns(clean.text))  # linking keys: MinHash, acronyms
     mentions = extract(clean.text)
     tables["amounts"] = amount_rows(doc.doc_id, clean, mentions.get("amount", []))
     tables["parties"] = party_rows_from_org_numbers(doc.doc_id, clean,
