@@ -33,7 +33,8 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: list[Mention]) -> list[
             "vat": m.attrs.get("vat", ""),
             "period_start": m.attrs.get("period_start"),
             "period_end": m.attrs.get("period_end"),
-            "group": m.attrs.get("group", ""),
+            "amount_id": m.attrs.get("amount_id") or f"a{len(rows) + 1}",
+            "part_of": m.attrs.get("part_of", ""),
             **provenance(clean, m),
         })
     return rows
