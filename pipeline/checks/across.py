@@ -48,12 +48,14 @@ def _side_evidence(row: dict, prefix: str, doc_key: str, table_name: str, value)
 def _disagreeing(combos: pd.DataFrame, group: list[str], comparable: pd.Series,
                  equal: pd.Series) -> pd.DataFrame:
     """Groups with comparable values of which none are equal: one row each, the most
-    telling combination (comparable, earliest in both documents)."""
-    combos = combos.assign(_comparable=comparable.to_numpy(), _equal=equal.to_numpy())
+    telling combination (comparable, preferred by `_rank` if given, earliest in both)."""
+    combos = combos.assign(_comparable=comparable, _equal=equal)  # aligned on the index
     agree = combos.groupby(group)["_equal"].transform("any")
     comparable_any = combos.groupby(group)["_comparable"].transform("any")
     wrong = combos[comparable_any & ~agree & combos["_comparable"]]
-    wrong = wrong.sort_values([*group, "a_char_start", "m_char_start"], kind="stable")
+    preference = ["_rank"] if "_rank" in wrong else []
+    wrong = wrong.sort_values([*group, *preference, "a_char_start", "m_char_start"],
+                              kind="stable")
     return wrong.drop_duplicates(group)
 
 
@@ -85,9 +87,8 @@ def amount_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:
     comparable = (combos["m_basis"] == combos["a_basis"]) | combos["m_basis"].isin(unknown) | \
         combos["a_basis"].isin(unknown)
     equal = combos["m_amount_sek"] == combos["a_amount_sek"]
-    # prefer stated totals and top-level amounts over parts for the message
+    # the message names top-level amounts rather than parts of a split
     combos = combos.assign(_rank=~(combos["m_top"] & combos["a_top"]))
-    combos = combos.sort_values("_rank", kind="stable")
     wrong = _disagreeing(combos, ["memo", "agreement", "m_side", "m_flow"], comparable, equal)
     wrong = wrong.drop_duplicates(["memo", "agreement", "a_char_start", "a_page"])
     wrong = wrong.drop_duplicates(["memo", "agreement", "m_char_start", "m_page"])

@@ -20,16 +20,22 @@ PUBLIC = "public"
 @cache
 def _data() -> tuple[frozenset[str], tuple[str, ...], int]:
     data = table("checks")
-    endings = tuple(sorted(data["definite_endings"], key=len, reverse=True))
+    endings = tuple(sorted(data["stem_endings"], key=len, reverse=True))
     return frozenset(data["name_filler"]), endings, int(data["stem_min_length"])
 
 
+@cache
 def stem(word: str) -> str:
-    """'domkyrkopastoratet' -> 'domkyrkopastorat', 'stadsmissionen' -> 'stadsmission'."""
+    """One stem for the forms of a word: 'stadsmissionen' and 'stadsmission' give
+    'stadsmissio', 'domkyrkopastoratet' and 'domkyrkopastorat' give 'domkyrkopastorat'."""
     _, endings, min_length = _data()
-    for ending in endings:
-        if word.endswith(ending) and len(word) - len(ending) >= min_length:
-            return word[: -len(ending)]
+    stripped = True
+    while stripped:
+        stripped = False
+        for ending in endings:
+            if word.endswith(ending) and len(word) - len(ending) >= min_length:
+                word, stripped = word[: -len(ending)], True
+                break
     return word
 
 

@@ -68,7 +68,7 @@ def sum_mismatch(tables: Tables) -> list[dict]:
         return []
     parts["part_of"] = text(parts, "part_of")
     parts["slot"] = _slot(parts)
-    parts["tolerance"] = text(parts, "quote").map(written_tolerance)
+    parts["tolerance"] = text(parts, "quote").map(written_tolerance).astype(float)
     parts = parts.sort_values(["doc_id", "part_of", "page", "char_start"], kind="stable")
     parts["statement"] = parts.groupby(["doc_id", "part_of", "slot"]).cumcount()
     statements = parts.groupby(["doc_id", "part_of", "statement"], as_index=False).agg(
@@ -78,7 +78,10 @@ def sum_mismatch(tables: Tables) -> list[dict]:
         ["doc_id", "amount_id", "amount_sek", "quote", "page", "char_start", "char_end"]]
     merged = statements.merge(totals, left_on=["doc_id", "part_of"],
                               right_on=["doc_id", "amount_id"])
-    tolerance = merged["parts_tolerance"] + text(merged, "quote").map(written_tolerance)
+    if merged.empty:
+        return []
+    tolerance = merged["parts_tolerance"] + \
+        text(merged, "quote").map(written_tolerance).astype(float)
     wrong = merged[(merged["parts_n"] >= 2) &
                    ((merged["parts_sum"] - merged["amount_sek"]).abs() > tolerance)]
     rows = []
