@@ -86,7 +86,7 @@ def acronyms(text: str) -> str:
     lower_words = {w for w in _WORD.findall(text) if w.islower()}
     counts = Counter(m for m in _ACRONYM.findall(text)
                      if m not in _generic_acronyms() and m.lower() not in lower_words)
-    ranked = sorted(counts, key=lambda a: (-counts[a], a))[:MAX_ACRONYMS]
+    ranked = sorted(counts, key=lambda a: -counts[a])[:MAX_ACRONYMS]  # ties: first seen
     return " ".join(ranked)
 
 

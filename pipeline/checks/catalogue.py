@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+OCR_CONFIDENCE_FLOOR = 70  # mean Tesseract word confidence (0-100) below which values are doubtful
+
 
 @dataclass(frozen=True, slots=True)
 class FlagCode:
@@ -88,15 +90,14 @@ CATALOGUE: dict[str, FlagCode] = {
             "OCR_LOW_CONFIDENCE", "warning",
             "Sidorna {pages} är lästa med OCR med låg säkerhet ({confidence} av 100); "
             "kontrollera värdena mot originalet.",
-            "The document was read by OCR and the mean word confidence is below 70: its "
-            "amounts and dates may be misread (documents.ocr_confidence).",
+            f"The document was read by OCR and the mean word confidence is below "
+            f"{OCR_CONFIDENCE_FLOOR}: its amounts and dates may be misread "
+            "(documents.ocr_confidence).",
             "Sidorna 1-3 är lästa med OCR med låg säkerhet (58 av 100); kontrollera värdena "
             "mot originalet.",
         ),
     ]
 }
-
-OCR_CONFIDENCE_FLOOR = 70.0
 
 # Words the messages use for values of the tables' columns.
 PLACEHOLDER_KINDS = {
