@@ -11,6 +11,7 @@ from functools import cached_property
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract.doc_text import text_of
 from pipeline.extract.patterns import Pattern, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -46,7 +47,7 @@ class AmountRecognizer:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc.text))
+        self.set_annotations(doc, self.match(text_of(doc)))
         return doc
 
     def match(self, text: str) -> list[Mention]:

@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from stdnum.se import orgnr
 
+from pipeline.extract.doc_text import text_of
 from pipeline.extract.patterns import alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -32,7 +33,7 @@ class OrgNumberRecognizer:
         self.patterns = compile_patterns("org_numbers", {"label": alternation(data["labels"])})
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc.text))
+        self.set_annotations(doc, self.match(text_of(doc)))
         return doc
 
     def match(self, text: str) -> list[Mention]:
