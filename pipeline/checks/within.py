@@ -73,7 +73,10 @@ def sum_mismatch(tables: Tables) -> list[dict]:
     parts["statement"] = parts.groupby(["doc_id", "part_of", "slot"]).cumcount()
     statements = parts.groupby(["doc_id", "part_of", "statement"], as_index=False).agg(
         parts_sum=("amount_sek", "sum"), parts_n=("amount_sek", "size"),
-        parts_tolerance=("tolerance", "sum"))
+        parts_tolerance=("tolerance", "sum"),
+        values=("amount_sek", lambda v: tuple(sorted(int(x) for x in v))))
+    # a split restated with the same values is one statement of it
+    statements = statements.drop_duplicates(["doc_id", "part_of", "values"])
     totals = amounts.assign(amount_id=text(amounts, "amount_id"))[
         ["doc_id", "amount_id", "amount_sek", "quote", "page", "char_start", "char_end"]]
     merged = statements.merge(totals, left_on=["doc_id", "part_of"],
