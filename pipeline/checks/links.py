@@ -11,7 +11,10 @@ From what the documents say, never from file names, and by joins over the whole 
 - proposes: a memo and an agreement that agree on at least three of four facts: an
   activity acronym (BIV), a non-public party (domkyrkopastorat), an amount, and a time
   (their periods overlap). Candidates share an acronym, a party or an amount; periods that
-  do not overlap rule a pair out (last year's agreement on the same activity).
+  do not overlap rule a pair out (last year's agreement on the same activity); different
+  acronyms or partners count against a pair, different amounts do not (they are what
+  MEMO_AGREEMENT_MISMATCH reports). Without a shared acronym, the shared amount must be
+  one that few documents hold (a partner's other agreement may share a round amount).
 """
 
 from __future__ import annotations
@@ -27,95 +30,113 @@ Tables = dict[str, pd.DataFrame]
 
 DRAFT_MIN_SIMILARITY = 0.6
 BAND_ROWS = 4  # NUM_PERM / BAND_ROWS bands: pairs at similarity 0.6 share a band 99% of times
-MAX_BUCKET = 1000  # a band shared by more documents is boilerplate, not drafts
+MAX_BUCKET = 200  # a band value shared by more documents is boilerplate, not one family
 MAX_KEY_DOCS = 1000  # blocking keys shared by more documents link nothing
 MIN_LINK_AMOUNT = 1000  # kronor: smaller amounts are too common to link documents
+RARE_AMOUNT_DOCS = 10  # an amount in at most this many documents tells which agreement
 PROPOSES_MIN_SCORE = 3
 LINKED_KINDS = ("agreement", "memo")
+_CHUNK = 100_000  # candidate pairs compared at a time (bounds memory)
 
 
 def link_documents(tables: Tables) -> list[dict]:
     documents = tables["documents"]
     docs = documents[(documents["status"] != "error") & (text(documents, "doc_id") != "") &
                      text(documents, "kind").isin(LINKED_KINDS)]
-    docs = docs.drop_duplicates("doc_id").reset_index(drop=True)
+    docs = docs.sort_values("source").drop_duplicates("doc_id").reset_index(drop=True)
     if len(docs) < 2:
         return []
+    # documents are numbered in source order; every join below is on these numbers
     facts = _facts(docs, tables)
     links = pd.concat([_drafts(docs, facts), _proposals(docs, facts)], ignore_index=True)
     if links.empty:
         return []
-    order = {d: i for i, d in enumerate(documents.sort_values("source")["doc_id"])}
-    links["_a"] = links["doc_id"].map(order)
-    links["_b"] = links["related_doc_id"].map(order)
-    links = links.sort_values(["relation", "_a", "_b"]).drop(columns=["_a", "_b"])
-    return links.to_dict("records")
+    links = links.sort_values(["relation", "a", "b"])
+    ids = docs["doc_id"].to_numpy()
+    return pd.DataFrame({"doc_id": ids[links["a"].to_numpy()],
+                         "related_doc_id": ids[links["b"].to_numpy()],
+                         "relation": links["relation"].to_numpy(),
+                         "score": links["score"].to_numpy()}).to_dict("records")
 
 
 # --- per-document facts used for linking -----------------------------------------------
 
+def _numbered(docs: pd.DataFrame, frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows of `frame` about the linked documents, and their document numbers."""
+    number = pd.Index(docs["doc_id"]).get_indexer(frame["doc_id"])
+    keep = number >= 0
+    return frame[keep], number[keep]
+
+
+def _long(doc: np.ndarray, key: pd.Series) -> pd.DataFrame:
+    frame = pd.DataFrame({"doc": doc, "key": key.to_numpy()})
+    frame = frame[frame["key"].notna() & (frame["key"] != "")]
+    return frame.drop_duplicates()
+
+
 def _facts(docs: pd.DataFrame, tables: Tables) -> dict[str, pd.DataFrame]:
-    """Long tables (doc_id, key) of acronyms, non-public parties and amounts; time spans."""
-    ids = set(docs["doc_id"])
-    acronyms = docs[["doc_id"]].assign(key=text(docs, "acronyms").str.split()).explode("key")
-    acronyms = acronyms[acronyms["key"].notna() & (acronyms["key"] != "")]
+    """Long tables (doc, key) of acronyms, non-public parties and amounts; time spans."""
+    acronyms = text(docs, "acronyms").str.split().explode()
+    activity = _long(acronyms.index.to_numpy(), acronyms)
 
-    parties = tables["parties"]
-    parties = parties[parties["doc_id"].isin(ids)]
-    head = text(parties, "name").map(names.side)
-    parties = pd.DataFrame({"doc_id": parties["doc_id"], "key": head})
-    parties = parties[(parties["key"] != "") & (parties["key"] != names.PUBLIC)]
+    parties, doc = _numbered(docs, tables["parties"])
+    side = text(parties, "name").map(names.side)
+    party = pd.DataFrame({"doc": doc, "key": side.to_numpy(),
+                          "name": text(parties, "name").to_numpy()})
+    party = party[(party["key"] != "") & (party["key"] != names.PUBLIC)].drop_duplicates()
 
-    amounts = tables["amounts"]
-    amounts = amounts[amounts["doc_id"].isin(ids) & (amounts["amount_sek"] >= MIN_LINK_AMOUNT)]
-    money = pd.DataFrame({"doc_id": amounts["doc_id"],
-                          "key": amounts["amount_sek"].astype("string")})
-    return {
-        "activity": acronyms[["doc_id", "key"]].drop_duplicates(),
-        "party": parties.drop_duplicates(),
-        "money": money.drop_duplicates(),
-        "span": _spans(tables, ids),
-    }
+    amounts, doc = _numbered(docs, tables["amounts"])
+    large = (amounts["amount_sek"] >= MIN_LINK_AMOUNT).fillna(False).to_numpy()
+    money = _long(doc[large], amounts["amount_sek"][large].astype("string"))
+    spread = money.groupby("key")["doc"].transform("size")
+    return {"activity": activity, "party": party, "money": money,
+            "rare_money": money[spread <= RARE_AMOUNT_DOCS], "span": _spans(docs, tables)}
 
 
-def _spans(tables: Tables, ids: set[str]) -> pd.DataFrame:
+def _spans(docs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     """Each document's time: earliest start and latest end of its terms, funding and
     allocation periods and the periods its amounts cover."""
-    periods = tables["periods"]
-    periods = periods[periods["doc_id"].isin(ids) &
-                      text(periods, "kind").isin(["term", "funding", "allocation"])]
-    amounts = tables["amounts"]
-    amounts = amounts[amounts["doc_id"].isin(ids)]
+    periods, p_doc = _numbered(docs, tables["periods"])
+    timed = text(periods, "kind").isin(["term", "funding", "allocation"]).to_numpy()
+    periods, p_doc = periods[timed], p_doc[timed]
+    amounts, a_doc = _numbered(docs, tables["amounts"])
     both = pd.concat([
-        pd.DataFrame({"doc_id": periods["doc_id"], "start": dates(periods, "start"),
-                      "end": dates(periods, "end")}),
-        pd.DataFrame({"doc_id": amounts["doc_id"], "start": dates(amounts, "period_start"),
-                      "end": dates(amounts, "period_end")}),
+        pd.DataFrame({"doc": p_doc, "start": dates(periods, "start").to_numpy(),
+                      "end": dates(periods, "end").to_numpy()}),
+        pd.DataFrame({"doc": a_doc, "start": dates(amounts, "period_start").to_numpy(),
+                      "end": dates(amounts, "period_end").to_numpy()}),
     ], ignore_index=True)
     both = both[both["start"].notna() | both["end"].notna()]
-    return both.groupby("doc_id", as_index=False).agg(start=("start", "min"), end=("end", "max"))
+    return both.groupby("doc", as_index=False).agg(start=("start", "min"), end=("end", "max"))
 
 
 def _shared(pairs: pd.DataFrame, long: pd.DataFrame, name: str) -> pd.DataFrame:
     """Add `name`: +1 when the pair shares a key, -1 when both have keys but share none,
-    0 when either has none."""
-    has = set(long["doc_id"])
+    0 when either has none. Parties share a key (the organisation word) only when their
+    names are the same organisation (Linköpings församling is not Ryds församling)."""
+    has = np.zeros(int(max(pairs["a"].max(), pairs["b"].max())) + 1, dtype=bool)
+    present = long["doc"].to_numpy()
+    has[present[present < len(has)]] = True
     matched = (pairs[["a", "b"]]
-               .merge(long.rename(columns={"doc_id": "a"}), on="a")
-               .merge(long.rename(columns={"doc_id": "b"}), on=["b", "key"])
-               [["a", "b"]].drop_duplicates().assign(**{f"_{name}": True}))
+               .merge(long.rename(columns={"doc": "a"}), on="a")
+               .merge(long.rename(columns={"doc": "b"}), on=["b", "key"]))
+    if "name_x" in matched:
+        same = [names.same_organisation(x, y)
+                for x, y in zip(matched["name_x"], matched["name_y"], strict=True)]
+        matched = matched[np.array(same, dtype=bool)]
+    matched = matched[["a", "b"]].drop_duplicates().assign(_shared=True)
     pairs = pairs.merge(matched, on=["a", "b"], how="left")
-    both = pairs["a"].isin(has) & pairs["b"].isin(has)
-    shared = pairs.pop(f"_{name}").fillna(False).astype(bool)
+    shared = pairs.pop("_shared").fillna(False).astype(bool).to_numpy()
+    both = has[pairs["a"].to_numpy()] & has[pairs["b"].to_numpy()]
     pairs[name] = np.where(shared, 1, np.where(both, -1, 0))
     return pairs
 
 
 def _time(pairs: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
     """+1 when the two documents' periods overlap, -1 when they are disjoint, 0 unknown."""
-    pairs = pairs.merge(spans.rename(columns={"doc_id": "a", "start": "a_start",
+    pairs = pairs.merge(spans.rename(columns={"doc": "a", "start": "a_start",
                                               "end": "a_end"}), on="a", how="left")
-    pairs = pairs.merge(spans.rename(columns={"doc_id": "b", "start": "b_start",
+    pairs = pairs.merge(spans.rename(columns={"doc": "b", "start": "b_start",
                                               "end": "b_end"}), on="b", how="left")
     apart = ((pairs["a_end"] < pairs["b_start"]) | (pairs["b_end"] < pairs["a_start"])).fillna(
         False).astype(bool)
@@ -129,19 +150,18 @@ def _time(pairs: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
 
 def _drafts(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     signatures = [decode(s) for s in text(docs, "signature")]
-    usable = [i for i, s in enumerate(signatures) if len(s) == NUM_PERM]
+    usable = np.array([i for i, s in enumerate(signatures) if len(s) == NUM_PERM], dtype=int)
     if len(usable) < 2:
         return pd.DataFrame()
     matrix = np.stack([signatures[i] for i in usable])
-    index = np.array(usable)
-    kinds = text(docs, "kind").to_numpy()[index]
+    kinds = pd.factorize(text(docs, "kind").to_numpy()[usable])[0]
     bands = []
     for band in range(NUM_PERM // BAND_ROWS):
         block = matrix[:, band * BAND_ROWS:(band + 1) * BAND_ROWS].astype(np.uint64)
-        high = (block[:, 0] << np.uint64(32)) | block[:, 1]
-        low = (block[:, 2] << np.uint64(32)) | block[:, 3]
-        bands.append(pd.DataFrame({"row": np.arange(len(index)), "band": band, "high": high,
-                                   "low": low, "kind": kinds}))
+        bands.append(pd.DataFrame({
+            "row": np.arange(len(usable)), "band": band, "kind": kinds,
+            "high": (block[:, 0] << np.uint64(32)) | block[:, 1],
+            "low": (block[:, 2] << np.uint64(32)) | block[:, 3]}))
     buckets = pd.concat(bands, ignore_index=True)
     keys = ["band", "high", "low", "kind"]
     size = buckets.groupby(keys)["row"].transform("size")
@@ -151,39 +171,46 @@ def _drafts(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if pairs.empty:
         return pd.DataFrame()
     ra, rb = pairs["row_a"].to_numpy(), pairs["row_b"].to_numpy()
-    similarity = (matrix[ra] == matrix[rb]).mean(axis=1)
-    doc_ids = docs["doc_id"].to_numpy()
-    pairs = pd.DataFrame({"a": doc_ids[index[ra]], "b": doc_ids[index[rb]],
-                          "score": similarity})
+    similarity = np.concatenate([
+        (matrix[ra[i:i + _CHUNK]] == matrix[rb[i:i + _CHUNK]]).mean(axis=1)
+        for i in range(0, len(ra), _CHUNK)])
+    pairs = pd.DataFrame({"a": usable[ra], "b": usable[rb], "score": similarity})
     pairs = pairs[pairs["score"] >= DRAFT_MIN_SIMILARITY]
+    if pairs.empty:
+        return pd.DataFrame()
     for name in ("activity", "party"):
         pairs = _shared(pairs, facts[name], name)
     pairs = _time(pairs, facts["span"])
-    keep = (pairs["activity"] >= 0) & (pairs["party"] >= 0) & (pairs["time"] >= 0)
-    pairs = pairs[keep]
-    return pd.DataFrame({"doc_id": pairs["a"], "related_doc_id": pairs["b"],
-                         "relation": "draft_of", "score": pairs["score"].round(3)})
+    pairs = pairs[(pairs["activity"] >= 0) & (pairs["party"] >= 0) & (pairs["time"] >= 0)]
+    return pd.DataFrame({"a": pairs["a"], "b": pairs["b"], "relation": "draft_of",
+                         "score": pairs["score"].round(3)})
 
 
 # --- proposes ----------------------------------------------------------------------------
 
 def _proposals(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    kind = docs.set_index("doc_id")["kind"]
-    keys = pd.concat([facts[name].assign(key=name[0] + ":" + facts[name]["key"])
-                      for name in ("activity", "party", "money")], ignore_index=True)
-    keys["kind"] = keys["doc_id"].map(kind)
-    spread = keys.groupby("key")["doc_id"].transform("size")
+    kind = text(docs, "kind").to_numpy()
+    keys = pd.concat([facts[name][["doc", "key"]].assign(
+        key=name[0] + ":" + facts[name]["key"].astype(str))
+        for name in ("activity", "party", "money")], ignore_index=True).drop_duplicates()
+    keys["key"] = pd.factorize(keys["key"])[0]
+    keys["kind"] = kind[keys["doc"].to_numpy()]
+    spread = keys.groupby("key")["doc"].transform("size")
     keys = keys[spread <= MAX_KEY_DOCS]
-    memos = keys[keys["kind"] == "memo"].rename(columns={"doc_id": "a"})
-    agreements = keys[keys["kind"] == "agreement"].rename(columns={"doc_id": "b"})
+    memos = keys[keys["kind"] == "memo"].rename(columns={"doc": "a"})
+    agreements = keys[keys["kind"] == "agreement"].rename(columns={"doc": "b"})
     pairs = memos.merge(agreements, on="key")[["a", "b"]].drop_duplicates()
     if pairs.empty:
         return pd.DataFrame()
-    for name in ("activity", "party", "money"):
+    for name in ("activity", "party", "money", "rare_money"):
         pairs = _shared(pairs, facts[name], name)
+    # amounts that differ are what the checks are for, not evidence against the link
+    pairs["money"] = pairs["money"].clip(lower=0)
     pairs = _time(pairs, facts["span"])
     score = pairs["activity"] + pairs["party"] + pairs["money"] + pairs["time"]
-    pairs = pairs[(score >= PROPOSES_MIN_SCORE) & (pairs["time"] >= 0)]
-    return pd.DataFrame({"doc_id": pairs["a"], "related_doc_id": pairs["b"],
-                         "relation": "proposes",
-                         "score": (score[pairs.index] / 4).round(3)})
+    # a partner's other agreement of the same years may share a round amount: without a
+    # shared activity name, only an amount few documents hold tells the agreement
+    specific = (pairs["activity"] == 1) | (pairs["rare_money"] == 1)
+    keep = (score >= PROPOSES_MIN_SCORE) & (pairs["time"] >= 0) & specific
+    return pd.DataFrame({"a": pairs["a"][keep], "b": pairs["b"][keep], "relation": "proposes",
+                         "score": (score[keep] / 4).round(3)})

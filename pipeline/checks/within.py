@@ -71,12 +71,14 @@ def sum_mismatch(tables: Tables) -> list[dict]:
     parts["tolerance"] = text(parts, "quote").map(written_tolerance).astype(float)
     parts = parts.sort_values(["doc_id", "part_of", "page", "char_start"], kind="stable")
     parts["statement"] = parts.groupby(["doc_id", "part_of", "slot"]).cumcount()
+    parts["square"] = parts["amount_sek"].astype(float) ** 2
     statements = parts.groupby(["doc_id", "part_of", "statement"], as_index=False).agg(
         parts_sum=("amount_sek", "sum"), parts_n=("amount_sek", "size"),
-        parts_tolerance=("tolerance", "sum"),
-        values=("amount_sek", lambda v: tuple(sorted(int(x) for x in v))))
-    # a split restated with the same values is one statement of it
-    statements = statements.drop_duplicates(["doc_id", "part_of", "values"])
+        parts_tolerance=("tolerance", "sum"), squares=("square", "sum"))
+    # a split restated with the same values (same count, sum and sum of squares) is one
+    # statement of it
+    statements = statements.drop_duplicates(
+        ["doc_id", "part_of", "parts_n", "parts_sum", "squares"])
     totals = amounts.assign(amount_id=text(amounts, "amount_id"))[
         ["doc_id", "amount_id", "amount_sek", "quote", "page", "char_start", "char_end"]]
     merged = statements.merge(totals, left_on=["doc_id", "part_of"],
@@ -87,17 +89,19 @@ def sum_mismatch(tables: Tables) -> list[dict]:
         text(merged, "quote").map(written_tolerance).astype(float)
     wrong = merged[(merged["parts_n"] >= 2) &
                    ((merged["parts_sum"] - merged["amount_sek"]).abs() > tolerance)]
+    keys = ["doc_id", "part_of", "statement"]
+    members = parts.merge(wrong[keys], on=keys).to_dict("records")
+    by_statement: dict[tuple, list[dict]] = {}
+    for part in members:
+        by_statement.setdefault(tuple(part[k] for k in keys), []).append(part)
     rows = []
     for total in wrong.to_dict("records"):
-        members = parts[(parts["doc_id"] == total["doc_id"]) &
-                        (parts["part_of"] == total["part_of"]) &
-                        (parts["statement"] == total["statement"])]
+        group = by_statement[tuple(total[k] for k in keys)]
         quotes = [evidence(total, "amounts", int(total["amount_sek"]))]
-        quotes += [evidence(p, "amounts", int(p["amount_sek"]))
-                   for p in members.to_dict("records")]
+        quotes += [evidence(p, "amounts", int(p["amount_sek"])) for p in group]
         rows.append(flag("SUM_MISMATCH", total["doc_id"], quotes, "check.sum.parts",
                          total=kr(total["amount_sek"]),
-                         parts=kr_sum(list(members["amount_sek"])),
+                         parts=kr_sum([p["amount_sek"] for p in group]),
                          sum=kr(total["parts_sum"])))
     return rows
 
