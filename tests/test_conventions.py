@@ -153,3 +153,46 @@ def test_thousands_with_no_break_spaces(tmp_path):
     text = "Föreningen erhåller 150\u00a0000\u00a0kr per år och 450\u202f000 kr i startbidrag."
     amounts = facts_of_text(text, tmp_path)[1]["amounts"]
     assert [r["amount_sek"] for r in amounts] == [150000, 450000]
+
+
+# (sentence, kind, start, end, months)
+PERIOD_FORMS = [
+    ("Bidraget avser verksamhetsåret 2020.", "funding", "2020-01-01", "2020-12-31", None),
+    ("Avtalstiden är 24 månader från och med 2022-01-01.", "term", "2022-01-01", None, 24),
+    ("Överenskommelsen gäller fr o m 1/7 2021 t o m 30/6 2023.", "term", "2021-07-01",
+     "2023-06-30", None),
+    ("Överenskommelsen gäller 20230401-20240331.", "term", "2023-04-01", "2024-03-31", None),
+    ("Uppsägningstiden är sex (6) månader.", "notice", None, None, 6),
+    ("Överenskommelsen gäller i två år, från och med 2019-01-01 till och med 2020-12-31.",
+     "term", "2019-01-01", "2020-12-31", 24),
+]
+
+
+@pytest.mark.parametrize("sentence,kind,start,end,months", PERIOD_FORMS)
+def test_period_forms(sentence, kind, start, end, months, tmp_path):
+    rows = [r for r in facts_of_text(sentence, tmp_path)[1]["periods"] if r["kind"] == kind]
+    assert rows, facts_of_text(sentence, tmp_path)[1]["periods"]
+    assert (rows[0]["start"], rows[0]["end"], rows[0]["months"]) == (start, end, months)
+
+
+# (text, organisation, role)
+ROLES = [
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Kontaktpersoner är utvecklingsledare vid socialförvaltningen i Umeå kommun och "
+     "verksamhetsledare vid Föreningen Gemenskap.", "Socialförvaltningen i Umeå kommun", "contact"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Kontaktpersoner är utvecklingsledare vid socialförvaltningen i Umeå kommun och "
+     "verksamhetsledare vid Föreningen Gemenskap.", "Föreningen Gemenskap", "party"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Parterna ska samverka med Polisen och Migrationsverket.", "Polisen", "mentioned"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Parterna ska samverka med Polisen och Migrationsverket.", "Migrationsverket", "mentioned"),
+]
+
+
+@pytest.mark.parametrize("text,organisation,role", ROLES)
+def test_party_roles(text, organisation, role, tmp_path):
+    rows = facts_of_text(text, tmp_path)[1]["parties"]
+    match = [r for r in rows if party_key(r["name"]) == party_key(organisation)]
+    assert match, [(r["name"], r["role"]) for r in rows]
+    assert match[0]["role"] == role
