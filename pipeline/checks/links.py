@@ -8,13 +8,14 @@ From what the documents say, never from file names, and by joins over the whole 
   from equal bands of the signature), unless they name different activities (acronyms),
   different non-public parties, or terms that do not overlap: a municipality's template
   reused for another activity, partner or year is another agreement, not a draft.
-- proposes: a memo and an agreement that agree on at least three of four facts: an
-  activity acronym (BIV), a non-public party (domkyrkopastorat), an amount, and a time
-  (their periods overlap). Candidates share an acronym, a party or an amount; periods that
-  do not overlap rule a pair out (last year's agreement on the same activity); different
-  acronyms or partners count against a pair, different amounts do not (they are what
-  MEMO_AGREEMENT_MISMATCH reports). Without a shared acronym, the shared amount must be
-  one that few documents hold (a partner's other agreement may share a round amount).
+- proposes: a memo and an agreement that share an activity acronym (BIV) and two of: a
+  non-public party (domkyrkopastorat), an amount, a time (their periods overlap); or
+  that share the partner and an amount few documents hold. Candidates share an acronym,
+  a party or an amount. Periods that do not overlap, different acronyms or different
+  partners rule a pair out (last year's agreement on the same activity, the same parish's
+  other agreement); different amounts do not (they are what MEMO_AGREEMENT_MISMATCH
+  reports). A memo left unlinked whose partner and time match one agreement (and its
+  drafts) and no other proposes that one, even when its amounts differ.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def link_documents(tables: Tables) -> list[dict]:
         return []
     # documents are numbered in source order; every join below is on these numbers
     facts = _facts(docs, tables)
-    links = pd.concat([_drafts(docs, facts), _proposals(docs, facts)], ignore_index=True)
+    drafts = _drafts(docs, facts)
+    links = pd.concat([drafts, _proposals(docs, facts, drafts)], ignore_index=True)
     if links.empty:
         return []
     links = links.sort_values(["relation", "a", "b"])
@@ -188,7 +190,8 @@ def _drafts(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 # --- proposes ----------------------------------------------------------------------------
 
-def _proposals(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _proposals(docs: pd.DataFrame, facts: dict[str, pd.DataFrame],
+               drafts: pd.DataFrame) -> pd.DataFrame:
     kind = text(docs, "kind").to_numpy()
     keys = pd.concat([facts[name][["doc", "key"]].assign(
         key=name[0] + ":" + facts[name]["key"].astype(str))
@@ -208,9 +211,30 @@ def _proposals(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFra
     pairs["money"] = pairs["money"].clip(lower=0)
     pairs = _time(pairs, facts["span"])
     score = pairs["activity"] + pairs["party"] + pairs["money"] + pairs["time"]
-    # a partner's other agreement of the same years may share a round amount: without a
-    # shared activity name, only an amount few documents hold tells the agreement
-    specific = (pairs["activity"] == 1) | (pairs["rare_money"] == 1)
-    keep = (score >= PROPOSES_MIN_SCORE) & (pairs["time"] >= 0) & specific
+    possible = (pairs["time"] >= 0) & (pairs["activity"] >= 0) & (pairs["party"] >= 0)
+    # the activity named and two of partner, amount, time
+    keep = possible & (pairs["activity"] == 1) & (score >= PROPOSES_MIN_SCORE)
+    # the partner and an amount few documents hold (a partner's other agreement of the same
+    # years may share a round amount, not an odd one)
+    keep |= possible & (pairs["party"] == 1) & (pairs["rare_money"] == 1)
+    keep |= _only_agreement(pairs, keep, drafts)
     return pd.DataFrame({"a": pairs["a"][keep], "b": pairs["b"][keep], "relation": "proposes",
                          "score": (score[keep] / 4).round(3)})
+
+
+def _only_agreement(pairs: pd.DataFrame, linked: pd.Series, drafts: pd.DataFrame) -> pd.Series:
+    """A memo with no link yet that names a partner and a time matching one agreement (with
+    its drafts) and no other proposes it, whatever its amounts say: the partner's only
+    agreement of those years. Rows of `pairs` to link."""
+    weak = ~linked & (pairs["party"] == 1) & (pairs["time"] == 1) & \
+        (pairs["activity"] == 0)
+    weak &= ~pairs["a"].isin(set(pairs["a"][linked]))
+    if not weak.any():
+        return weak
+    family = set(zip(drafts["a"], drafts["b"])) if len(drafts) else set()
+    one = set()
+    for memo, agreements in pairs[weak].groupby("a")["b"]:
+        found = sorted(agreements)
+        if all((x, y) in family for i, x in enumerate(found) for y in found[i + 1:]):
+            one.add(memo)
+    return weak & pairs["a"].isin(one)
