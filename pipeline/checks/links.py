@@ -231,7 +231,7 @@ def _only_agreement(pairs: pd.DataFrame, linked: pd.Series, drafts: pd.DataFrame
     weak &= ~pairs["a"].isin(set(pairs["a"][linked]))
     if not weak.any():
         return weak
-    family = set(zip(drafts["a"], drafts["b"])) if len(drafts) else set()
+    family = set(zip(drafts["a"], drafts["b"], strict=True)) if len(drafts) else set()
     one = set()
     for memo, agreements in pairs[weak].groupby("a")["b"]:
         found = sorted(agreements)
