@@ -30,5 +30,8 @@ test: $(STAMP) ## run the test suite
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests
 
+bench: $(STAMP) ## run the benchmarks in bench/ and print their figures
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
 clean: ## remove outputs and caches (never data/raw)
 	rm -rf data/extracted data/cache data/report .pytest_cache
