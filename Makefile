@@ -27,6 +27,10 @@ extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
 
+bench: $(STAMP) ## run the benchmarks under bench/ (speed targets; figures printed)
+	@status=0; for script in bench/*.py; do echo "== $$script"; \
+		$(BIN)/python $$script || status=1; done; exit $$status
+
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests
 
