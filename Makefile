@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv with the pinned dependencies (idempotent)
-	@$(BIN)/python -c "import shutil; print('OCR (tesseract):', 'available' if shutil.which('tesseract') else 'not installed: apt-get install tesseract-ocr tesseract-ocr-swe')"
+	@$(BIN)/python -c "from pipeline.ingest.ocr import describe; print(describe())"
 
 extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 	$(BIN)/iop extract data/raw --out data/extracted
@@ -27,12 +27,15 @@ extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## benchmarks: per-document speed, the hostile corpus batch
-	$(BIN)/python bench/extract_speed.py
-	$(BIN)/python bench/hostile_batch.py
+bench: $(STAMP) ## run the benchmarks under bench/ (speed targets; figures printed)
+	@status=0; for script in bench/*.py; do echo "== $$script"; \
+		$(BIN)/python $$script || status=1; done; exit $$status
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests
+
+bench: $(STAMP) ## run the benchmarks in bench/ and print their figures
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean: ## remove outputs and caches (never data/raw)
 	rm -rf data/extracted data/cache data/report .pytest_cache

@@ -6,6 +6,7 @@ location; the stages know none of these.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import stat
@@ -19,7 +20,7 @@ from pipeline import codes, schemas, store
 from pipeline.checks import link_documents, run_checks
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.fingerprint import fingerprint
-from pipeline.ingest import read_document
+from pipeline.ingest import read_document, read_input
 from pipeline.process import FACT_TABLES, documents_row, process
 from pipeline.records import Document
 from pipeline.workers import Failure, Pool
@@ -130,9 +131,13 @@ def _problem(path: Path, root_real: Path) -> str:
 
 
 def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
-    """Runs in a worker: read one file and extract its facts, or take them from the cache."""
-    doc = read_document(Path(task.path), task.source, task.limits)
-    cache_path = _cache_path(task.cache_dir, doc.doc_id) if doc.status != "error" else None
+    """Runs in a worker: read one file and extract its facts, or take them from the cache.
+
+    The cache is looked up by the file's hash before the file is read, so an unchanged
+    scan is not OCR'd again.
+    """
+    digest = _hash_or_empty(task.path, task.limits.max_bytes) if task.cache_dir else ""
+    cache_path = _cache_path(task.cache_dir, digest)
     if cache_path and cache_path.exists():
         try:
             with open(cache_path, "rb") as handle:
@@ -141,7 +146,9 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
             return row, tables, True
         except Exception:
             pass  # a damaged cache entry is recomputed
+    doc = read_document(Path(task.path), task.source, task.limits)
     row, tables = process(doc)
+    cache_path = _cache_path(task.cache_dir, doc.doc_id) if doc.status != "error" else None
     if cache_path:
         _cache_store(cache_path, (row, tables))
     return row, tables, False
@@ -157,6 +164,17 @@ def _cache_store(path: Path, value: object) -> None:
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+
+
+def _hash_or_empty(path: str, max_bytes: int) -> str:
+    """The file's sha256 (its doc_id), or '' when read_document will refuse the file.
+
+    Read like read_document reads (non-blocking, bounded): a FIFO must not hang here."""
+    try:
+        data = read_input(Path(path), max_bytes)
+    except (OSError, ValueError):
+        return ""
+    return hashlib.sha256(data).hexdigest() if len(data) <= max_bytes else ""
 
 
 def _cache_path(cache_dir: str | None, doc_id: str) -> Path | None:

@@ -173,3 +173,26 @@ def test_period_forms(sentence, kind, start, end, months, tmp_path):
     rows = [r for r in facts_of_text(sentence, tmp_path)[1]["periods"] if r["kind"] == kind]
     assert rows, facts_of_text(sentence, tmp_path)[1]["periods"]
     assert (rows[0]["start"], rows[0]["end"], rows[0]["months"]) == (start, end, months)
+
+
+# (text, organisation, role)
+ROLES = [
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Kontaktpersoner är utvecklingsledare vid socialförvaltningen i Umeå kommun och "
+     "verksamhetsledare vid Föreningen Gemenskap.", "Socialförvaltningen i Umeå kommun", "contact"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Kontaktpersoner är utvecklingsledare vid socialförvaltningen i Umeå kommun och "
+     "verksamhetsledare vid Föreningen Gemenskap.", "Föreningen Gemenskap", "party"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Parterna ska samverka med Polisen och Migrationsverket.", "Polisen", "mentioned"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Parterna ska samverka med Polisen och Migrationsverket.", "Migrationsverket", "mentioned"),
+]
+
+
+@pytest.mark.parametrize("text,organisation,role", ROLES)
+def test_party_roles(text, organisation, role, tmp_path):
+    rows = facts_of_text(text, tmp_path)[1]["parties"]
+    match = [r for r in rows if party_key(r["name"]) == party_key(organisation)]
+    assert match, [(r["name"], r["role"]) for r in rows]
+    assert match[0]["role"] == role

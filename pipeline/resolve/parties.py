@@ -97,7 +97,8 @@ class Parties:
     def build(cls, text: str, mentions: dict[str, list[Mention]], kind: str) -> Parties:
         found: list[Party] = []
         orgs = mentions.get("organisation", [])
-        for m in sorted(orgs, key=lambda m: (m.attrs["role"] != "party", m.start)):
+        rank = {"party": 0, "contact": 1, "mentioned": 2}
+        for m in sorted(orgs, key=lambda m: (rank.get(m.attrs["role"], 3), m.start)):
             key = party_key(m.value)
             if not key:
                 continue
@@ -107,7 +108,7 @@ class Parties:
             else:
                 if m.attrs.get("sector_hint") and not match.sector_hint:
                     match.sector_hint = m.attrs["sector_hint"]
-                if m.attrs["role"] == "party" and match.role != "party":
+                if rank.get(m.attrs["role"], 3) < rank.get(match.role, 3):
                     match.role, match.name, match.mention = "party", m.value, m
                 elif m.attrs["role"] == "party" and len(m.value) > len(match.name) \
                         and key == match.key:
