@@ -29,6 +29,7 @@ from typing import Any
 
 from pipeline.config import Limits
 from pipeline.fingerprint import fingerprint
+from pipeline.ingest import read_input
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -54,15 +55,14 @@ def stat_key(path: str) -> str | None:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
-def sha256_of(path: str) -> str | None:
-    digest = hashlib.sha256()
+def sha256_of(path: str, max_bytes: int) -> str | None:
+    """The file's doc_id, read as ingest reads it (non-blocking and bounded: a FIFO that
+    replaced the file must not hang the parent); None for a file ingest would refuse."""
     try:
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-    except OSError:
+        data = read_input(Path(path), max_bytes)
+    except (OSError, ValueError):
         return None
-    return digest.hexdigest()
+    return hashlib.sha256(data).hexdigest() if len(data) <= max_bytes else None
 
 
 @dataclass(slots=True)
@@ -147,7 +147,7 @@ class ResultCache:
             counts: CacheCounts) -> Iterator[tuple[Any, Any, bool]]:
         """Yield (task, result, from_cache) for every task; only misses go to `submit`.
 
-        A task has `.path` and `.source`; a result is (row, tables, stage seconds) or a
+        A task has `.path`, `.source` and `.limits`; a result is (row, tables, stage seconds) or a
         worker Failure. `submit` is called once, and only if some file needs reading, so
         a run with nothing new starts no workers.
         """
@@ -167,7 +167,7 @@ class ResultCache:
                 counts.by_stat += found is not None
             if found is None:
                 counts.hashed += 1
-                doc_id = sha256_of(path)
+                doc_id = sha256_of(path, task.limits.max_bytes)
                 found = self._load(doc_id) if doc_id else None
                 if found is not None:
                     self._remember(path, stat, doc_id)

@@ -46,7 +46,8 @@ def extract(
                                           help="GiB of memory allowed per worker.")] = 1.5,
     max_pages: Annotated[int, typer.Option("--max-pages", min=1,
                                            help="Refuse documents with more pages.")] = 1000,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of a file that failed inside iop.")] = False,
     executor: Annotated[str, typer.Option(
         "--executor", help="Where files are read: local (worker processes here) or dask.")
     ] = "local",
@@ -68,7 +69,7 @@ def extract(
     """
     from pipeline.config import Limits
     from pipeline.run import extract_archive
-    from pipeline.workers import default_workers
+    from pipeline.workers import PoolConfigError, default_workers
 
     if executor not in ("local", "dask") or (executor == "dask") != bool(scheduler):
         typer.echo("iop extract: --executor is local or dask, and dask needs --scheduler "
@@ -89,11 +90,20 @@ def extract(
             )
         if timings:
             _write_timings(timings, summary, workers or default_workers(), executor)
+    except PoolConfigError as exc:
+        typer.echo(f"iop extract: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        typer.echo("iop extract: interrupted; the previous outputs are unchanged", err=True)
+        raise typer.Exit(130) from None
     except Exception as exc:
         if debug:
             raise
         typer.echo(f"iop extract: failed: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
+    if debug:
+        for source, trace in summary.traces:
+            typer.echo(f"--- {source}\n{trace}", err=True)
     counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items() if name != "documents")
     typer.echo(f"{summary.files} files read into {summary.out} ({summary.failed} failed, "
                f"{summary.warnings} with warnings, {summary.cached} from cache): {counts}")
@@ -118,6 +128,35 @@ def _write_timings(path: Path, summary, workers: int, executor: str) -> None:
     }, indent=2) + "\n", encoding="utf-8")
 
 
+@app.command()
+def checks(
+    code: Annotated[str | None, typer.Argument(
+        help="Show only this flag code.", show_default=False)] = None,
+) -> None:
+    """List the flag codes: severity, when each is raised, and an example message.
+
+    The same catalogue as docs/checks.md; the flags table uses these codes.
+
+    Example: iop checks MEMO_AGREEMENT_MISMATCH
+    """
+    import textwrap
+
+    from pipeline.checks.catalogue import CATALOGUE
+
+    if code is not None and code.upper() not in CATALOGUE:
+        typer.echo(f"iop checks: unknown code {code}; known: {', '.join(CATALOGUE)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    for entry in CATALOGUE.values():
+        if code is not None and entry.code != code.upper():
+            continue
+        typer.echo(f"{entry.code} ({entry.severity})")
+        typer.echo(textwrap.fill(entry.description, 88, initial_indent="  ",
+                                 subsequent_indent="  "))
+        typer.echo(textwrap.fill(f"Exempel: {entry.example}", 88, initial_indent="  ",
+                                 subsequent_indent="    "))
+        typer.echo("")
+
+
 class _progress:
     """A rich progress bar on a terminal; nothing when output is piped (CI, logs)."""
 
@@ -136,3 +175,69 @@ class _progress:
     def __exit__(self, *exc):
         if hasattr(self, "bar"):
             self.bar.stop()
+
+
+@app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier draft, or the memo.",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later draft, or the agreement.",
+                                        show_default=False)],
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write a self-contained HTML page to this file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for tools) instead.")
+                       ] = False,
+    wording: Annotated[bool | None, typer.Option(
+        "--wording/--no-wording", help="Compare the wording too. Default: on for drafts, "
+        "off for a memo against its agreement.", show_default=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Show what changed between two drafts, or a memo against its agreement.
+
+    First the facts (amounts with payer and period, term, notice, parties,
+    org numbers, obligation counts, signatories), then the wording, word by
+    word, by section. Layout (line breaks, hyphenation, PDF vs DOCX vs TXT)
+    is not a change. A memo against its agreement: facts side by side.
+
+    Exit 0 when equal in facts and wording, 1 when they differ, 2 on error.
+
+    Example: iop compare draft-2.docx draft-3.pdf --html changes.html
+    """
+    import json
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from pipeline.compare import compare_documents
+    from pipeline.compare.render import html_written, print_terminal, to_json, write_html
+    from pipeline.ingest import read_document
+
+    def fail(message: str) -> typer.Exit:
+        typer.echo(f"iop compare: {message}", err=True)
+        return typer.Exit(EXIT_USAGE)
+
+    for path in (old, new):
+        if not path.is_file():
+            raise fail(f"no such file: {path}")
+    try:
+        docs = [read_document(path, path.name) for path in (old, new)]
+        for doc in docs:
+            if doc.status == "error":
+                raise fail(f"{doc.source}: {doc.error}")
+        comparison = compare_documents(*docs, wording=wording)
+        if html is not None:
+            write_html(comparison, html)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        raise fail(f"failed: {type(exc).__name__}: {exc}") from None
+    if as_json:
+        typer.echo(json.dumps(to_json(comparison), ensure_ascii=False, indent=2))
+    else:
+        console = Console(soft_wrap=True, highlight=False)
+        print_terminal(comparison, console)
+        if html is not None:
+            console.print(Text(html_written(html)))
+    raise typer.Exit(EXIT_DIFFERENT if comparison.different else EXIT_OK)

@@ -10,13 +10,15 @@ workers.Pool. Why a helper rather than the Pool inside the Dask task: Dask worke
 daemonic processes, which multiprocessing forbids to have children unless every worker is
 configured with `distributed.worker.daemon: false`, and forking a process whose event loop
 and thread pool are running is unsafe; a per-file subprocess would pay Python start-up and
-the spaCy load (~1.5 s) for every file. The helper pays that once per thread (and after a
-file that had to be killed); per file it costs a pickle through a pipe. Measured by
+the spaCy load (~1.5 s) for every file. The helper pays that once per thread (its pool's
+workers fork from a fork server that has the pipeline loaded); per file it costs a pickle
+through a pipe. Measured by
 `make bench` (dask column) against --workers on the same machine.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import struct
@@ -36,18 +38,20 @@ EXECUTORS = ("local", "dask")
 
 
 class LocalExecutor:
-    """N worker processes on this machine (forked: they share the parent's loaded modules)."""
+    """N worker processes on this machine; `preload` names the modules they import once."""
 
     def __init__(self, func: Callable, workers: int, limits: Limits,
-                 prepare: Callable[[], None] | None = None):
-        self.func, self.workers, self.limits, self.prepare = func, workers, limits, prepare
+                 preload: tuple[str, ...] = ()):
+        self.func, self.workers, self.limits, self.preload = func, workers, limits, preload
+        self.peak_rss = 0  # bytes: the largest worker's peak resident memory
 
     def map_unordered(self, tasks: Iterable) -> Iterator[tuple[Any, Any]]:
-        if self.prepare:
-            self.prepare()  # before forking, so every worker shares what it loads
-        with Pool(self.func, self.workers, self.limits.timeout_s,
-                  self.limits.memory_bytes) as pool:
-            yield from pool.map_unordered(tasks)
+        with Pool(self.func, self.workers, self.limits.timeout_s, self.limits.memory_bytes,
+                  preload=self.preload) as pool:
+            try:
+                yield from pool.map_unordered(tasks)
+            finally:
+                self.peak_rss = max(self.peak_rss, pool.peak_rss)
 
 
 class DaskExecutor:
@@ -59,9 +63,10 @@ class DaskExecutor:
     """
 
     def __init__(self, func: Callable, scheduler: str, limits: Limits,
-                 prepare: Callable[[], None] | None = None, batch: int = 8):
+                 preload: tuple[str, ...] = (), batch: int = 8):
         self.func, self.scheduler, self.limits = func, scheduler, limits
-        self.prepare, self.batch = prepare, batch
+        self.preload, self.batch = preload, batch
+        self.peak_rss = 0  # the workers are the cluster's; not measured here
 
     def map_unordered(self, tasks: Iterable) -> Iterator[tuple[Any, Any]]:
         from distributed import Client, as_completed
@@ -78,7 +83,7 @@ class DaskExecutor:
                     return None
                 batch = [replace(t, path=os.path.abspath(t.path)) for t in originals]
                 future = client.submit(run_batch, self.func, batch, self.limits.timeout_s,
-                                       self.limits.memory_bytes, self.prepare,
+                                       self.limits.memory_bytes, self.preload,
                                        key=f"iop-{uuid.uuid4().hex}", pure=False, retries=1)
                 sent[future.key] = originals
                 return future
@@ -106,13 +111,13 @@ class DaskExecutor:
 
 
 def make_executor(name: str, func: Callable, workers: int, limits: Limits,
-                  scheduler: str | None = None, prepare: Callable[[], None] | None = None):
+                  scheduler: str | None = None, preload: tuple[str, ...] = ()):
     if name == "local":
-        return LocalExecutor(func, workers, limits, prepare)
+        return LocalExecutor(func, workers, limits, preload)
     if name == "dask":
         if not scheduler:
             raise ValueError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
-        return DaskExecutor(func, scheduler, limits, prepare)
+        return DaskExecutor(func, scheduler, limits, preload)
     raise ValueError(f"unknown executor {name!r}: use one of {', '.join(EXECUTORS)}")
 
 
@@ -128,13 +133,13 @@ _HELPERS = threading.local()
 
 
 def run_batch(func: Callable, batch: list, timeout_s: float, memory_bytes: int,
-              prepare: Callable[[], None] | None) -> list[tuple[int, Any]]:
+              preload: tuple[str, ...]) -> list[tuple[int, Any]]:
     """A Dask task: read a batch of files in this thread's capped helper process."""
     helper = getattr(_HELPERS, "helper", None)
     if helper is None or not helper.alive():
         helper = _HELPERS.helper = _Helper()
     try:
-        return helper.call((func, prepare, timeout_s, memory_bytes, batch))
+        return helper.call((func, preload, timeout_s, memory_bytes, batch))
     except (EOFError, OSError, pickle.UnpicklingError):
         helper.stop()
         _HELPERS.helper = None
@@ -185,16 +190,16 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     try:
         while True:
             try:
-                func, prepare, timeout_s, memory_bytes, batch = _receive(requests)
+                func, preload, timeout_s, memory_bytes, batch = _receive(requests)
             except EOFError:
                 return
-            if pool is None or settings != (func, timeout_s, memory_bytes):
+            if pool is None or settings != (func, preload, timeout_s, memory_bytes):
                 if pool is not None:
                     pool.close()
-                if prepare:
-                    prepare()
-                settings = (func, timeout_s, memory_bytes)
-                pool = Pool(func, 1, timeout_s, memory_bytes)
+                for module in preload:
+                    importlib.import_module(module)
+                settings = (func, preload, timeout_s, memory_bytes)
+                pool = Pool(func, 1, timeout_s, memory_bytes, preload=preload)
             positions = {id(task): i for i, task in enumerate(batch)}
             _send(answers, [(positions[id(task)], result)
                             for task, result in pool.map_unordered(batch)])

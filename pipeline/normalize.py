@@ -139,17 +139,16 @@ def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
     return result
 
 
-# Anything _clean_line would change inside a line; most lines have none of it.
-_ODD = re.compile("[" + re.escape("".join(map(chr, _DROP)) + _SPACES) + r"\x00-\x08\x0a-\x1f\x7f]"
-                  r"|[ \t]{2}")
+_PLAIN = re.compile(r"[^\x00-\x1f\x7f\u00a0\u00ad\u2000-\u200d\u202f\u2060\u3000\ufeff]*")
+_RUNS = re.compile(r"[ \t]{2,}|\t")
 
 
 def _clean_line(raw: str, start: int) -> tuple[str, list[int]]:
     """Drop invisible characters, turn odd spaces into spaces, collapse runs, trim."""
-    if not _ODD.search(raw):  # fast path: at most one space or tab to trim at either end
-        lead = 1 if raw[:1] in (" ", "\t") and raw else 0
-        text = raw[lead:].rstrip(" \t")
-        return text, list(range(start + lead, start + lead + len(text)))
+    if _PLAIN.fullmatch(raw) and not _RUNS.search(raw):  # the common case: nothing to undo
+        stripped = raw.strip(" ")
+        lead = len(raw) - len(raw.lstrip(" "))
+        return stripped, list(range(start + lead, start + lead + len(stripped)))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(raw):
@@ -172,7 +171,8 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
     """What goes between line a and line b: '' (join), '-', ' ', '\\n' or '\\n\\n'."""
     first = b.text[0]
     last = a.text[-1]
-    runs_on = not _SENTENCE_END.search(a.text) and (first.islower() or first.isdigit())
+    runs_on = (not _SENTENCE_END.search(a.text) and (first.islower() or first.isdigit())
+               and not _BULLET.match(b.text))
     if last == "-" and len(a.text) >= 2:
         before = a.text[-2]
         if before.isdigit() and first.isdigit():

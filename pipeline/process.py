@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from pipeline.classify import classify, title
 from pipeline.extract import extract
+from pipeline.ingest import page_ranges
+from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import resolve
+from pipeline.signature import columns as signature_columns
 from pipeline.timing import StageTimes
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
@@ -31,8 +34,9 @@ def documents_row(doc: Document) -> dict:
         "error": doc.error,
         "bytes": doc.bytes,
         "encoding": doc.encoding,
-        "ocr_pages": ", ".join(map(str, ocr)),
+        "ocr_pages": page_ranges(ocr),
         "ocr_confidence": sum(confidences) / len(confidences) if confidences else None,
+        "ocr_repairs": repairs_note(doc.pages),
         "duplicate_of": "",
         "pipeline_version": "",
     }
@@ -42,7 +46,8 @@ def process(doc: Document, times: StageTimes | None = None
             ) -> tuple[dict, dict[str, list[dict]]]:
     """Facts of one document. An unreadable document gives its row and no facts.
 
-    `times`, when given, collects the seconds spent in normalize and extract (with resolve).
+    `times`, when given, collects the seconds spent in normalize and extract (with
+    classify, resolve and the linking keys).
     """
     times = times or StageTimes()
     row = documents_row(doc)
@@ -54,6 +59,8 @@ def process(doc: Document, times: StageTimes | None = None
     with times.stage("extract"):
         row["kind"] = classify(clean.text).kind
         row["title"] = title(clean.text)
+        row.update(signature_columns(clean.text))  # linking keys: MinHash, acronyms
         mentions = extract(clean.text)
         tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
+        annotate_confidence(doc.pages, tables)
     return row, tables

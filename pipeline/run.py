@@ -27,6 +27,9 @@ from pipeline.records import Document
 from pipeline.timing import StageTimes
 from pipeline.workers import Failure
 
+# What a worker imports once, before files arrive: the pipeline and the built spaCy model.
+WORKER_PRELOAD = ("pipeline.run", "pipeline.extract.loaded")
+
 
 @dataclass(slots=True)
 class Task:
@@ -43,34 +46,80 @@ class RunSummary:
     cached: int = 0
     out: Path | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    traces: list[tuple[str, str]] = field(default_factory=list)  # (source, traceback)
+    worker_peak_rss: int = 0  # bytes, the largest worker's peak resident memory
     cache: CacheCounts = field(default_factory=CacheCounts)
     stages: dict[str, float] = field(default_factory=dict)  # seconds; see pipeline.timing
 
 
-def discover(inputs: list[Path]) -> Iterator[tuple[Path, str, str]]:
+def discover(inputs: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[tuple[Path, str, str]]:
     """Yield (path, source, problem) for every file under the inputs, in sorted order.
 
-    `problem` is empty for a regular file, else a code for a file that must not be opened
-    (a symlink leaving the input root, a FIFO, a symlink loop). Hidden files are skipped.
+    `source` is the path relative to the input folder; with several inputs, relative to
+    the folder that holds them all, so two inputs' `a.pdf` stay apart. `problem` is empty
+    for a regular file, else `CODE:detail` for an entry that must not be opened (a symlink
+    leaving its input folder, a FIFO, a symlink loop, a folder that cannot be listed).
+    Hidden files and folders are skipped, and so are the `exclude` folders (--out,
+    --cache) when they lie inside an input.
     """
-    for root in inputs:
-        root_real = root.resolve()
-        if root.is_file() or (root.is_symlink() and not root.is_dir()):
-            yield root, root.name, _problem(root, root_real.parent)
+    roots = [Path(os.path.abspath(p)) for p in inputs]
+    containers = [r if r.is_dir() else r.parent for r in roots]
+    base = Path(os.path.commonpath(containers)) if containers else Path("/")
+    skip = {Path(os.path.abspath(p)) for p in exclude}
+    seen: set[Path] = set()
+
+    def entry(path: Path, problem: str) -> tuple[Path, str, str] | None:
+        if path in seen:
+            return None
+        seen.add(path)
+        return path, _display(path.relative_to(base).as_posix()), problem
+
+    for root in roots:
+        try:
+            root_real = root.resolve()
+        except (OSError, RuntimeError):  # a looping symlink given as an input
+            root_real = root
+        if not root.is_dir():
+            found = entry(root, _problem(root, root_real.parent))
+            if found:
+                yield found
             continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False,
+                                                    onerror=errors.append):
+            folder = Path(dirpath)
+            yield from _unlisted(errors, entry)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not d.startswith(".") and folder / d not in skip)
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                path = Path(dirpath) / name
-                source = path.relative_to(root).as_posix()
-                yield path, source, _problem(path, root_real)
+                found = entry(folder / name, _problem(folder / name, root_real))
+                if found:
+                    yield found
             for name in dirnames:
-                path = Path(dirpath) / name
+                path = folder / name
                 if path.is_symlink():
-                    yield path, path.relative_to(root).as_posix(), "UNREADABLE:a symlink " \
-                        "to a folder (not followed)"
+                    found = entry(path, "UNREADABLE:a symlink to a folder, not followed")
+                    if found:
+                        yield found
+        yield from _unlisted(errors, entry)
+
+
+def _unlisted(errors: list[OSError], entry) -> Iterator[tuple[Path, str, str]]:
+    """Folders os.walk could not list: one row each, so their files are not lost silently."""
+    while errors:
+        error = errors.pop(0)
+        found = entry(Path(error.filename),
+                      f"UNREADABLE:a folder that could not be listed ({error.strerror})")
+        if found:
+            yield found
+
+
+def _display(source: str) -> str:
+    """A file name that is not UTF-8 (a latin-1 'å') keeps its bytes as \\xNN escapes:
+    the tables are UTF-8 and the name must stay unique."""
+    return os.fsencode(source).decode("utf-8", errors="backslashreplace")
 
 
 def _problem(path: Path, root_real: Path) -> str:
@@ -78,7 +127,7 @@ def _problem(path: Path, root_real: Path) -> str:
         if path.is_symlink():
             target = path.resolve(strict=True)
             if not target.is_relative_to(root_real):
-                return "UNREADABLE:a symlink that leaves the input folder (not followed)"
+                return "UNREADABLE:a symlink that leaves the input folder, not followed"
         mode = os.stat(path).st_mode
     except (OSError, RuntimeError) as exc:
         return f"UNREADABLE:{getattr(exc, 'strerror', None) or 'broken or looping symlink'}"
@@ -88,19 +137,16 @@ def _problem(path: Path, root_real: Path) -> str:
 
 
 def work(task: Task) -> tuple[dict, dict[str, list[dict]], dict[str, float]]:
-    """Runs in a worker: read one file and extract its facts, with the seconds per stage."""
+    """Runs in a worker: read one file and extract its facts, with the seconds per stage.
+
+    The cache is the parent's business (pipeline.cache): a file reaches a worker only when
+    its content is new to the cache.
+    """
     times = StageTimes()
     with times.stage("ingest"):
         doc = read_document(Path(task.path), task.source, task.limits)
     row, tables = process(doc, times)
     return row, tables, times.seconds
-
-
-def prepare_workers() -> None:
-    """Build the language pipeline before workers are forked, so they share it."""
-    from pipeline.extract import nlp
-
-    nlp()
 
 
 def _failed_row(source: str, code: str, detail: str) -> dict:
@@ -122,7 +168,7 @@ def extract_archive(
 ) -> RunSummary:
     summary = RunSummary()
     times = StageTimes()
-    files = list(discover(inputs))
+    files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
@@ -136,11 +182,13 @@ def extract_archive(
                 on_progress(source)
         else:
             tasks.append(Task(str(path), source, limits))
-    runner = make_executor(executor, work, workers, limits, scheduler, prepare_workers)
+    runner = make_executor(executor, work, workers, limits, scheduler, WORKER_PRELOAD)
     with _cache(cache_dir, limits) as cache:
         for task, result, cached in cache.run(tasks, runner.map_unordered, summary.cache):
             if isinstance(result, Failure):
                 doc_rows.append(_failed_row(task.source, result.code, result.detail))
+                if result.trace:
+                    summary.traces.append((task.source, result.trace))
             else:
                 row, tables, seconds = result
                 times.add(seconds)
@@ -149,6 +197,7 @@ def extract_archive(
                 facts.add(row["doc_id"], tables)
             if on_progress:
                 on_progress(task.source)
+    summary.worker_peak_rss = runner.peak_rss
     with times.stage("check"):
         tables = assemble(doc_rows, facts)
     summary.files = len(doc_rows)

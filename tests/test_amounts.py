@@ -119,3 +119,13 @@ def test_every_mention_names_its_rule():
     text = "300 500 kr, SEK 650 000, 1 725 000:- och kostnaden beräknas till 9 000"
     for mention in R.match(text):
         assert mention.rule_id.startswith("amount.")
+
+
+def test_a_ledger_of_amounts_resolves_in_linear_time(tmp_path):
+    """Thousands of amounts in one 'sentence' (a ledger pasted as text) are all resolved;
+    the resolver once compared every amount with every other and timed out."""
+    from tests.helpers import facts_of_text
+
+    amounts = facts_of_text("Utbetalt: " + "1 000 kr, " * 3000, tmp_path)[1]["amounts"]
+    assert len(amounts) == 3000
+    assert {a["amount_sek"] for a in amounts} == {1000}

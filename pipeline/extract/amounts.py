@@ -9,17 +9,19 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from pipeline.extract.patterns import Pattern, alternation, compile_patterns, text_of
+from pipeline.extract.component import MentionComponent
+from pipeline.extract.patterns import Pattern, TakenSpans, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
 
 LABEL = "amount"
 
 
-class AmountRecognizer:
-    """spaCy component: finds amounts in doc.text and stores them as Mentions."""
+class AmountRecognizer(MentionComponent):
+    """spaCy component: finds amounts in the text and stores them as Mentions."""
+
+    LABEL = LABEL
 
     def __init__(self) -> None:
         self.data = table("amounts")
@@ -45,19 +47,15 @@ class AmountRecognizer:
             for key in ("per_year", "per_period", "ceiling", "in_kind", "vat_excl", "vat_incl")
         }
 
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(text_of(doc)))
-        return doc
-
     def match(self, text: str) -> list[Mention]:
         found: dict[tuple[int, int], Mention] = {}
-        taken: list[tuple[int, int]] = []
+        taken = TakenSpans()
         for pattern in self.patterns:  # earlier patterns win overlaps
             for m in pattern.regex.finditer(text):
                 start = m.start("unit") if "unit" in m.groupdict() and m.group("unit") and \
                     m.start("unit") < m.start("number") else m.start("number")
                 end = m.end()
-                if any(s < end and start < e for s, e in taken):
+                if taken.overlaps(start, end):
                     continue
                 value = self.value(m.group("number"), m.groupdict().get("unit"))
                 if value is None:
@@ -65,7 +63,7 @@ class AmountRecognizer:
                 mention = Mention(LABEL, start, end, text[start:end], pattern.id, value)
                 mention.attrs.update(self.context(text, start, end))
                 found[(start, end)] = mention
-                taken.append((start, end))
+                taken.add(start, end)
         return sorted(found.values(), key=lambda m: m.start)
 
     def value(self, number: str, unit: str | None) -> int | None:
@@ -102,12 +100,6 @@ class AmountRecognizer:
             "vat": "excl" if c["vat_excl"].search(after) else
                    "incl" if c["vat_incl"].search(after) else "",
         }
-
-    def set_annotations(self, doc: Doc, mentions: list[Mention]) -> None:
-        doc.user_data.setdefault("mentions", {})[LABEL] = mentions
-        spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
-                 for m in mentions]
-        doc.spans[LABEL] = [s for s in spans if s is not None]
 
 
 @Language.factory("iop_amounts")

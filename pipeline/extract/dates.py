@@ -13,9 +13,9 @@ from datetime import date
 from functools import cache, cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from pipeline.extract.patterns import Pattern, alternation, compile_patterns, text_of
+from pipeline.extract.component import MentionComponent
+from pipeline.extract.patterns import Pattern, TakenSpans, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -45,27 +45,25 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-class DateRecognizer:
+class DateRecognizer(MentionComponent):
+    LABEL = LABEL
+
     @cached_property
     def patterns(self) -> list[Pattern]:
         return compile_patterns("dates", {"month": alternation(table("months")["months"])})
 
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(text_of(doc)))
-        return doc
-
     def match(self, text: str) -> list[Mention]:
-        taken: list[tuple[int, int]] = []
+        taken = TakenSpans()
         out: list[Mention] = []
         for pattern in self.patterns:
             for m in pattern.regex.finditer(text):
                 start, end = m.span()
-                if any(s < end and start < e for s, e in taken):
+                if taken.overlaps(start, end):
                     continue
                 mention = self._mention(pattern.id, m, text)
                 if mention is None:
                     continue
-                taken.append((start, end))
+                taken.add(start, end)
                 out.append(mention)
         return sorted(out, key=lambda x: x.start)
 
@@ -101,12 +99,6 @@ class DateRecognizer:
         return Mention(LABEL, start, end, span, rule, first,
                        {"first": first, "last": last, "precision": precision,
                         "placeholder": placeholder})
-
-    def set_annotations(self, doc: Doc, mentions: list[Mention]) -> None:
-        doc.user_data.setdefault("mentions", {})[LABEL] = mentions
-        spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
-                 for m in mentions]
-        doc.spans[LABEL] = [s for s in spans if s is not None]
 
 
 @Language.factory("iop_dates")

@@ -9,9 +9,9 @@ import re
 from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from pipeline.extract.patterns import alternation, text_of, word_alternation
+from pipeline.extract.component import MentionComponent
+from pipeline.extract.patterns import alternation, word_alternation
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -20,7 +20,9 @@ _I = re.IGNORECASE
 _NAME_CHARS = r"[\wåäöÅÄÖéü&.\-]"
 
 
-class PartyRecognizer:
+class PartyRecognizer(MentionComponent):
+    LABEL = LABEL
+
     def __init__(self) -> None:
         self.data = table("parties")
 
@@ -31,7 +33,10 @@ class PartyRecognizer:
             "heading": re.compile(d["heading"], _I),
             "between": re.compile(d["between"], _I),
             "memo_partner": re.compile(d["memo_partner"], _I),
+            "contact_sentence": re.compile(d["contact_sentence"], _I),
+            "contact_org": re.compile(d["contact_org"], _I),
             "memo_decider": re.compile(d["memo_decider"], _I),
+            "memo_decider_nominative": re.compile(d["memo_decider_nominative"]),
             "prefix": re.compile(rf"^\s*(?:[-–•●*]\s*|\d+[.)]\s*)?"
                                  rf"(?P<prefix>{alternation(d['line_prefixes'])})\s*:\s*", _I),
             "bullet": re.compile(r"^\s*(?:[-–•●*▪]\s*|\d+[.)]\s+|[a-z]\)\s+)"),
@@ -42,10 +47,6 @@ class PartyRecognizer:
                 rf"(?i:{alternation(d['mention_endings'])})(?![\wåäö])"),
         }
 
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(text_of(doc)))
-        return doc
-
     # -- finding names -------------------------------------------------------------------
 
     def match(self, text: str) -> list[Mention]:
@@ -54,6 +55,7 @@ class PartyRecognizer:
         found += self._from_between(text)
         found += self._from_memo(text)
         found += self._from_lists(text, found)
+        found += self._contacts(text)
         found += self._mentions(text, found)
         unique: dict[tuple[int, int], Mention] = {}
         for m in found:
@@ -151,6 +153,9 @@ class PartyRecognizer:
                 merged.append((ps, pe))
         out = []
         for ps, pe in merged:
+            cut = self._res["name_end"].search(chunk, ps, pe)
+            if cut and cut.start() > ps:
+                pe = cut.start()
             raw = chunk[ps:pe]
             lead = len(raw) - len(raw.lstrip(" *"))
             name = raw.strip(" .;:*")
@@ -196,6 +201,10 @@ class PartyRecognizer:
             name = name[0].upper() + name[1:]
             out.append(Mention(LABEL, s, e, written, "party.memo_decider", name,
                                {"role": "party", "sector_hint": "public"}))
+        for m in self._res["memo_decider_nominative"].finditer(head):
+            s, e = m.span("name")
+            out.append(Mention(LABEL, s, e, text[s:e], "party.memo_decider", text[s:e],
+                               {"role": "party", "sector_hint": "public"}))
         for m in self._res["memo_partner"].finditer(head):
             s, e = m.span("names")
             out += [n for n in self._names_in(text, s, e, "party.memo_partner", None)
@@ -229,6 +238,18 @@ class PartyRecognizer:
                 out += [n for n in names if (n.start, n.end) not in taken]
         return out
 
+    def _contacts(self, text: str) -> list[Mention]:
+        out = []
+        for sentence in self._res["contact_sentence"].finditer(text):
+            for m in self._res["contact_org"].finditer(text, sentence.start(), sentence.end()):
+                s, e = m.span("name")
+                name = text[s:e].strip()
+                if len(name.split()) <= 8:
+                    out.append(Mention(LABEL, s, s + len(name), name, "party.contact",
+                                       name[0].upper() + name[1:],
+                                       {"role": "contact", "sector_hint": None}))
+        return out
+
     def _mentions(self, text: str, found: list[Mention]) -> list[Mention]:
         not_names = set(self.data["not_names"])
         covered = [(m.start, m.end) for m in found]
@@ -243,12 +264,6 @@ class PartyRecognizer:
             out.append(Mention(LABEL, s, e, name, "party.mention", name,
                                {"role": "mentioned", "sector_hint": None}))
         return out
-
-    def set_annotations(self, doc: Doc, mentions: list[Mention]) -> None:
-        doc.user_data.setdefault("mentions", {})[LABEL] = mentions
-        spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
-                 for m in mentions]
-        doc.spans[LABEL] = [s for s in spans if s is not None]
 
 
 @Language.factory("iop_parties")

@@ -13,8 +13,10 @@ from functools import cached_property
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract.component import MentionComponent
+from pipeline.extract.doc_text import text_of
 from pipeline.extract.numbers import count_regex, count_value
-from pipeline.extract.patterns import alternation, text_of, word_alternation
+from pipeline.extract.patterns import alternation, word_alternation
 from pipeline.extract.sentences import sentences
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -30,7 +32,9 @@ class Frequency:
     times_per_year: float
 
 
-class PeriodRecognizer:
+class PeriodRecognizer(MentionComponent):
+    LABEL = LABEL
+
     def __init__(self) -> None:
         self.data = table("periods")
 
@@ -58,10 +62,10 @@ class PeriodRecognizer:
             "kinds": [(k["kind"], re.compile(word_alternation(k["cues"]), i)) for k in d["kinds"]],
         }
 
-    def __call__(self, doc: Doc) -> Doc:
+    def match_doc(self, doc: Doc) -> list[Mention]:
+        """Periods are built from the dates the date component found."""
         dates = doc.user_data.get("mentions", {}).get("date", [])
-        self.set_annotations(doc, self.match(text_of(doc), dates))
-        return doc
+        return self.match(text_of(doc), dates)
 
     def kind_of(self, sentence: str) -> str | None:
         for kind, regex in self._res["kinds"]:
@@ -167,15 +171,18 @@ class PeriodRecognizer:
                 offset: int) -> list[tuple[Mention, Mention]]:
         out = []
         i = 0
-        while i + 1 < len(dates):
-            a, b = dates[i], dates[i + 1]
-            gap = text[a.end : b.start]
-            if (len(gap) <= 24 and self._res["separator"].match(gap)
+        while i < len(dates):
+            a = dates[i]
+            b = dates[i + 1] if i + 1 < len(dates) else None
+            gap = text[a.end : b.start] if b else ""
+            if (b is not None and len(gap) <= 24 and self._res["separator"].match(gap)
                     and a.attrs["first"] <= b.attrs["last"]):
                 out.append((a, b))
                 i += 2
-            else:
-                i += 1
+                continue
+            if a.attrs["precision"] == "year":  # 'verksamhetsåret 2020' is a whole year
+                out.append((a, a))
+            i += 1
         return out
 
     def _bounds(self, text: str, dates: list[Mention], offset: int) -> list[tuple[Mention, str]]:
@@ -195,12 +202,6 @@ class PeriodRecognizer:
             "months": int(round(months)) if months is not None else None,
             "times_per_year": times, "frequency": frequency,
         })
-
-    def set_annotations(self, doc: Doc, mentions: list[Mention]) -> None:
-        doc.user_data.setdefault("mentions", {})[LABEL] = mentions
-        spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
-                 for m in mentions]
-        doc.spans[LABEL] = [s for s in spans if s is not None]
 
 
 @Language.factory("iop_periods")

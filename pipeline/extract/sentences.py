@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_BOUNDARY = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”(●•\-–\d])")
+# A digit after a period does not open a sentence: 'fr.o.m. 2024-01-01', 't.o.m. 2025'.
+_BOUNDARY = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”(●•\-–])")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -5,31 +5,31 @@ from __future__ import annotations
 import re
 
 _CID = re.compile(r"\(cid:\d+\)")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0d-\x1f]")  # below 32, not \t \n \f
 
 
-def letter_ratio(text: str) -> float:
-    # map() over str methods counts in C: this runs on every page of every file
-    visible = len(text) - sum(map(str.isspace, text))
+def word_char_ratio(text: str) -> float:
+    """Letters and digits among the visible characters: a table of figures is not garbage."""
+    visible = [c for c in text if not c.isspace()]
     if not visible:
         return 1.0
-    return sum(map(str.isalpha, text)) / visible
+    return sum(c.isalnum() for c in visible) / len(visible)
 
 
 def is_garbled(text: str) -> bool:
     """True when text has content but it is not language.
 
-    Signs: `(cid:NN)` runs, mostly non-letters, control characters, or one glyph per line.
+    Signs: `(cid:NN)` runs, control characters, mostly neither letters nor digits (symbol
+    soup, private-use glyphs, U+FFFD), or one glyph per line.
     """
     stripped = text.strip()
     if len(stripped) < 20:
         return False
     if len(_CID.findall(text)) >= 5:
         return True
-    controls = len(_CONTROLS.findall(stripped))
+    controls = sum(1 for c in stripped if ord(c) < 32 and c not in "\n\t\f")
     if controls / len(stripped) > 0.05:
         return True
-    if letter_ratio(stripped) < 0.4:
+    if word_char_ratio(stripped) < 0.5:
         return True
     lines = [line for line in stripped.split("\n") if line.strip()]
     if len(lines) >= 50 and sum(len(line.strip()) <= 1 for line in lines) / len(lines) > 0.8:

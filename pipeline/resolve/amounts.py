@@ -37,23 +37,38 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
     cues = _cues()
     payments = _payment_routes(text, spans, parties)
     decider = next((p for p in parties.parties if p.mention.rule_id == "party.memo_decider"), None)
+    # Per-sentence facts are computed once: a ledger-like text with thousands of amounts in
+    # one 'sentence' must stay linear.
+    sentence_info: dict[tuple[int, int], dict] = {}
+    periods_by_sentence: dict[tuple[int, int], list[Mention]] = {}
+    for p in periods:
+        if p.attrs["kind"] != "term":
+            periods_by_sentence.setdefault(sentence_of(spans, p.start), []).append(p)
 
     for index, m in enumerate(amounts):
         a = m.attrs
         a["amount_id"] = f"a{index + 1}"
         s, e = sentence_of(spans, m.start)
-        sentence = text[s:e]
-        previous_end = max([x.end for x in amounts if s <= x.end <= m.start] or [s])
+        info = sentence_info.get((s, e))
+        if info is None:
+            sentence = text[s:e]
+            info = sentence_info[(s, e)] = {
+                "first_amount": m.start,
+                "allocation": bool(cues["allocation"].search(sentence)),
+                "refs": parties.find_in(sentence),
+            }
+        refs_sentence = info["refs"]
+        previous = amounts[index - 1] if index else None
+        previous_end = previous.end if previous is not None and previous.end >= s else s
+        following = amounts[index + 1].start if index + 1 < len(amounts) else len(text)
         before = text[previous_end : m.start]
         after = text[m.end : min(e, m.end + 80)]
         after_clause = re.split(r",|\boch\b|\bsamt\b", after, maxsplit=1)[0]
         refs_before = parties.find_in(before)
-        refs_sentence = parties.find_in(sentence)
-        allocation = bool(cues["allocation"].search(sentence))
         payer: Party | None = None
         payee: Party | None = None
-        if allocation:
-            first_amount = min(x.start for x in amounts if s <= x.start < e)
+        if info["allocation"]:
+            first_amount = info["first_amount"]
             head = [r for r in refs_sentence if s + r[1] <= first_amount]
             payer = head[0][2] if head else None
             to = re.match(r"\s*(?:kr|kronor)?\s*(?:till|åt)\s+", after, _I)
@@ -66,7 +81,8 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
             if refs_before:
                 payer = refs_before[-1][2]
             elif refs_sentence and refs_sentence[0][0] + s < m.start:
-                payer = [r for r in refs_sentence if r[0] + s < m.start][-1][2]
+                earlier = [r for r in refs_sentence if r[0] + s < m.start]
+                payer = earlier[-1][2]
             local = text[max(s, m.start - 80) : m.start]
             if cues["total"].search(local) and not refs_before:
                 a["role"] = "total"
@@ -74,22 +90,31 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
             elif kind == "memo" and cues["cost"].search(local):
                 a["role"] = "cost"
             elif a.get("in_kind") or cues["contribution"].search(before + after_clause) or (
-                    payer is not None and cues["contribution"].search(text[s : m.start])):
+                    payer is not None
+                    and cues["contribution"].search(text[max(s, m.start - 300) : m.start])):
                 a["role"] = "contribution"
             elif cues["grant"].search(local):
                 a["role"] = "grant"
-        a["source_of_funds"] = _source_of_funds(text, m, previous_end, amounts, e)
+            to = re.match(r"\s*(?:per år\s+|årligen\s+)?(?:till|åt)\s+", after, _I)
+            if to:
+                refs_after = parties.find_in(after[to.end():])
+                if refs_after and refs_after[0][0] == 0:
+                    payee = refs_after[0][2]
+        a["source_of_funds"] = _source_of_funds(text, m, previous_end, following, e)
         if kind == "memo" and a["source_of_funds"] and decider:
             payer = decider  # the deciding committee spends its budget and the grant
-        if payer is None and a.get("role") == "cost" and parties.municipality:
-            payer = parties.by_key(parties.municipality) or _named(parties.municipality)
+        if payer is None and a.get("role") == "cost":
+            if parties.municipality:
+                payer = parties.by_key(parties.municipality) or _named(parties.municipality)
+            else:
+                payer = decider
         if payee is None and payer is not None and a.get("role") in ("contribution", "grant", ""):
             payee = payments.get(payer.key)
         a["payer"] = payer.name if isinstance(payer, Party) else payer
         a["payee"] = payee.name if payee else None
         if a.get("role") == "total":
             a["in_kind"] = None
-        period = _period_for(m, periods, s, e, amounts)
+        period = _period_for(m, periods_by_sentence.get((s, e), []), info["first_amount"])
         if period is not None:
             a["period_start"] = iso(period.attrs["start"])
             a["period_end"] = iso(period.attrs["end"])
@@ -111,7 +136,7 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
     return rows
 
 
-def _source_of_funds(text: str, m: Mention, previous_end: int, amounts: list[Mention],
+def _source_of_funds(text: str, m: Mention, previous_end: int, next_start: int,
                      sentence_end: int) -> str:
     """'budgetmedel med 100 000 kr' (before) or '200 500 kr från statliga medel' (after).
 
@@ -119,8 +144,7 @@ def _source_of_funds(text: str, m: Mention, previous_end: int, amounts: list[Men
     """
     cues = _cues()
     before = re.split(r"\s+och\s+|,\s", text[previous_end : m.start])[-1]
-    following = [x.start for x in amounts if x.start > m.end]
-    stop = min([sentence_end, m.end + 80] + following[:1])
+    stop = min(sentence_end, m.end + 80, next_start)
     after = text[m.end : stop]
     for window in (before, after):
         for source in ("state_grant", "budget"):
@@ -155,16 +179,13 @@ def _payment_routes(text: str, spans, parties: Parties) -> dict[str, Party]:
     return routes
 
 
-def _period_for(m: Mention, periods: list[Mention], s: int, e: int,
-                amounts: list[Mention]) -> Mention | None:
+def _period_for(m: Mention, in_sentence: list[Mention], first_amount: int) -> Mention | None:
     """The funding/allocation period written with the amount: right after it in its clause,
     or for allocations the period the sentence opens with."""
-    in_sentence = [p for p in periods if s <= p.start < e and p.attrs["kind"] != "term"]
     for p in in_sentence:
         if 0 <= p.start - m.end <= 45:
             return p
     if m.attrs.get("role") == "allocation":
-        first_amount = min(x.start for x in amounts if s <= x.start < e)
         opening = [p for p in in_sentence if p.end <= first_amount]
         if opening:
             return opening[-1]
@@ -174,17 +195,23 @@ def _period_for(m: Mention, periods: list[Mention], s: int, e: int,
 def _link_parts(text: str, amounts: list[Mention], spans) -> None:
     """part_of: contributions after a stated total in its paragraph; allocations of a
     party's share; a memo's funding split (amounts with a source of funds) of its cost."""
-    by_id = {m.attrs["amount_id"]: m for m in amounts}
-    for total in (m for m in amounts if m.attrs.get("role") == "total"):
+    for index, total in enumerate(amounts):
+        if total.attrs.get("role") != "total":
+            continue
         paragraph_end = text.find("\n", total.end)
         paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
-        for m in amounts:
-            if total.end < m.start <= paragraph_end and m.attrs.get("role") == "contribution":
+        for m in amounts[index + 1 :]:
+            if m.start > paragraph_end:
+                break
+            if m.attrs.get("role") == "contribution":
                 m.attrs["part_of"] = total.attrs["amount_id"]
+    cash_by_payer: dict[str, list[Mention]] = {}
+    for m in amounts:
+        if m.attrs.get("role") == "contribution" and m.attrs.get("payer") \
+                and not m.attrs.get("in_kind"):
+            cash_by_payer.setdefault(m.attrs["payer"], []).append(m)
     for alloc in (m for m in amounts if m.attrs.get("role") == "allocation"):
-        payer = alloc.attrs.get("payer")
-        shares = [m for m in amounts if m.attrs.get("role") == "contribution"
-                  and m.attrs.get("payer") == payer and payer and not m.attrs.get("in_kind")]
+        shares = cash_by_payer.get(alloc.attrs.get("payer") or "", [])
         if len(shares) == 1:
             alloc.attrs["part_of"] = shares[0].attrs["amount_id"]
     costs = [m for m in amounts if m.attrs.get("role") == "cost"]
@@ -193,4 +220,3 @@ def _link_parts(text: str, amounts: list[Mention], spans) -> None:
             if m.attrs.get("source_of_funds") and m is not costs[0]:
                 m.attrs["part_of"] = costs[0].attrs["amount_id"]
                 m.attrs["role"] = m.attrs.get("role") or "contribution"
-    del by_id

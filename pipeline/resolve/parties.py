@@ -15,7 +15,8 @@ from pipeline.normalize import CleanText
 from pipeline.records import Mention
 from pipeline.resolve.common import provenance
 
-_NAME_START = re.compile(r"(?:^|[\n:;]|\bmellan\b|\bsamt\b|\d[.)]\s)", re.IGNORECASE)
+_NAME_START = re.compile(r"(?:^|[\n:;]|\bmellan\b|\bsamt\b|(?<!-)\s+och\s|\d[.)]\s)",
+                         re.IGNORECASE)
 
 
 @cache
@@ -89,13 +90,15 @@ class Parties:
     parties: list[Party]
     municipality: str
     kind: str
-    _finder: tuple[re.Pattern, dict[str, Party]] | None = field(default=None, repr=False)
+    _alias_re: re.Pattern | None = None
+    _alias_of: dict[str, Party] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str, mentions: dict[str, list[Mention]], kind: str) -> Parties:
         found: list[Party] = []
         orgs = mentions.get("organisation", [])
-        for m in sorted(orgs, key=lambda m: (m.attrs["role"] != "party", m.start)):
+        rank = {"party": 0, "contact": 1, "mentioned": 2}
+        for m in sorted(orgs, key=lambda m: (rank.get(m.attrs["role"], 3), m.start)):
             key = party_key(m.value)
             if not key:
                 continue
@@ -105,7 +108,7 @@ class Parties:
             else:
                 if m.attrs.get("sector_hint") and not match.sector_hint:
                     match.sector_hint = m.attrs["sector_hint"]
-                if m.attrs["role"] == "party" and match.role != "party":
+                if rank.get(m.attrs["role"], 3) < rank.get(match.role, 3):
                     match.role, match.name, match.mention = "party", m.value, m
                 elif m.attrs["role"] == "party" and len(m.value) > len(match.name) \
                         and key == match.key:
@@ -138,31 +141,45 @@ class Parties:
                     if head.endswith(indefinite) and not head.endswith(definite):
                         out.add(head[: -len(indefinite)] + definite)
         out |= {a + "s" for a in list(out)}
-        if self.municipality and normalized(party.name) == normalized(self.municipality):
+        if party is self._municipal_party():
             out |= set(_data()["generic_references"])
+        for word in _data()["generic_party_words"]:
+            holders = [p for p in self.parties if word[:-2] in normalized(p.name)
+                       and p.role == "party"]
+            if holders == [party]:
+                out |= {word, word + "s"}
         return {a for a in out if a}
 
-    def find_in(self, text: str) -> list[tuple[int, int, Party]]:
-        """Every reference to a party in text (any written form), as (start, end, party)."""
-        low = text.lower().replace("-", " ")
-        regex, owner = self._finder or self._compile_finder()
-        return [(m.start(), m.end(), owner[m.group(0)]) for m in regex.finditer(low)]
+    def _municipal_party(self) -> Party | None:
+        """The party 'kommunen' refers to: the municipality itself, else the one public
+        party named after it ('Norrköpings kommun genom socialnämnden')."""
+        if not self.municipality:
+            return None
+        town = normalized(self.municipality)
+        exact = [p for p in self.parties if normalized(p.name) == town]
+        if exact:
+            return exact[0]
+        named = [p for p in self.parties
+                 if p.role == "party" and normalized(p.name).startswith(town)]
+        return named[0] if len(named) == 1 else None
 
-    def _compile_finder(self) -> tuple[re.Pattern, dict[str, Party]]:
-        """One regex for every alias, longest first: finditer then gives the leftmost,
-        longest non-overlapping references. find_in runs for every sentence that holds an
-        amount or a commitment, so the aliases are compiled once per document, not per call.
-        An alias shared by two parties belongs to the first."""
-        owner: dict[str, Party] = {}
-        for p in self.parties:
-            for alias in p.aliases:
-                owner.setdefault(alias, p)
-        if not owner:
-            self._finder = (re.compile(r"(?!)"), owner)
-            return self._finder
-        alternatives = "|".join(re.escape(a) for a in sorted(owner, key=lambda a: (-len(a), a)))
-        self._finder = (re.compile(rf"(?<![\wåäö])(?:{alternatives})(?![\wåäö])"), owner)
-        return self._finder
+    def find_in(self, text: str) -> list[tuple[int, int, Party]]:
+        """Every reference to a party in text (any written form), as (start, end, party).
+
+        One regex of all aliases, longest first, so the fullest form wins an overlap.
+        """
+        if self._alias_re is None:
+            for p in self.parties:
+                for alias in p.aliases:
+                    self._alias_of.setdefault(alias, p)
+            if not self._alias_of:
+                return []
+            ordered = sorted(self._alias_of, key=len, reverse=True)
+            self._alias_re = re.compile(
+                r"(?<![\wåäö])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\wåäö])")
+        low = text.lower().replace("-", " ")
+        return [(m.start(), m.end(), self._alias_of[m.group(0)])
+                for m in self._alias_re.finditer(low)]
 
     def by_key(self, name: str) -> Party | None:
         return _find(self.parties, party_key(name))
