@@ -44,16 +44,19 @@ import generate_archive  # noqa: E402
 MiB = 2**20
 
 
-class TreeMemory:
-    """Peak memory of a process and its children, sampled every 50 ms.
+class TreeMonitor:
+    """Peak memory and CPU time of a process and all its descendants, sampled every 50 ms.
 
     PSS counts a page shared by forked workers once, so the sum is what the run costs the
     machine; RSS of the parent alone is reported beside it (from the run's own getrusage).
+    CPU is each process's user+system time as last seen (iop's workers are children of a
+    fork server, so the parent's getrusage does not include them).
     """
 
     def __init__(self, pid: int):
         self.root = psutil.Process(pid)
         self.peak_pss = 0
+        self.cpu: dict[int, float] = {}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
@@ -62,20 +65,23 @@ class TreeMemory:
         while not self.stop.is_set():
             total = 0
             try:
-                for proc in [self.root, *self.root.children(recursive=True)]:
-                    try:
-                        total += proc.memory_full_info().pss
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        pass
+                processes = [self.root, *self.root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 return
+            for proc in processes:
+                try:
+                    total += proc.memory_full_info().pss
+                    times = proc.cpu_times()
+                    self.cpu[proc.pid] = times.user + times.system
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
             self.peak_pss = max(self.peak_pss, total)
             self.stop.wait(0.05)
 
-    def finish(self) -> int:
+    def finish(self) -> tuple[int, float]:
         self.stop.set()
         self.thread.join()
-        return self.peak_pss
+        return self.peak_pss, sum(self.cpu.values())
 
 
 def run_iop(args: list[str], label: str, docs: int, pages: int) -> dict:
@@ -83,18 +89,13 @@ def run_iop(args: list[str], label: str, docs: int, pages: int) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         timings = Path(handle.name)
     command = [sys.executable, "-m", "pipeline", "extract", *args, "--timings", str(timings)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-    memory = TreeMemory(process.pid)
+    monitor = TreeMonitor(process.pid)
     out, err = process.communicate()
     wall = time.perf_counter() - start
-    peak = memory.finish()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # iop waits for its workers, so their CPU time is in its children's total (not so for
-    # Dask workers, which belong to the cluster)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak, cpu = monitor.finish()  # Dask workers belong to the cluster: not counted
     if process.returncode not in (0, 3):
         raise SystemExit(f"{label}: iop failed ({process.returncode}):\n{err[-2000:]}")
     report = json.loads(timings.read_text())

@@ -116,11 +116,12 @@ def _write_timings(path: Path, summary, workers: int, executor: str) -> None:
     import resource
     from dataclasses import asdict
 
-    own, children = (resource.getrusage(who)
-                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    peak = {"parent": own.ru_maxrss * 1024, "largest_worker": children.ru_maxrss * 1024}
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    peak = {"parent": own.ru_maxrss * 1024, "largest_worker": summary.worker_peak_rss}
+    # workers are the fork server's children, not ours: their CPU is what their stages took
     cpu = {"parent": own.ru_utime + own.ru_stime,
-           "workers": children.ru_utime + children.ru_stime}
+           "workers": sum(summary.stages.get(f"{s}_cpu", 0.0)
+                          for s in ("ingest", "normalize", "extract"))}
     path.write_text(json.dumps({
         "files": summary.files, "failed": summary.failed, **asdict(summary.cache),
         "stages_s": summary.stages, "cpu_s": cpu, "peak_rss_bytes": peak, "workers": workers,
