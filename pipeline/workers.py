@@ -82,11 +82,7 @@ def _worker_main(conn: Connection, func: Callable, memory_bytes: int) -> None:
     _die_with_parent()
     conn.send(_address_space())  # what the worker starts with, before the cap applies
     if memory_bytes:
-        # The cap is what a worker may add to the address space it inherits: a parent that
-        # has already written tables holds GiBs of reserved, untouched address space
-        # (pyarrow and DuckDB pools), which would leave a forked worker no room at all.
-        limit = memory_bytes + _inherited_address_space()
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
         try:
             task = conn.recv()
@@ -106,14 +102,6 @@ def _worker_main(conn: Connection, func: Callable, memory_bytes: int) -> None:
             result = _failure(exc)
             result.detail = f"result not sendable: {result.detail}"
             conn.send(result)
-
-
-def _inherited_address_space() -> int:
-    try:
-        with open("/proc/self/statm") as handle:
-            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        return 0
 
 
 @dataclass(slots=True)
