@@ -126,21 +126,21 @@ class ResultCache:
         self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, stat, doc_id))
 
     def _store(self, doc_id: str, row: dict, tables: dict) -> None:
-        payload = pickle.dumps((row, tables), protocol=pickle.HIGHEST_PROTOCOL)
         self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                    (doc_id, self.version, payload))
+                    lambda: (doc_id, self.version,
+                             pickle.dumps((row, tables), protocol=pickle.HIGHEST_PROTOCOL)))
 
-    def _write(self, sql: str, values: tuple) -> None:
+    def _write(self, sql: str, values: tuple | Callable[[], tuple]) -> None:
         """Best effort: a full disk costs speed on the next run, never this run."""
         if not self.writable:
             return
         try:
-            self.db.execute(sql, values)
+            self.db.execute(sql, values() if callable(values) else values)
             self.pending += 1
             if self.pending >= COMMIT_EVERY:
                 self.db.commit()
                 self.pending = 0
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):
             self.writable = False
 
     def run(self, tasks: Iterable, submit: Callable[[Iterable], Iterator[tuple[Any, Any]]],

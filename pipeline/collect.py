@@ -26,6 +26,19 @@ class FactCollector:
         self.chunks: dict[str, list[pd.DataFrame]] = {name: [] for name in tables}
         self.documents: set[str] = set()
 
+    @classmethod
+    def from_rows(cls, tables: tuple[str, ...], facts: dict[str, list[dict]]) -> FactCollector:
+        """A collector of rows given per table for many documents (assemble()'s callers
+        that hold them already)."""
+        by_document: dict[str, dict[str, list[dict]]] = {}
+        for name in tables:
+            for row in facts.get(name, []):
+                by_document.setdefault(row["doc_id"], {}).setdefault(name, []).append(row)
+        collector = cls(tables)
+        for doc_id, rows in by_document.items():
+            collector.add(doc_id, rows)
+        return collector
+
     def add(self, doc_id: str, facts: dict[str, list[dict]]) -> None:
         """The fact rows of one document (all carry its doc_id)."""
         if not any(facts.get(name) for name in self.tables):

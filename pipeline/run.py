@@ -232,8 +232,13 @@ class _NoCache:
         pass
 
 
-def assemble(doc_rows: list[dict], facts: FactCollector) -> dict[str, pd.DataFrame]:
-    """Deterministic tables from unordered worker results; duplicates keep one set of facts."""
+def assemble(doc_rows: list[dict], facts: FactCollector | dict[str, list[dict]]
+             ) -> dict[str, pd.DataFrame]:
+    """Deterministic tables from unordered worker results; duplicates keep one set of facts.
+
+    `facts` is the run's collector, or rows per table (tests and tools that hold them)."""
+    if isinstance(facts, dict):
+        facts = FactCollector.from_rows(FACT_TABLES, facts)
     doc_rows = sorted(doc_rows, key=lambda r: r["source"])
     first_source: dict[str, str] = {}
     dropped: set[str] = set()

@@ -182,13 +182,16 @@ def test_outputs_inside_the_input_folder_are_not_read_back(tmp_path):
 
 def test_a_full_cache_disk_costs_no_file(tmp_path, monkeypatch):
     """The cache write is best effort: ENOSPC there leaves the file's row intact."""
+    from pipeline import cache
+
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(run.pickle, "dump", disk_full)
-    shutil.copy(SEEDS / "002_2b68fa102c319169.txt", tmp_path)
-    task = run.Task(str(tmp_path / "002_2b68fa102c319169.txt"), "a.txt", str(tmp_path / "c"),
-                    Limits())
-    row, tables, cached = run.work(task)
-    assert row["status"] == "ok" and tables["amounts"] and not cached
-    assert not list((tmp_path / "c").rglob("*.tmp*"))
+    monkeypatch.setattr(cache.pickle, "dumps", disk_full)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEEDS / "002_2b68fa102c319169.txt", raw / "a.txt")
+    summary = run.extract_archive([raw], tmp_path / "out", tmp_path / "c", workers=1)
+    assert summary.failed == 0 and summary.counts["amounts"] and summary.cached == 0
+    again = run.extract_archive([raw], tmp_path / "out", tmp_path / "c", workers=1)
+    assert again.cache.processed == 1  # nothing was cached: read again, still fine

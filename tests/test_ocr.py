@@ -448,15 +448,27 @@ def test_cli_without_tesseract_exits_3_with_the_error_row(tmp_path, shared):
 
 
 def test_a_cached_scan_is_not_ocrd_again(tmp_path, tesseract_calls):
+    from pipeline.cache import CacheCounts, ResultCache, cache_version
     from pipeline.config import DEFAULT_LIMITS
     from pipeline.run import Task, work
 
     path = compose(tmp_path / "scan.pdf", [(SCAN, 3)])
-    task = Task(str(path), "scan.pdf", str(tmp_path / "cache"), DEFAULT_LIMITS)
-    first = work(task)
-    assert len(tesseract_calls) == 1 and first[2] is False
-    second = work(task)
-    assert len(tesseract_calls) == 1 and second[2] is True
+    task = Task(str(path), "scan.pdf", DEFAULT_LIMITS)
+
+    def in_process(tasks):  # the cache's submit, without worker processes (counts calls)
+        return ((t, work(t)) for t in tasks)
+
+    def read(touch: bool):
+        if touch:  # a new mtime: the file is hashed again, its content is known
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        with ResultCache.open(tmp_path / "cache", cache_version(DEFAULT_LIMITS)) as cache:
+            return list(cache.run([task], in_process, CacheCounts()))[0]
+
+    _, first, from_cache = read(touch=False)
+    assert len(tesseract_calls) == 1 and not from_cache
+    _, second, from_cache = read(touch=True)
+    assert len(tesseract_calls) == 1 and from_cache
     assert second[0]["ocr_pages"] == first[0]["ocr_pages"] == "1"
     assert second[1] == first[1]
 
