@@ -109,18 +109,25 @@ class ResultCache:
         self.close()
 
     def _load(self, doc_id: str) -> tuple[dict, dict] | None:
-        found = self.db.execute("SELECT payload FROM results WHERE doc_id = ? AND version = ?",
-                                (doc_id, self.version)).fetchone()
-        if found is None:
-            return None
         try:
-            return pickle.loads(found[0])
-        except Exception:  # a damaged entry is recomputed
+            found = self.db.execute("SELECT payload FROM results WHERE doc_id = ? AND "
+                                    "version = ?", (doc_id, self.version)).fetchone()
+            return None if found is None else pickle.loads(found[0])
+        except Exception:  # a damaged entry (or file) is recomputed
             return None
 
     def _has_results(self) -> bool:
-        return self.db.execute("SELECT 1 FROM results WHERE version = ? LIMIT 1",
-                               (self.version,)).fetchone() is not None
+        try:
+            return self.db.execute("SELECT 1 FROM results WHERE version = ? LIMIT 1",
+                                   (self.version,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def _index(self) -> dict[str, str]:
+        try:
+            return dict(self.db.execute("SELECT path, stat || '|' || doc_id FROM files"))
+        except sqlite3.Error:
+            return {}
 
     def _remember(self, path: str, stat: str, doc_id: str) -> None:
         self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, stat, doc_id))
@@ -147,12 +154,12 @@ class ResultCache:
             counts: CacheCounts) -> Iterator[tuple[Any, Any, bool]]:
         """Yield (task, result, from_cache) for every task; only misses go to `submit`.
 
-        A task has `.path`, `.source` and `.limits`; a result is (row, tables, stage seconds) or a
-        worker Failure. `submit` is called once, and only if some file needs reading, so
-        a run with nothing new starts no workers.
+        A task has `.path`, `.source` and `.limits`; a result is (row, tables, stage
+        seconds) or a worker Failure. `submit` is called once, and only if some file needs
+        reading, so a run with nothing new starts no workers.
         """
-        index = dict(self.db.execute("SELECT path, stat || '|' || doc_id FROM files"))
         can_hit = self._has_results()
+        index = self._index() if can_hit else {}
         misses: list[tuple[Any, str, str]] = []
         for task in tasks:
             path = os.path.abspath(task.path)

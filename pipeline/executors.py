@@ -4,15 +4,15 @@ Both give `map_unordered(tasks) -> (task, result or workers.Failure)` and both k
 per-file deadline and memory cap of pipeline.workers.Pool, so a hostile file costs one error
 row whichever executor reads it.
 
-Dask: each Dask worker thread hands its files to a helper process (`python -m
-pipeline.executors`, started once per thread and kept) that runs a one-process
-workers.Pool. Why a helper rather than the Pool inside the Dask task: Dask workers are
-daemonic processes, which multiprocessing forbids to have children unless every worker is
-configured with `distributed.worker.daemon: false`, and forking a process whose event loop
-and thread pool are running is unsafe; a per-file subprocess would pay Python start-up and
-the spaCy load (~1.5 s) for every file. The helper pays that once per thread (its pool's
-workers fork from a fork server that has the pipeline loaded); per file it costs a pickle
-through a pipe. Measured by
+Dask: each Dask worker thread hands its files to a helper process (helper_main(), started
+once per thread and kept) that runs a one-process workers.Pool. Why a helper rather than
+the Pool inside the Dask task: Dask workers are daemonic processes, which multiprocessing
+forbids to have children unless every worker is configured with
+`distributed.worker.daemon: false`, and forking a process whose event loop and thread pool
+are running is unsafe; a per-file subprocess would pay Python start-up and the spaCy load
+(~1.5 s) for every file. The helper pays that once per thread (its pool's workers fork from
+a fork server that has the pipeline loaded); per file it costs a pickle through a pipe.
+Measured by
 `make bench` (dask column) against --workers on the same machine.
 """
 
@@ -147,11 +147,14 @@ def run_batch(func: Callable, batch: list, timeout_s: float, memory_bytes: int,
 
 
 class _Helper:
-    """`python -m pipeline.executors` with a request/response protocol on its stdin/stdout."""
+    """A Python process running helper_main(), with requests on its stdin and answers on
+    its stdout. Started with -c rather than -m: the worker pool's fork server re-imports
+    the main module of a -m process, which pipeline.run already imported."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "pipeline.executors"],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from pipeline.executors import helper_main; helper_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -210,7 +213,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
             pool.close()
 
 
-if __name__ == "__main__":
+def helper_main() -> None:
     # The protocol owns the real stdout; anything a library prints goes to stderr.
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
