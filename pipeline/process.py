@@ -12,7 +12,8 @@ from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import amount_rows, party_rows_from_org_numbers
 
-FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
+FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders",
+               "pages")
 
 
 def documents_row(doc: Document) -> dict:
@@ -43,6 +44,9 @@ def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     tables: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
     if doc.status == "error":
         return row, tables
+    # The source text every (page, char_start, char_end) points into (the report shows it).
+    tables["pages"] = [{"doc_id": doc.doc_id, "page": p.number, "text": p.text, "ocr": p.ocr}
+                       for p in doc.pages]
     clean = normalize(doc.pages)
     row["kind"] = classify(clean.text).kind
     row["title"] = title(clean.text)
