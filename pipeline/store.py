@@ -47,7 +47,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, meta: dict) -> Path
         _write_datapackage(tables, staging / "datapackage.json")
         _write_manifest(staging, meta)
         _fsync_dir(staging)
-        _publish(staging, out)
+        publish(staging, out)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -168,7 +168,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _publish(staging: Path, out: Path) -> None:
+def publish(staging: Path, out: Path) -> None:
+    """Swap a complete staging directory in at `out` (atomic on Linux; used by report too)."""
     if not out.exists():
         os.rename(staging, out)
     elif _exchange(staging, out):

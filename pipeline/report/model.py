@@ -1,0 +1,189 @@
+"""What the report shows, computed from the tables: pure functions, no HTML.
+
+Rows become plain dicts (None for missing values) grouped by document, flags get their
+evidence parsed, and the figures of the overview are counted here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import store
+
+FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
+TABLES = ("documents", *FACT_TABLES, "flags", "links", "pages")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_DOC_ID = re.compile(r"[0-9a-f]{64}")
+# Amount roles that are not money moving from a payer to a payee in their own right.
+_NOT_FUNDING = {"total", "cost"}
+
+
+class ReportError(Exception):
+    """The report cannot be built (no tables): a usage problem, not a bug."""
+
+
+def load_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
+    if not (tables_dir / "documents.parquet").exists():
+        raise ReportError(f"no tables in {tables_dir} (documents.parquet is missing): "
+                          "run iop extract first")
+    return {name: store.read_table(tables_dir, name) for name in TABLES}
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None (not pd.NA) for missing values."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def by_doc(df: pd.DataFrame) -> dict[str, list[dict]]:
+    """Rows grouped by doc_id, each group in table order."""
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in records(df):
+        grouped[row["doc_id"]].append(row)
+    return grouped
+
+
+def is_doc_id(value: object) -> bool:
+    return isinstance(value, str) and bool(_DOC_ID.fullmatch(value))
+
+
+def evidence_anchor(page: int | None, start: int | None, end: int | None) -> str:
+    if page is None or start is None or end is None:
+        return ""
+    return f"ev-{page}-{start}-{end}"
+
+
+def fact_anchor(table: str, index: int) -> str:
+    return f"f-{table}-{index}"
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(value) if value is not None and value != "" else None
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(slots=True)
+class Evidence:
+    doc_id: str
+    page: int | None
+    char_start: int | None
+    char_end: int | None
+    quote: str
+    table: str
+    value: object
+    anchor: str
+
+
+@dataclass(slots=True)
+class Flag:
+    code: str
+    severity: str
+    doc_id: str
+    related_doc_id: str
+    message: str
+    rule_id: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def target(self) -> Evidence | None:
+        """The evidence in the flagged document to open first (any evidence otherwise)."""
+        located = [e for e in self.evidence if e.anchor and is_doc_id(e.doc_id)]
+        own = [e for e in located if e.doc_id == self.doc_id]
+        return (own or located or [None])[0]
+
+
+def parse_evidence(text: str | None, default_doc: str) -> list[Evidence]:
+    """The flags.evidence JSON list; anything malformed gives what could be read."""
+    try:
+        items = json.loads(text) if text else []
+    except json.JSONDecodeError:
+        return [Evidence(default_doc, None, None, None, str(text), "", None, "")]
+    if isinstance(items, dict):
+        items = [items]
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        page, start, end = (_int(item.get(k)) for k in ("page", "char_start", "char_end"))
+        doc_id = item.get("doc_id") if is_doc_id(item.get("doc_id")) else default_doc
+        out.append(Evidence(doc_id, page, start, end, str(item.get("quote") or ""),
+                            str(item.get("table") or ""), item.get("value"),
+                            evidence_anchor(page, start, end)))
+    return out
+
+
+def flags(df: pd.DataFrame, sources: dict[str, str]) -> list[Flag]:
+    """Flags with parsed evidence, most severe first, then by code and document."""
+    out = [
+        Flag(row["code"], row["severity"], row["doc_id"], row["related_doc_id"] or "",
+             row["message"], row["rule_id"] or "",
+             parse_evidence(row["evidence"], row["doc_id"]))
+        for row in records(df)
+    ]
+    out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.code,
+                            sources.get(f.doc_id, ""), f.message))
+    return out
+
+
+def crosstab(rows: list[tuple[str, str]]) -> tuple[list[str], list[str], dict]:
+    """Counts of (row key, column key) pairs, with the sorted keys of both."""
+    counts = Counter(rows)
+    return (sorted({r for r, _ in counts}), sorted({c for _, c in counts}), dict(counts))
+
+
+def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame,
+                   no_year: str) -> dict[tuple[str, str, str], int]:
+    """Kronor per (year, payer, payee) from the agreements' cash amounts.
+
+    Only agreements count (a memo proposes the same money), stated totals and costs are
+    left out (their parts are counted), and so are in-kind contributions. The year is
+    the first year of the amount's period.
+    """
+    agreements = set(documents.loc[documents["kind"] == "agreement", "doc_id"].dropna())
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
+    for row in records(amounts):
+        if row["doc_id"] not in agreements or not row["payer"] or not row["payee"]:
+            continue
+        if row["role"] in _NOT_FUNDING or row["in_kind"] is True:
+            continue
+        year = row["period_start"][:4] if row["period_start"] else no_year
+        totals[(year, row["payer"], row["payee"])] += int(row["amount_sek"])
+    return dict(totals)
+
+
+@dataclass(slots=True)
+class SumGroup:
+    """A stated total and the amounts that the text says make it up."""
+
+    total: dict
+    total_index: int
+    parts: list[tuple[int, dict]]
+
+    @property
+    def parts_sum(self) -> int:
+        return sum(int(row["amount_sek"]) for _, row in self.parts)
+
+
+def sum_groups(amounts: list[dict]) -> list[SumGroup]:
+    """Totals with their parts, by amounts.group; a lone total takes the ungrouped parts."""
+    totals = [(i, row) for i, row in enumerate(amounts) if row["role"] == "total"]
+    groups = []
+    for index, total in totals:
+        if total["group"]:
+            parts = [(i, r) for i, r in enumerate(amounts)
+                     if r["group"] == total["group"] and r["role"] != "total"]
+        elif len(totals) == 1:
+            parts = [(i, r) for i, r in enumerate(amounts)
+                     if not r["group"] and r["role"] in ("contribution", "allocation", "grant")]
+        else:
+            parts = []
+        if parts:
+            groups.append(SumGroup(total, index, parts))
+    return groups
