@@ -85,12 +85,12 @@ def snippet(text: str, start: int, end: int, width: int = 70) -> Markup | None:
         return None
     left = max(0, start - width)
     if left > 0:
-        space = text.find(" ", left, start)
-        left = space + 1 if space != -1 else left
+        space = _SPACE.search(text, left, start)
+        left = space.end() if space else left
     right = min(len(text), end + width)
     if right < len(text):
-        space = text.rfind(" ", end, right)
-        right = space if space != -1 else right
+        spaces = list(_SPACE.finditer(text, end, right))
+        right = spaces[-1].start() if spaces else right
     before = ("… " if left > 0 else "") + _squash(text[left:start]).lstrip()
     after = _squash(text[end:right]).rstrip() + (" …" if right < len(text) else "")
     return Markup("{}<mark class=\"hl ev\">{}</mark>{}").format(
@@ -109,7 +109,8 @@ def mark_value(quote: str, value: object) -> Markup:
         match = (index, index + len(needle))
     elif needle.lstrip("-").isdigit():
         digits = r"[\s\u00a0\u202f.]?".join(map(re.escape, needle.lstrip("-")))
-        found = re.search(rf"(?<!\d){digits}(?!\d)", quote)
+        found = re.search(rf"(?<!\d)(?<!\d[\s\u00a0\u202f.]){digits}(?![\s\u00a0\u202f.]?\d)",
+                          quote)
         match = found.span() if found else None
     if not match:
         return Markup('<mark class="hl ev">{}</mark>').format(quote)
