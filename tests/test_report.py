@@ -198,7 +198,8 @@ def report(tmp_path_factory) -> Path:
 def test_files_of_the_report(report):
     names = {p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file()}
     assert names == {
-        "index.html", "report.json", "flags-1.html", "flags-2.html", "documents-1.html",
+        "index.html", "report.json", "funding.html", "links-1.html", "flags-1.html",
+        "flags-2.html", "documents-1.html",
         "documents-2.html", f"docs/{rt.AGREEMENT}.html", f"docs/{rt.MEMO}.html",
         f"docs/{rt.HOSTILE}.html", f"compare/{rt.MEMO}_{rt.AGREEMENT}.html"}
 
@@ -370,3 +371,22 @@ def test_money_in_swedish():
     money = money_formatter("sv")
     assert [money(v) for v in (0, 1500, 300500, -50000, None, pd.NA)] == [
         "0\u00a0kr", "1\u00a0500\u00a0kr", "300\u00a0500\u00a0kr", "-50\u00a0000\u00a0kr", "", ""]
+
+
+def test_overview_lists_the_first_rows_and_links_to_the_rest(tmp_path, monkeypatch):
+    from pipeline.report import build as report_build
+
+    monkeypatch.setattr(report_build, "OVERVIEW_ROWS", 1)
+    build_report(rt.write(tmp_path / "tables"), tmp_path / "report")
+    html = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    listed = html[html.index('id="flag-list"'):]
+    assert listed.count("<article") == 1 and "Visa alla flaggor (3)" in listed
+    assert (tmp_path / "report" / "flags-1.html").read_text().count("<article") == 3
+
+
+def test_funding_page_lists_every_payer_payee_and_year(report):
+    html = (report / "funding.html").read_text(encoding="utf-8")
+    assert re.search(r"<td>2023</td><td>Linköpings kommun</td><td>Föreningen Hopp</td>"
+                     r"<td class=\"num\">200\u00a0000\u00a0kr</td>", html)
+    links = (report / "links-1.html").read_text(encoding="utf-8")
+    assert "föreslår" in links and f"compare/{rt.MEMO}_{rt.AGREEMENT}.html" in links

@@ -32,7 +32,7 @@ from pipeline.report.highlight import Span, highlight, mark_value, snippet
 
 LANGUAGES = ("sv", "en")
 MARKER = "report.json"  # marks a folder as a report that a new run may replace
-OVERVIEW_FLAGS = 100  # flags listed on the overview; the flags pages list all
+OVERVIEW_ROWS = 100  # flags and links listed on the overview; their own pages list all
 
 # Columns shown per fact table, and the label section that names a column's values.
 FACT_COLUMNS = {
@@ -153,7 +153,8 @@ class Report:
                 self.doc_by_id[row["doc_id"]] = row
         sources = {d: row["source"] for d, row in self.doc_by_id.items()}
         self.facts = {name: model.by_doc(tables[name]) for name in model.FACT_TABLES}
-        self.amounts_df, self.documents_df = tables["amounts"], tables["documents"]
+        self.funding = model.funding_totals(tables["amounts"], tables["documents"],
+                                            renderer.L["ui"]["no_year"])
         self.text = {(row["doc_id"], row["page"]): row for row in model.records(tables["pages"])}
         self.pages_of: dict[str, list[dict]] = defaultdict(list)
         for (doc_id, _), row in sorted(self.text.items(), key=lambda kv: kv[0]):
@@ -223,30 +224,50 @@ class Report:
         codes, severities, flag_counts = model.crosstab(
             [(flag.code, flag.severity) for flag in self.flags])
         severities.sort(key=lambda s: model.SEVERITY_ORDER.get(s, 9))
-        totals = model.funding_totals(self.amounts_df, self.documents_df,
-                                      self.L["ui"]["no_year"])
-        chart = None
-        if totals:
-            years = sorted({year for year, _, _ in totals},
-                           key=lambda y: (y == self.L["ui"]["no_year"], y))
-            pairs = {(year, f"{payer} → {payee}"): v for (year, payer, payee), v in totals.items()}
-            series = charts.stacked_series(pairs, self.L["ui"]["funding_other"])
-            chart = charts.stacked_bars(years, series, self.r.money, self.L["ui"]["funding"])
-        funding_rows = [{"year": y, "payer": p, "payee": q, "amount": v}
-                        for (y, p, q), v in sorted(totals.items())]
-        links = [{"link": link, "from": self.doc_label(link["doc_id"]),
-                  "to": self.doc_label(link["related_doc_id"]),
-                  "from_href": self.doc_href("", link["doc_id"]),
-                  "to_href": self.doc_href("", link["related_doc_id"]),
-                  "compare_href": self.compare_href("", link)} for link in self.links]
+        years, series = self.funding_series()
+        chart = (charts.stacked_bars(years, series, self.r.money, self.L["ui"]["funding"])
+                 if series else None)
+        relations = Counter(link["relation"] for link in self.links)
         return self.r.render(
             "overview.html.j2", "", active="overview",
             documents=len(self.documents), kinds=kinds, statuses=statuses, doc_counts=doc_counts,
             codes=codes, severities=severities, flag_counts=flag_counts,
             flag_total=len(self.flags),
-            flags=[self.flag_view(f, "") for f in self.flags[:OVERVIEW_FLAGS]],
-            more_flags=len(self.flags) > OVERVIEW_FLAGS, links=links, chart=chart,
-            funding_rows=funding_rows, tables_dir=str(self.tables_dir))
+            flags=[self.flag_view(f, "") for f in self.flags[:OVERVIEW_ROWS]],
+            more_flags=len(self.flags) > OVERVIEW_ROWS,
+            links=[self.link_view(link) for link in self.links[:OVERVIEW_ROWS]],
+            link_total=len(self.links), relations=sorted(relations.items()),
+            chart=chart, years=years, series=series, tables_dir=str(self.tables_dir))
+
+    def funding_series(self) -> tuple[list[str], list[charts.Series]]:
+        """Years and the chart's series (the largest payer -> payee pairs, then the rest)."""
+        no_year = self.L["ui"]["no_year"]
+        totals = self.funding
+        years = sorted({year for year, _, _ in totals}, key=lambda y: (y == no_year, y))
+        pairs: dict[tuple[str, str], int] = defaultdict(int)
+        for (year, payer, payee), value in totals.items():
+            pairs[(year, f"{payer} → {payee}")] += value
+        return years, charts.stacked_series(pairs, self.L["ui"]["funding_other"])
+
+    def funding_page(self) -> str:
+        rows = [{"year": y, "payer": p, "payee": q, "amount": v}
+                for (y, p, q), v in sorted(self.funding.items())]
+        return self.r.render("funding.html.j2", "", active="overview", rows=rows)
+
+    def link_view(self, link: dict) -> dict:
+        return {"link": link, "from": self.doc_label(link["doc_id"]),
+                "to": self.doc_label(link["related_doc_id"]),
+                "from_href": self.doc_href("", link["doc_id"]),
+                "to_href": self.doc_href("", link["related_doc_id"]),
+                "compare_href": self.compare_href("", link)}
+
+    def link_pages(self) -> Iterable[tuple[str, str]]:
+        count = _pages(len(self.links), self.page_size)
+        for number, chunk in _chunks(self.links, self.page_size):
+            yield f"links-{number}.html", self.r.render(
+                "links.html.j2", "", active="links", links=[self.link_view(x) for x in chunk],
+                paging={"page": number, "pages": count, "stem": "links"},
+                link_total=len(self.links))
 
     def flag_pages(self) -> Iterable[tuple[str, str]]:
         count = _pages(len(self.flags), self.page_size)
@@ -367,7 +388,9 @@ class Report:
     # --- writing -------------------------------------------------------------------------
     def files(self) -> Iterable[tuple[str, str]]:
         yield "index.html", self.overview()
+        yield "funding.html", self.funding_page()
         yield from self.flag_pages()
+        yield from self.link_pages()
         yield from self.document_index_pages()
         for doc_id in self.doc_by_id:
             yield f"docs/{doc_id}.html", self.document_page(doc_id)
