@@ -164,9 +164,11 @@ def main() -> None:
     store.write_tables(frames, tables_dir, {"bench": "report_scale"})
     tables_s = time.perf_counter() - started
 
-    started = time.perf_counter()
+    # A fresh build: deleting a previous 15 000-file report is the file system's cost, not ours.
+    shutil.rmtree(report_dir, ignore_errors=True)
+    started, cpu = time.perf_counter(), time.process_time()
     summary = build_report(tables_dir, report_dir, page_size=args.page_size)
-    build_s = time.perf_counter() - started
+    build_s, build_cpu_s = time.perf_counter() - started, time.process_time() - cpu
 
     files = [p for p in report_dir.rglob("*") if p.is_file()]
     doc_pages = sorted((report_dir / "docs").glob("*.html"))
@@ -182,6 +184,7 @@ def main() -> None:
         "documents": summary.documents, "flags": summary.flags,
         "comparisons": summary.comparisons, "page_size": args.page_size,
         "tables_written_s": round(tables_s, 1), "report_built_s": round(build_s, 1),
+        "report_built_cpu_s": round(build_cpu_s, 1),
         "files": len(files), "total_mib": round(sum(p.stat().st_size for p in files) / 2**20, 1),
         "largest_file": {"name": largest.relative_to(report_dir).as_posix(),
                          "kib": round(largest.stat().st_size / 1024, 1)},

@@ -378,7 +378,7 @@ class Report:
                        "href": self.doc_href(root, b, model.fact_anchor(table, i))}
                       for i, r in enumerate(rows_b)],
             })
-        between = [f for f in self.flags if {f.doc_id, f.related_doc_id} == {a, b}]
+        between = [f for f in self.flags_of.get(a, []) if {f.doc_id, f.related_doc_id} == {a, b}]
         return self.r.render(
             "compare.html.j2", root, active="overview", link=link,
             a={"doc": self.doc_by_id[a], "href": self.doc_href(root, a)},

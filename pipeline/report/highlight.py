@@ -29,9 +29,10 @@ class Span:
     css: str  # class names
 
 
-def _open(span: Span, first: bool) -> Markup:
-    anchor = Markup(' id="{}"').format(span.anchor) if first and span.anchor else Markup("")
-    return Markup('<mark class="hl {}"{} data-label="{}">').format(span.css, anchor, span.label)
+def _open(span: Span, first: bool) -> str:
+    # escape() rather than Markup.format: the same output, many times faster on big archives
+    anchor = f' id="{escape(span.anchor)}"' if first and span.anchor else ""
+    return f'<mark class="hl {escape(span.css)}"{anchor} data-label="{escape(span.label)}">'
 
 
 def located(text: str, spans: list[Span]) -> tuple[list[Span], list[Span]]:
@@ -50,7 +51,7 @@ def highlight(text: str, spans: list[Span]) -> Markup:
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         starting[span.start].append(span)
     bounds = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
-    out: list[str] = []
+    out: list[str] = []  # every piece is escaped text or a tag built from escaped values
     stack: list[Span] = []
     position = 0
     for bound in bounds:
