@@ -139,8 +139,16 @@ def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
     return result
 
 
+_PLAIN = re.compile(r"[^\x00-\x1f\x7f\u00a0\u00ad\u2000-\u200d\u202f\u2060\u3000\ufeff]*")
+_RUNS = re.compile(r"[ \t]{2,}|\t")
+
+
 def _clean_line(raw: str, start: int) -> tuple[str, list[int]]:
     """Drop invisible characters, turn odd spaces into spaces, collapse runs, trim."""
+    if _PLAIN.fullmatch(raw) and not _RUNS.search(raw):  # the common case: nothing to undo
+        stripped = raw.strip(" ")
+        lead = len(raw) - len(raw.lstrip(" "))
+        return stripped, list(range(start + lead, start + lead + len(stripped)))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(raw):
@@ -179,11 +187,22 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
         return " " if runs_on and b.blank_before <= 2 else "\n\n"
     if _BULLET.match(b.text):
         return "\n"
-    if runs_on:
+    if runs_on or _list_continues(a.text, b.text):
         return " "
     if _SENTENCE_END.search(a.text) or len(a.text) < 0.7 * typical:
         return "\n"
     return " "
+
+
+def _list_continues(a: str, b: str) -> bool:
+    """'Röda Korset, Rädda Barnen, Göteborgs' + 'Räddningsmission, ...': one list line."""
+    if a.endswith(","):
+        return True
+    if a.count(",") >= 2 and not _SENTENCE_END.search(a):
+        return True
+    last = a.rsplit(" ", 1)[-1]
+    return len(last) > 3 and last[0].isupper() and last.endswith("s") and b[:1].isupper() \
+        and " " in a
 
 
 def _typical_width(lines: list[_Line]) -> int:

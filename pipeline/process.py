@@ -10,7 +10,7 @@ from pipeline.classify import classify, title
 from pipeline.extract import extract
 from pipeline.normalize import normalize
 from pipeline.records import Document
-from pipeline.resolve import amount_rows, party_rows_from_org_numbers
+from pipeline.resolve import resolve
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders",
                "pages")
@@ -51,7 +51,5 @@ def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     row["kind"] = classify(clean.text).kind
     row["title"] = title(clean.text)
     mentions = extract(clean.text)
-    tables["amounts"] = amount_rows(doc.doc_id, clean, mentions.get("amount", []))
-    tables["parties"] = party_rows_from_org_numbers(doc.doc_id, clean,
-                                                    mentions.get("org_number", []))
+    tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
     return row, tables

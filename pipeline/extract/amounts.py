@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
+from pipeline.extract.component import MentionComponent
 from pipeline.extract.patterns import Pattern, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -18,8 +18,10 @@ from pipeline.records import Mention
 LABEL = "amount"
 
 
-class AmountRecognizer:
-    """spaCy component: finds amounts in doc.text and stores them as Mentions."""
+class AmountRecognizer(MentionComponent):
+    """spaCy component: finds amounts in the text and stores them as Mentions."""
+
+    LABEL = LABEL
 
     def __init__(self) -> None:
         self.data = table("amounts")
@@ -44,10 +46,6 @@ class AmountRecognizer:
             key: re.compile(alternation(ctx[key]), re.IGNORECASE)
             for key in ("per_year", "per_period", "ceiling", "in_kind", "vat_excl", "vat_incl")
         }
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc.text))
-        return doc
 
     def match(self, text: str) -> list[Mention]:
         found: dict[tuple[int, int], Mention] = {}
@@ -102,12 +100,6 @@ class AmountRecognizer:
             "vat": "excl" if c["vat_excl"].search(after) else
                    "incl" if c["vat_incl"].search(after) else "",
         }
-
-    def set_annotations(self, doc: Doc, mentions: list[Mention]) -> None:
-        doc.user_data.setdefault("mentions", {})[LABEL] = mentions
-        spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
-                 for m in mentions]
-        doc.spans[LABEL] = [s for s in spans if s is not None]
 
 
 @Language.factory("iop_amounts")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc
 from stdnum.se import orgnr
 
+from pipeline.extract.component import MentionComponent
 from pipeline.extract.patterns import alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -26,14 +26,12 @@ def is_valid(number: str) -> bool:
     return bool(orgnr.is_valid(re.sub(r"\D", "", canonical(number))))
 
 
-class OrgNumberRecognizer:
+class OrgNumberRecognizer(MentionComponent):
+    LABEL = LABEL
+
     def __init__(self) -> None:
         data = table("org_numbers")
         self.patterns = compile_patterns("org_numbers", {"label": alternation(data["labels"])})
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc.text))
-        return doc
 
     def match(self, text: str) -> list[Mention]:
         out: list[Mention] = []
@@ -54,12 +52,6 @@ class OrgNumberRecognizer:
                     {"valid": valid, "label_start": m.start("label") if labelled else start},
                 ))
         return sorted(out, key=lambda m: m.start)
-
-    def set_annotations(self, doc: Doc, mentions: list[Mention]) -> None:
-        doc.user_data.setdefault("mentions", {})[LABEL] = mentions
-        spans = [doc.char_span(m.start, m.end, label=m.rule_id, alignment_mode="expand")
-                 for m in mentions]
-        doc.spans[LABEL] = [s for s in spans if s is not None]
 
 
 @Language.factory("iop_org_numbers")

@@ -30,3 +30,8 @@ def compile_patterns(name: str, fills: dict[str, str], flags=re.IGNORECASE) -> l
             source = source.replace("{" + key + "}", value)
         out.append(Pattern(spec["id"], re.compile(source, flags), spec.get("doc", "")))
     return out
+
+
+def word_alternation(items) -> str:
+    """An alternation that matches whole words only (Swedish letters count as word)."""
+    return rf"(?<![\wåäö]){alternation(items)}(?![\wåäö])"

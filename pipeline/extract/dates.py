@@ -1,0 +1,106 @@
+"""Dates: ISO, compact (20230401), '31 mars 2024', '1/7 2021', 'april 2023', 'verksamhetsåret
+2020', and placeholders such as '2022-11-xx' (kept as text, no date).
+
+Our patterns find the spans; textual ones are parsed by dateparser (Swedish), never
+search_dates over whole texts (it reads 'är en' and '7-20 år' as dates).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from functools import cache, cached_property
+
+from spacy.language import Language
+
+from pipeline.extract.component import MentionComponent
+from pipeline.extract.patterns import Pattern, alternation, compile_patterns
+from pipeline.lang import table
+from pipeline.records import Mention
+
+LABEL = "date"
+
+
+@cache
+def _dateparser_parse(text: str) -> date | None:
+    import dateparser
+
+    parsed = dateparser.parse(
+        text, languages=["sv"],
+        settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+                  "REQUIRE_PARTS": ["month", "year"]},
+    )
+    return parsed.date() if parsed else None
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+class DateRecognizer(MentionComponent):
+    LABEL = LABEL
+
+    @cached_property
+    def patterns(self) -> list[Pattern]:
+        return compile_patterns("dates", {"month": alternation(table("months")["months"])})
+
+    def match(self, text: str) -> list[Mention]:
+        taken: list[tuple[int, int]] = []
+        out: list[Mention] = []
+        for pattern in self.patterns:
+            for m in pattern.regex.finditer(text):
+                start, end = m.span()
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                mention = self._mention(pattern.id, m, text)
+                if mention is None:
+                    continue
+                taken.append((start, end))
+                out.append(mention)
+        return sorted(out, key=lambda x: x.start)
+
+    def _mention(self, rule: str, m: re.Match, text: str) -> Mention | None:
+        start, end = m.span()
+        span = text[start:end]
+        groups = m.groupdict()
+        first = last = None
+        precision = "day"
+        placeholder = False
+        if rule in ("date.iso", "date.compact", "date.slash"):
+            if "x" in (groups.get("m", "") + groups.get("d", "")).lower():
+                placeholder = True
+            else:
+                first = last = _safe_date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+                if first is None:
+                    return None
+        elif rule == "date.day_month_year":
+            first = last = _dateparser_parse(span.removeprefix("den ").strip())
+            if first is None:
+                return None
+        elif rule == "date.month_year":
+            precision = "month"
+            parsed = _dateparser_parse(span)
+            if parsed is None:
+                return None
+            first, last = parsed.replace(day=1), _month_end(parsed)
+        elif rule == "date.year":
+            precision = "year"
+            year = int(groups["y"])
+            first, last = date(year, 1, 1), date(year, 12, 31)
+            start = m.start("y") - (m.start("y") - start)  # keep the cue word in the quote
+        return Mention(LABEL, start, end, span, rule, first,
+                       {"first": first, "last": last, "precision": precision,
+                        "placeholder": placeholder})
+
+
+@Language.factory("iop_dates")
+def make_date_recognizer(nlp: Language, name: str) -> DateRecognizer:
+    return DateRecognizer()

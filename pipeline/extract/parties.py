@@ -1,0 +1,271 @@
+"""Organisations named in a document: the parties (from a 'Parter' section, a 'upprättad
+mellan' sentence, a memo's 'partnerskap med X', a list of organisations) and organisations
+mentioned in passing. Canonical names are decided later, in resolve.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from spacy.language import Language
+
+from pipeline.extract.component import MentionComponent
+from pipeline.extract.patterns import alternation, word_alternation
+from pipeline.lang import table
+from pipeline.records import Mention
+
+LABEL = "organisation"
+_I = re.IGNORECASE
+_NAME_CHARS = r"[\wåäöÅÄÖéü&.\-]"
+
+
+class PartyRecognizer(MentionComponent):
+    LABEL = LABEL
+
+    def __init__(self) -> None:
+        self.data = table("parties")
+
+    @cached_property
+    def _res(self) -> dict:
+        d = self.data
+        return {
+            "heading": re.compile(d["heading"], _I),
+            "between": re.compile(d["between"], _I),
+            "memo_partner": re.compile(d["memo_partner"], _I),
+            "contact_sentence": re.compile(d["contact_sentence"], _I),
+            "contact_org": re.compile(d["contact_org"], _I),
+            "memo_decider": re.compile(d["memo_decider"], _I),
+            "memo_decider_nominative": re.compile(d["memo_decider_nominative"]),
+            "prefix": re.compile(rf"^\s*(?:[-–•●*]\s*|\d+[.)]\s*)?"
+                                 rf"(?P<prefix>{alternation(d['line_prefixes'])})\s*:\s*", _I),
+            "bullet": re.compile(r"^\s*(?:[-–•●*▪]\s*|\d+[.)]\s+|[a-z]\)\s+)"),
+            "name_end": re.compile(d["name_end"], _I),
+            "sentence_word": re.compile(word_alternation(d["sentence_words"]), _I),
+            "mention": re.compile(
+                rf"(?<![\wåäö-])(?:[A-ZÅÄÖ][\wåäö]+s\s+)?(?:[A-ZÅÄÖ][\wåäö-]*)?"
+                rf"(?i:{alternation(d['mention_endings'])})(?![\wåäö])"),
+        }
+
+    # -- finding names -------------------------------------------------------------------
+
+    def match(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        found += self._from_sections(text)
+        found += self._from_between(text)
+        found += self._from_memo(text)
+        found += self._from_lists(text, found)
+        found += self._contacts(text)
+        found += self._mentions(text, found)
+        unique: dict[tuple[int, int], Mention] = {}
+        for m in found:
+            unique.setdefault((m.start, m.end), m)
+        return sorted(unique.values(), key=lambda m: m.start)
+
+    def _lines(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        out, pos = [], start
+        for line in text[start:end].split("\n"):
+            out.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return out
+
+    def _from_sections(self, text: str) -> list[Mention]:
+        out: list[Mention] = []
+        for m in re.finditer(r"(?m)^.*$", text):
+            if not self._res["heading"].match(m.group(0)):
+                continue
+            out += self._party_block(text, m.end() + 1, "party.section")
+        return out
+
+    def _from_between(self, text: str) -> list[Mention]:
+        out: list[Mention] = []
+        for m in self._res["between"].finditer(text):
+            line_end = text.find("\n", m.end())
+            rest_of_line = text[m.end() : line_end if line_end >= 0 else len(text)]
+            if rest_of_line.strip(" :"):
+                sentence_end = re.search(r"\.(?:\s|$)|\n", text[m.end():])
+                stop = m.end() + (sentence_end.start() if sentence_end else len(text) - m.end())
+                out += self._names_in(text, m.end(), stop, "party.between", None)
+            else:
+                out += self._party_block(text, m.end(), "party.between_list")
+        return out
+
+    def _party_block(self, text: str, start: int, rule: str) -> list[Mention]:
+        """Party lines after a heading or 'mellan:' until a line that is not a party."""
+        out: list[Mention] = []
+        for ls, le in self._lines(text, start, min(len(text), start + 2500)):
+            line = text[ls:le]
+            if not line.strip():
+                continue
+            if self._res["heading"].match(line):
+                continue
+            names = self._party_line(text, ls, le, rule)
+            if not names:
+                if out:
+                    break
+                if self._looks_like_heading(line):
+                    break
+                continue
+            out += names
+        return out
+
+    @staticmethod
+    def _looks_like_heading(line: str) -> bool:
+        return len(line) < 60 and not re.search(r"[.,:;]$", line.strip())
+
+    def _party_line(self, text: str, ls: int, le: int, rule: str) -> list[Mention]:
+        line = text[ls:le]
+        sector = None
+        offset = 0
+        prefix = self._res["prefix"].match(line)
+        if prefix:
+            sector = self.data["sector_prefixes"].get(prefix.group("prefix").lower())
+            offset = prefix.end()
+        else:
+            bullet = self._res["bullet"].match(line)
+            if bullet:
+                offset = bullet.end()
+        end = self._res["name_end"].search(line, offset)
+        stop = ls + (end.start() if end else len(line))
+        if end is None and self._res["sentence_word"].search(line[offset:]):
+            return []
+        return self._names_in(text, ls + offset, stop, rule, sector)
+
+    def _names_in(self, text: str, start: int, stop: int, rule: str,
+                  sector: str | None) -> list[Mention]:
+        """Split 'A, B och C' into names; keep 'Svenska kyrkan, X' and 'Nämnden, X kommun'."""
+        chunk = text[start:stop]
+        pieces: list[tuple[int, int]] = []
+        pos = 0
+        # split on commas, ' och ' and ' samt ' (not the suspended 'Social- och')
+        for sep in re.finditer(r",\s*(?:och\s+|samt\s+)?|(?<!-)\s+(?:och|samt)\s+", chunk):
+            pieces.append((pos, sep.start()))
+            pos = sep.end()
+        pieces.append((pos, len(chunk)))
+        merged: list[tuple[int, int]] = []
+        for ps, pe in pieces:
+            piece = chunk[ps:pe].strip(" .;:*")
+            if not piece:
+                continue
+            if merged and self._belongs_to_previous(chunk[merged[-1][0] : merged[-1][1]], piece):
+                merged[-1] = (merged[-1][0], pe)
+            else:
+                merged.append((ps, pe))
+        out = []
+        for ps, pe in merged:
+            cut = self._res["name_end"].search(chunk, ps, pe)
+            if cut and cut.start() > ps:
+                pe = cut.start()
+            raw = chunk[ps:pe]
+            lead = len(raw) - len(raw.lstrip(" *"))
+            name = raw.strip(" .;:*")
+            if not self._is_name(name):
+                if rule.startswith("party.between"):
+                    continue
+                return []
+            s = start + ps + lead
+            out.append(Mention(LABEL, s, s + len(name), name, rule, name,
+                               {"role": "party", "sector_hint": sector}))
+        return out
+
+    def _belongs_to_previous(self, previous: str, piece: str) -> bool:
+        d = self.data
+        prev = previous.strip(" .*").lower()
+        low = piece.lower()
+        if any(prev == p or prev.endswith(" " + p) for p in d["parent_prefixes"]):
+            return True
+        last_word = prev.rsplit(" ", 1)[-1]
+        first_words = low.split()
+        if (any(last_word.endswith(u) for u in d["unit_words"]) and first_words
+                and first_words[-1].strip("*") in d["municipality_words"]):
+            return True
+        return False
+
+    def _is_name(self, name: str) -> bool:
+        words = name.split()
+        if not words or len(words) > 8 or len(name) > 90:
+            return False
+        if not re.match(r"[A-ZÅÄÖ0-9\"]", name) and not re.search(r"[A-ZÅÄÖ]", name):
+            return False
+        if self._res["sentence_word"].search(name):
+            return False
+        return bool(re.fullmatch(rf"{_NAME_CHARS}+(?:[ ,]+{_NAME_CHARS}+)*", name))
+
+    def _from_memo(self, text: str) -> list[Mention]:
+        out: list[Mention] = []
+        head = text[:4000]
+        for m in self._res["memo_decider"].finditer(head):
+            s, e = m.span("name")
+            written = text[s:e]
+            name = re.sub(r"s$", "", written)
+            name = name[0].upper() + name[1:]
+            out.append(Mention(LABEL, s, e, written, "party.memo_decider", name,
+                               {"role": "party", "sector_hint": "public"}))
+        for m in self._res["memo_decider_nominative"].finditer(head):
+            s, e = m.span("name")
+            out.append(Mention(LABEL, s, e, text[s:e], "party.memo_decider", text[s:e],
+                               {"role": "party", "sector_hint": "public"}))
+        for m in self._res["memo_partner"].finditer(head):
+            s, e = m.span("names")
+            out += [n for n in self._names_in(text, s, e, "party.memo_partner", None)
+                    if self._has_org_word(n.text)]
+        return out
+
+    def _has_org_word(self, name: str) -> bool:
+        endings = self._org_endings()
+        return any(w.endswith(endings) or w.startswith(endings)
+                   for w in re.findall(r"[\wåäö]+", name.lower()))
+
+    @cached_property
+    def _org_endings_cache(self) -> tuple[str, ...]:
+        sectors = table("organisations")["sector"]
+        return tuple(e for s in sectors.values() for e in s["endings"])
+
+    def _org_endings(self) -> tuple[str, ...]:
+        return self._org_endings_cache
+
+    def _from_lists(self, text: str, found: list[Mention]) -> list[Mention]:
+        """A line that is a list of three or more organisation names (slides, summaries)."""
+        out: list[Mention] = []
+        taken = {(m.start, m.end) for m in found}
+        for m in re.finditer(r"(?m)^.{20,400}$", text):
+            line = m.group(0)
+            if line.count(",") < 2 or re.search(r"\d{3}", line):
+                continue
+            names = self._names_in(text, m.start(), m.end(), "party.list", None)
+            capitalised = [n for n in names if re.match(r"[A-ZÅÄÖ*]", n.text)]
+            if len(names) >= 3 and len(capitalised) == len(names):
+                out += [n for n in names if (n.start, n.end) not in taken]
+        return out
+
+    def _contacts(self, text: str) -> list[Mention]:
+        out = []
+        for sentence in self._res["contact_sentence"].finditer(text):
+            for m in self._res["contact_org"].finditer(text, sentence.start(), sentence.end()):
+                s, e = m.span("name")
+                name = text[s:e].strip()
+                if len(name.split()) <= 8:
+                    out.append(Mention(LABEL, s, s + len(name), name, "party.contact",
+                                       name[0].upper() + name[1:],
+                                       {"role": "contact", "sector_hint": None}))
+        return out
+
+    def _mentions(self, text: str, found: list[Mention]) -> list[Mention]:
+        not_names = set(self.data["not_names"])
+        covered = [(m.start, m.end) for m in found]
+        out = []
+        for m in self._res["mention"].finditer(text):
+            s, e = m.span()
+            name = m.group(0)
+            if not re.match(r"[A-ZÅÄÖ]", name) or name.lower() in not_names:
+                continue
+            if any(cs <= s < ce for cs, ce in covered):
+                continue
+            out.append(Mention(LABEL, s, e, name, "party.mention", name,
+                               {"role": "mentioned", "sector_hint": None}))
+        return out
+
+
+@Language.factory("iop_parties")
+def make_party_recognizer(nlp: Language, name: str) -> PartyRecognizer:
+    return PartyRecognizer()

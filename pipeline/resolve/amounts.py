@@ -1,0 +1,204 @@
+"""Who pays whom how much, in which role, for which period, and which amounts make up a
+stated total (part_of)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.extract.patterns import alternation
+from pipeline.extract.sentences import sentence_of, sentences
+from pipeline.lang import table
+from pipeline.normalize import CleanText
+from pipeline.records import Mention
+from pipeline.resolve.common import iso, provenance
+from pipeline.resolve.parties import Parties, Party
+
+_I = re.IGNORECASE
+
+
+@cache
+def _cues() -> dict[str, re.Pattern]:
+    d = table("amount_roles")
+    out = {k: re.compile(rf"(?<![\wåäö]){alternation(d[k])}(?![\wåäö])", _I)
+           for k in ("total", "contribution", "allocation", "cost", "grant")}
+    for source, words in d["source_of_funds"].items():
+        out[f"source:{source}"] = re.compile(rf"(?<![\wåäö]){alternation(words)}(?![\wåäö])", _I)
+    return out
+
+
+def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]],
+                parties: Parties, kind: str) -> list[dict]:
+    text = clean.text
+    amounts = mentions.get("amount", [])
+    periods = [p for p in mentions.get("period", [])
+               if p.attrs["kind"] in ("funding", "allocation", "term") and p.attrs["start"]]
+    spans = sentences(text)
+    cues = _cues()
+    payments = _payment_routes(text, spans, parties)
+    decider = next((p for p in parties.parties if p.mention.rule_id == "party.memo_decider"), None)
+
+    for index, m in enumerate(amounts):
+        a = m.attrs
+        a["amount_id"] = f"a{index + 1}"
+        s, e = sentence_of(spans, m.start)
+        sentence = text[s:e]
+        previous_end = max([x.end for x in amounts if s <= x.end <= m.start] or [s])
+        before = text[previous_end : m.start]
+        after = text[m.end : min(e, m.end + 80)]
+        after_clause = re.split(r",|\boch\b|\bsamt\b", after, maxsplit=1)[0]
+        refs_before = parties.find_in(before)
+        refs_sentence = parties.find_in(sentence)
+        allocation = bool(cues["allocation"].search(sentence))
+        payer: Party | None = None
+        payee: Party | None = None
+        if allocation:
+            first_amount = min(x.start for x in amounts if s <= x.start < e)
+            head = [r for r in refs_sentence if s + r[1] <= first_amount]
+            payer = head[0][2] if head else None
+            to = re.match(r"\s*(?:kr|kronor)?\s*(?:till|åt)\s+", after, _I)
+            if to:
+                refs_after = parties.find_in(after[to.end():])
+                if refs_after and refs_after[0][0] == 0:
+                    payee = refs_after[0][2]
+            a["role"] = "allocation"
+        else:
+            if refs_before:
+                payer = refs_before[-1][2]
+            elif refs_sentence and refs_sentence[0][0] + s < m.start:
+                payer = [r for r in refs_sentence if r[0] + s < m.start][-1][2]
+            local = text[max(s, m.start - 80) : m.start]
+            if cues["total"].search(local) and not refs_before:
+                a["role"] = "total"
+                payer = None
+            elif kind == "memo" and cues["cost"].search(local):
+                a["role"] = "cost"
+            elif a.get("in_kind") or cues["contribution"].search(before + after_clause) or (
+                    payer is not None and cues["contribution"].search(text[s : m.start])):
+                a["role"] = "contribution"
+            elif cues["grant"].search(local):
+                a["role"] = "grant"
+            to = re.match(r"\s*(?:per år\s+|årligen\s+)?(?:till|åt)\s+", after, _I)
+            if to:
+                refs_after = parties.find_in(after[to.end():])
+                if refs_after and refs_after[0][0] == 0:
+                    payee = refs_after[0][2]
+        a["source_of_funds"] = _source_of_funds(text, m, previous_end, amounts, e)
+        if kind == "memo" and a["source_of_funds"] and decider:
+            payer = decider  # the deciding committee spends its budget and the grant
+        if payer is None and a.get("role") == "cost":
+            if parties.municipality:
+                payer = parties.by_key(parties.municipality) or _named(parties.municipality)
+            else:
+                payer = decider
+        if payee is None and payer is not None and a.get("role") in ("contribution", "grant", ""):
+            payee = payments.get(payer.key)
+        a["payer"] = payer.name if isinstance(payer, Party) else payer
+        a["payee"] = payee.name if payee else None
+        if a.get("role") == "total":
+            a["in_kind"] = None
+        period = _period_for(m, periods, s, e, amounts)
+        if period is not None:
+            a["period_start"] = iso(period.attrs["start"])
+            a["period_end"] = iso(period.attrs["end"])
+            if a["basis"] == "unknown" and period.attrs["kind"] != "term":
+                a["basis"] = "per_period"
+    _link_parts(text, amounts, spans)
+    rows = []
+    for m in amounts:
+        a = m.attrs
+        rows.append({
+            "doc_id": doc_id, "amount_sek": m.value, "payer": a.get("payer"),
+            "payee": a.get("payee"), "basis": a.get("basis", "unknown"),
+            "in_kind": a.get("in_kind"), "role": a.get("role", ""),
+            "source_of_funds": a.get("source_of_funds", ""), "ceiling": a.get("ceiling"),
+            "vat": a.get("vat", ""), "period_start": a.get("period_start"),
+            "period_end": a.get("period_end"), "amount_id": a["amount_id"],
+            "part_of": a.get("part_of", ""), **provenance(clean, m),
+        })
+    return rows
+
+
+def _source_of_funds(text: str, m: Mention, previous_end: int, amounts: list[Mention],
+                     sentence_end: int) -> str:
+    """'budgetmedel med 100 000 kr' (before) or '200 500 kr från statliga medel' (after).
+
+    Before the amount, only its own list item counts (after the last ' och ' or comma).
+    """
+    cues = _cues()
+    before = re.split(r"\s+och\s+|,\s", text[previous_end : m.start])[-1]
+    following = [x.start for x in amounts if x.start > m.end]
+    stop = min([sentence_end, m.end + 80] + following[:1])
+    after = text[m.end : stop]
+    for window in (before, after):
+        for source in ("state_grant", "budget"):
+            if cues[f"source:{source}"].search(window):
+                return source
+    return ""
+
+
+class _named(str):
+    """A payer known only by name (the municipality of a memo's 'kommunens del')."""
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+def _payment_routes(text: str, spans, parties: Parties) -> dict[str, Party]:
+    """'Utbetalning sker från X till Y': payer key -> payee."""
+    routes: dict[str, Party] = {}
+    for s, e in spans:
+        sentence = text[s:e]
+        if not re.search(r"\butbetal|\bbetalas ut\b", sentence, _I):
+            continue
+        m = re.search(r"\bfrån\s+(?P<a>.+?)\s+till\s+(?P<b>.+?)(?:[.,]|\s+en gång|\s+varje|$)",
+                      sentence, _I)
+        if not m:
+            continue
+        src = parties.find_in(m.group("a"))
+        dst = parties.find_in(m.group("b"))
+        if src and dst and src[0][2] is not dst[0][2]:
+            routes[src[0][2].key] = dst[0][2]
+    return routes
+
+
+def _period_for(m: Mention, periods: list[Mention], s: int, e: int,
+                amounts: list[Mention]) -> Mention | None:
+    """The funding/allocation period written with the amount: right after it in its clause,
+    or for allocations the period the sentence opens with."""
+    in_sentence = [p for p in periods if s <= p.start < e and p.attrs["kind"] != "term"]
+    for p in in_sentence:
+        if 0 <= p.start - m.end <= 45:
+            return p
+    if m.attrs.get("role") == "allocation":
+        first_amount = min(x.start for x in amounts if s <= x.start < e)
+        opening = [p for p in in_sentence if p.end <= first_amount]
+        if opening:
+            return opening[-1]
+    return None
+
+
+def _link_parts(text: str, amounts: list[Mention], spans) -> None:
+    """part_of: contributions after a stated total in its paragraph; allocations of a
+    party's share; a memo's funding split (amounts with a source of funds) of its cost."""
+    by_id = {m.attrs["amount_id"]: m for m in amounts}
+    for total in (m for m in amounts if m.attrs.get("role") == "total"):
+        paragraph_end = text.find("\n", total.end)
+        paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+        for m in amounts:
+            if total.end < m.start <= paragraph_end and m.attrs.get("role") == "contribution":
+                m.attrs["part_of"] = total.attrs["amount_id"]
+    for alloc in (m for m in amounts if m.attrs.get("role") == "allocation"):
+        payer = alloc.attrs.get("payer")
+        shares = [m for m in amounts if m.attrs.get("role") == "contribution"
+                  and m.attrs.get("payer") == payer and payer and not m.attrs.get("in_kind")]
+        if len(shares) == 1:
+            alloc.attrs["part_of"] = shares[0].attrs["amount_id"]
+    costs = [m for m in amounts if m.attrs.get("role") == "cost"]
+    if len(costs) == 1:
+        for m in amounts:
+            if m.attrs.get("source_of_funds") and m is not costs[0]:
+                m.attrs["part_of"] = costs[0].attrs["amount_id"]
+                m.attrs["role"] = m.attrs.get("role") or "contribution"
+    del by_id

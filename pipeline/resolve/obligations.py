@@ -1,0 +1,180 @@
+"""Obligations: who commits to what, how many and how often.
+
+For each commitment cue, the party is the subject before it (a party of the document in any
+written form, 'kommunen' for the municipality, or an organisation unit such as
+'Social- och omsorgsförvaltningen'); the action is the clause after it, split where actions
+are listed ('genomföra ..., att rekrytera ..., anordna lokaler'); quantity and frequency
+come from the action ('minst sex stödgrupper per år' -> 6, per_year).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.extract.numbers import count_regex, count_value
+from pipeline.extract.patterns import alternation, word_alternation
+from pipeline.extract.sentences import sentence_of, sentences
+from pipeline.lang import table
+from pipeline.normalize import CleanText
+from pipeline.records import Mention
+from pipeline.resolve.common import provenance
+from pipeline.resolve.parties import Parties
+
+_I = re.IGNORECASE
+# A noun phrase opening the clause: 'Social- och omsorgsförvaltningen ansvarar för ...'.
+_SUBJECT_AT_START = re.compile(
+    r"\s*(?:därför\s+kommer\s+|även\s+)?"
+    r"(?P<np>[A-ZÅÄÖ][\wåäö]*(?:-\s+och\s+[\wåäö]+)?(?:\s+[\wåäö]+){0,4}?)"
+    r"\s*(?:,|\s+(?:även|också|genom|därför|aktivt)\b|$)")
+
+
+@cache
+def _res() -> dict:
+    periods = table("periods")
+    units = alternation(periods["frequency_units"])
+    count = count_regex()
+    org_endings = tuple(e for s in table("organisations")["sector"].values() for e in s["endings"])
+    return {
+        "times": re.compile(
+            rf"(?P<count>{count})\s*(?:{alternation(periods['times_words'])})\s*"
+            rf"(?:{alternation(periods['per_words'])})\s*(?P<unit>{units})(?![\wåäö])", _I),
+        "count": re.compile(rf"(?P<count>{count})(?=\s+[\wåäö])", _I),
+        "per": re.compile(rf"(?<![\wåäö])(?:per|varje|i|om)\s+(?P<unit>{units})(?![\wåäö])", _I),
+        "adverb": re.compile(word_alternation(
+            a.replace("_", " ") for a in periods["frequency_adverbs"]).replace(
+            "(?:", "(?P<adverb>", 1), _I),
+        "org_endings": org_endings,
+        "not_subjects": set(table("obligations")["not_subjects"]),
+        "enumeration": re.compile(
+            word_alternation(table("obligations")["enumeration_markers"]), _I),
+        "subordinate": re.compile(
+            rf"^\s*(?:{alternation(table('obligations')['subordinate_openers'])})\s", _I),
+        "money": re.compile(table("obligations")["money_action"], _I),
+    }
+
+
+def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]],
+                    parties: Parties) -> list[dict]:
+    text = clean.text
+    spans = sentences(text)
+    cues = mentions.get("obligation_cue", [])
+    rows: list[dict] = []
+    previous: tuple[int, str, int] | None = None  # (sentence start, party, clause end)
+    for i, cue in enumerate(cues):
+        s, e = sentence_of(spans, cue.start)
+        next_cue = next((c.start for c in cues[i + 1 :] if c.start < e), e)
+        clause_end = _clause_end(text, cue.end, next_cue)
+        action_start = cue.end
+        party = _subject(text, s, cue, parties)
+        inverted = parties.find_in(text[cue.end : clause_end])
+        if inverted and inverted[0][0] == 0:  # 'ska kommunen möjliggöra': V2 word order
+            party = party or inverted[0][2].name
+            action_start = cue.end + inverted[0][1]
+        if not party and previous and previous[0] == s and re.search(
+                r"\s(?:och|samt)\s*$", text[previous[2] : cue.start]):
+            party = previous[1]  # 'bidrar med X och ansvarar för Y': the same subject
+        if not party:
+            continue
+        previous = (s, party, cue.end)
+        if _res()["money"].match(text[cue.end : clause_end]):
+            continue
+        for a_start, a_end in _actions(text, action_start, clause_end):
+            action = text[a_start:a_end]
+            quantity, frequency = _quantity_frequency(action)
+            rows.append({
+                "doc_id": doc_id, "party": party, "action": _short(action),
+                "quantity": quantity, "frequency": frequency,
+                **provenance(clean, start=cue.start if a_start == cue.end else a_start,
+                             end=a_end, rule_id=cue.rule_id),
+            })
+    return rows
+
+
+def _subject(text: str, s: int, cue: Mention, parties: Parties) -> str | None:
+    before = text[s : cue.start]
+    clause = re.split(r",\s+", before)[-1] if cue.rule_id == "obligation.shall" else before
+    if _res()["subordinate"].match(clause) or _res()["subordinate"].match(before):
+        return None
+    if cue.rule_id == "obligation.given_opportunity":
+        m = re.search(r"\bfår\s+(?P<x>.+?)\s*$", before, _I)
+        if m:
+            before = m.group("x")
+    refs = parties.find_in(before)
+    if refs:
+        start, end, party = refs[-1]
+        # the reference must be the subject: not a genitive ('nämndens mål'), and nothing
+        # but a short adverbial between it and the cue ('bidrar, genom denna överenskommelse,')
+        tail = re.sub(r",[^,]{0,40},", " ", before[end:])
+        genitive = before[start:end].lower().endswith("s") and not party.key.endswith("s")
+        if not genitive and len(tail.split()) <= 3 and not re.search(r"[.;:]", tail):
+            return party.name
+    head = _SUBJECT_AT_START.match(before)
+    if head:
+        np = head.group("np").strip()
+        last = np.split()[-1].lower()
+        if np.lower() not in _res()["not_subjects"] and last.endswith(_res()["org_endings"]):
+            return np
+    return None
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    m = re.search(r"[.;:](?:\s|$)|\n", text[start:limit])
+    end = start + m.start() if m else limit
+    # 'bidrar med ekonomiska medel och ansvarar för ...': the next cue ends this action
+    return max(start, end)
+
+
+def _actions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a listed action: 'genomföra A, att rekrytera B, anordna C, och tillgodose D'."""
+    chunk = text[start:end]
+    enumeration = _res()["enumeration"].search(chunk)
+    limit = enumeration.start() if enumeration else len(chunk)
+    pieces, pos = [], 0
+    for sep in re.finditer(r",\s*(?:(?P<link>och\s+|samt\s+|att\s+|och\s+att\s+)|(?=[a-zåäö]+a\s))",
+                           chunk[:limit]):
+        pieces.append((pos, sep.start()))
+        pos = sep.end()
+    pieces.append((pos, len(chunk)))
+    out = []
+    for ps, pe in pieces:
+        piece = chunk[ps:pe]
+        lead = len(piece) - len(re.sub(r"^\s*(?:att\s+)?", "", piece))
+        piece = piece.strip()
+        tail = re.search(r"\s+(?:och\s+)?$", chunk[ps:pe])
+        if len(piece.split()) < 1 or not re.search(r"[a-zåäö]{3}", piece):
+            continue
+        out.append((start + ps + lead, start + pe - (len(tail.group(0)) if tail else 0)))
+    # a trailing comma-phrase that is an adverbial ('genom denna överenskommelse') joins back
+    return [(a, b) for a, b in out if b > a]
+
+
+def _quantity_frequency(action: str) -> tuple[int | None, str]:
+    r = _res()
+    m = r["times"].search(action)
+    if m:
+        code = table("periods")["frequency_units"][m.group("unit").lower()][0]
+        n = count_value(m.group("count"))
+        return (int(n) if n else None), code
+    quantity = None
+    for c in r["count"].finditer(action):
+        word = c.group("count").lower()
+        if word in ("en", "ett", "ena"):
+            continue  # an article, not a count
+        n = count_value(word)
+        if n is not None and n == int(n):
+            quantity = int(n)
+            break
+    per = r["per"].search(action)
+    if per:
+        return quantity, table("periods")["frequency_units"][per.group("unit").lower()][0]
+    adverb = r["adverb"].search(action)
+    if adverb:
+        key = re.sub(r"\s+", "_", adverb.group("adverb").lower())
+        return quantity, table("periods")["frequency_adverbs"][key][0]
+    return quantity, ""
+
+
+def _short(action: str) -> str:
+    action = re.sub(r"\s+", " ", action).strip(" ,")
+    return action if len(action) <= 160 else action[:157].rsplit(" ", 1)[0] + " …"

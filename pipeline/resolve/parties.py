@@ -1,0 +1,230 @@
+"""Canonical parties of one document: one row per organisation, whatever form it is
+written in ("domkyrkopastoratet", "Linköpings Domkyrkopastorat" and "Svenska kyrkan,
+Linköpings Domkyrkopastorat" are one party), with its org number and sector.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.extract.organisations import normalized, sector
+from pipeline.lang import table
+from pipeline.normalize import CleanText
+from pipeline.records import Mention
+from pipeline.resolve.common import provenance
+
+_NAME_START = re.compile(r"(?:^|[\n:;]|\bmellan\b|\bsamt\b|(?<!-)\s+och\s|\d[.)]\s)",
+                         re.IGNORECASE)
+
+
+@cache
+def _data() -> dict:
+    return table("parties")
+
+
+@cache
+def _stems() -> tuple[tuple[str, str], ...]:
+    """Definite forms -> the written name's form, for matching: pastoratet -> pastorat."""
+    pairs = []
+    for endings in (s["endings"] for s in table("organisations")["sector"].values()):
+        for e in endings:
+            for suffix in ("et", "en", "n"):
+                if e.endswith(suffix) and e[: -len(suffix)] in endings:
+                    pairs.append((e, e[: -len(suffix)]))
+    return tuple(sorted(set(pairs), key=lambda p: -len(p[0])))
+
+
+def party_key(name: str) -> str:
+    """The join key of an organisation name within a document.
+
+    Lower case, no punctuation; no parent prefix ('Svenska kyrkan, '); no municipality
+    after a committee ('Omsorgsnämnden, Linköpings kommun', '... i Linköpings kommun');
+    definite forms as indefinite ('domkyrkopastoratet' -> 'domkyrkopastorat').
+    """
+    d = _data()
+    key = normalized(name)
+    for prefix in sorted(d["parent_prefixes"], key=len, reverse=True):
+        if key.startswith(prefix + " ") and len(key) > len(prefix) + 3:
+            key = key[len(prefix) + 1 :]
+            break
+    units = "|".join(d["unit_words"])
+    places = "|".join(w.strip("*") for w in d["municipality_words"])
+    key = re.sub(rf"^(.*?(?:{units}))\s+(?:i\s+)?[\wåäö]+s?\s+(?:{places})$", r"\1", key)
+    words = key.split()
+    if words:
+        last = words[-1]
+        for definite, indefinite in _stems():
+            if last.endswith(definite):
+                words[-1] = last[: -len(definite)] + indefinite
+                break
+        if words[-1].endswith("s") and len(words) == 1 and len(words[-1]) > 6:
+            pass
+    return " ".join(words)
+
+
+def owner_name(text: str, label_start: int) -> str:
+    """The organisation an org number belongs to: the words before its label."""
+    window = text[max(0, label_start - 160) : label_start]
+    starts = list(_NAME_START.finditer(window))
+    name = window[starts[-1].end() :] if starts else window
+    return re.sub(r"\(\s*$", "", name).strip(" ,(\t\n-–•●*")
+
+
+@dataclass(slots=True)
+class Party:
+    name: str
+    key: str
+    role: str
+    mention: Mention
+    sector_hint: str | None = None
+    org_number: str = ""
+    org_valid: bool | None = None
+    org_mention: Mention | None = None
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Parties:
+    parties: list[Party]
+    municipality: str
+    kind: str
+    _alias_re: re.Pattern | None = None
+    _alias_of: dict[str, Party] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, text: str, mentions: dict[str, list[Mention]], kind: str) -> Parties:
+        found: list[Party] = []
+        orgs = mentions.get("organisation", [])
+        rank = {"party": 0, "contact": 1, "mentioned": 2}
+        for m in sorted(orgs, key=lambda m: (rank.get(m.attrs["role"], 3), m.start)):
+            key = party_key(m.value)
+            if not key:
+                continue
+            match = _find(found, key)
+            if match is None:
+                found.append(Party(m.value, key, m.attrs["role"], m, m.attrs.get("sector_hint")))
+            else:
+                if m.attrs.get("sector_hint") and not match.sector_hint:
+                    match.sector_hint = m.attrs["sector_hint"]
+                if rank.get(m.attrs["role"], 3) < rank.get(match.role, 3):
+                    match.role, match.name, match.mention = "party", m.value, m
+                elif m.attrs["role"] == "party" and len(m.value) > len(match.name) \
+                        and key == match.key:
+                    match.name = m.value  # keep the fullest written form
+        for m in mentions.get("org_number", []):
+            name = owner_name(text, m.attrs.get("label_start", m.start))
+            key = party_key(name) if name else ""
+            match = _find(found, key) if key else None
+            if match is None:
+                match = Party(name or m.value, key or m.value, "party", m)
+                found.append(match)
+            if not match.org_number:
+                match.org_number, match.org_valid, match.org_mention = m.value, m.attrs["valid"], m
+        municipality = _municipality(text, found)
+        parties = cls(found, municipality, kind)
+        for p in found:
+            p.aliases = parties._aliases(p)
+        return parties
+
+    def _aliases(self, party: Party) -> set[str]:
+        """Lower-case forms that refer to the party in running text."""
+        key = party.key
+        out = {normalized(party.name), key}
+        words = key.split()
+        if words:
+            head = words[-1]
+            if len(head) >= 6:
+                out.add(head)
+                for definite, indefinite in _stems():
+                    if head.endswith(indefinite) and not head.endswith(definite):
+                        out.add(head[: -len(indefinite)] + definite)
+        out |= {a + "s" for a in list(out)}
+        if party is self._municipal_party():
+            out |= set(_data()["generic_references"])
+        for word in _data()["generic_party_words"]:
+            holders = [p for p in self.parties if word[:-2] in normalized(p.name)
+                       and p.role == "party"]
+            if holders == [party]:
+                out |= {word, word + "s"}
+        return {a for a in out if a}
+
+    def _municipal_party(self) -> Party | None:
+        """The party 'kommunen' refers to: the municipality itself, else the one public
+        party named after it ('Norrköpings kommun genom socialnämnden')."""
+        if not self.municipality:
+            return None
+        town = normalized(self.municipality)
+        exact = [p for p in self.parties if normalized(p.name) == town]
+        if exact:
+            return exact[0]
+        named = [p for p in self.parties
+                 if p.role == "party" and normalized(p.name).startswith(town)]
+        return named[0] if len(named) == 1 else None
+
+    def find_in(self, text: str) -> list[tuple[int, int, Party]]:
+        """Every reference to a party in text (any written form), as (start, end, party).
+
+        One regex of all aliases, longest first, so the fullest form wins an overlap.
+        """
+        if self._alias_re is None:
+            for p in self.parties:
+                for alias in p.aliases:
+                    self._alias_of.setdefault(alias, p)
+            if not self._alias_of:
+                return []
+            ordered = sorted(self._alias_of, key=len, reverse=True)
+            self._alias_re = re.compile(
+                r"(?<![\wåäö])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\wåäö])")
+        low = text.lower().replace("-", " ")
+        return [(m.start(), m.end(), self._alias_of[m.group(0)])
+                for m in self._alias_re.finditer(low)]
+
+    def by_key(self, name: str) -> Party | None:
+        return _find(self.parties, party_key(name))
+
+    def display(self, party: Party | None) -> str | None:
+        return party.name if party else None
+
+    def rows(self, doc_id: str, clean: CleanText) -> list[dict]:
+        rows = []
+        is_iop = self.kind in ("agreement", "memo", "other")
+        for p in self.parties:
+            sec = p.sector_hint or sector(p.name.split(",")[0], p.org_number)
+            if sec == "unknown":
+                sec = sector(p.name, p.org_number)
+            if sec == "unknown" and p.role == "party" and is_iop:
+                sec = _data()["default_party_sector"]
+            mention = p.mention if p.mention.label == "organisation" else p.org_mention
+            rows.append({
+                "doc_id": doc_id,
+                "name": p.name,
+                "name_normalized": p.key,
+                "org_number": p.org_number,
+                "org_number_valid": p.org_valid if p.org_number else None,
+                "sector": sec,
+                "role": p.role,
+                **provenance(clean, mention),
+            })
+        return rows
+
+
+def _find(parties: list[Party], key: str) -> Party | None:
+    if not key:
+        return None
+    for p in parties:
+        if p.key == key:
+            return p
+    candidates = [p for p in parties
+                  if p.key.endswith(" " + key) or key.endswith(" " + p.key)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _municipality(text: str, parties: list[Party]) -> str:
+    """The municipality the document is about: the most frequent '<Name>s kommun'."""
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"\b([A-ZÅÄÖ][\wåäö]+s)\s+(kommun|stad|Stad)\b", text):
+        name = f"{m.group(1)} {m.group(2)}"
+        counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=counts.get) if counts else ""

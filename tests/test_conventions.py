@@ -1,0 +1,198 @@
+"""Documents written in other municipalities' conventions than the seeds: `§ 1 Parter` with
+numbered parties and `org.nr`, `tkr`, `fr.o.m./t.o.m.`, a two-column signature block,
+an inline 'upprättad mellan A och B', `mnkr`/`miljoner kronor`/`:-`, dates in words, a memo
+that 'ingår IOP med A, B och C', `1/7 2021` dates, and amounts in a Word table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.resolve.parties import party_key
+from tests.helpers import facts_of, facts_of_text
+
+HERE = Path(__file__).parent / "conventions"
+
+
+def doc(name: str):
+    return facts_of(HERE / name)
+
+
+NORRKOPING = "norrkoping_paragraf_parter_orgnr_tkr.txt"
+REGION = "region_mellan_mnkr_datum_i_ord.txt"
+MEMO = "goteborg_memo_ingå_iop_med.txt"
+
+# (document, kind)
+KINDS = [(NORRKOPING, "agreement"), (REGION, "agreement"), (MEMO, "memo")]
+
+
+@pytest.mark.parametrize("name,kind", KINDS)
+def test_kind(name, kind):
+    assert doc(name)[0]["kind"] == kind
+
+
+# (document, party name, org number, sector)
+PARTIES = [
+    (NORRKOPING, "Norrköpings kommun genom socialnämnden", "212000-0449", "public"),
+    (NORRKOPING, "Föreningen Kvinnojouren Väst", "802479-8996", "nonprofit"),
+    (REGION, "Region Östergötland", "", "public"),
+    (REGION, "Stiftelsen Bräcke diakoni", "802000-1239", "nonprofit"),
+    (MEMO, "Rädda Barnen", "", "nonprofit"),
+    (MEMO, "Stiftelsen Läxhjälpen", "", "nonprofit"),
+    (MEMO, "Räddningsmissionen", "", "nonprofit"),
+    (MEMO, "Socialnämnden Centrum", "", "public"),
+]
+
+
+@pytest.mark.parametrize("name,party,org_number,sector", PARTIES)
+def test_parties(name, party, org_number, sector):
+    rows = [r for r in doc(name)[1]["parties"] if r["role"] == "party"]
+    match = [r for r in rows if party_key(r["name"]) == party_key(party)]
+    assert match, [r["name"] for r in rows]
+    assert match[0]["org_number"] == org_number
+    assert match[0]["sector"] == sector
+
+
+# (document, amount, field, expected)
+AMOUNTS = [
+    (NORRKOPING, 1725000, "basis", "per_year"),
+    (NORRKOPING, 1725000, "rule_id", "amount.number_unit"),
+    (REGION, 3700000, "role", "total"),
+    (REGION, 1800000, "payer", "Region Östergötland"),
+    (REGION, 1800000, "part_of", "a1"),
+    (REGION, 1900000, "payer", "Stiftelsen Bräcke diakoni"),
+    (REGION, 1900000, "rule_id", "amount.colon_dash"),
+    (MEMO, 2400000, "role", "cost"),
+    (MEMO, 1400000, "source_of_funds", "budget"),
+    (MEMO, 1000000, "source_of_funds", "state_grant"),
+    (MEMO, 1000000, "part_of", "a1"),
+]
+
+
+@pytest.mark.parametrize("name,amount,field,expected", AMOUNTS)
+def test_amounts(name, amount, field, expected):
+    rows = [r for r in doc(name)[1]["amounts"] if r["amount_sek"] == amount]
+    assert rows, [r["amount_sek"] for r in doc(name)[1]["amounts"]]
+    assert rows[0][field] == expected
+
+
+# (document, period kind, start, end, months, times per year)
+PERIODS = [
+    (NORRKOPING, "term", "2024-01-01", "2025-12-31", None, None),
+    (NORRKOPING, "notice", None, None, 3, None),
+    (NORRKOPING, "follow_up", None, None, None, 2),
+    (NORRKOPING, "payment", None, None, None, 4),
+    (REGION, "term", "2020-01-01", "2021-12-31", None, None),
+]
+
+
+@pytest.mark.parametrize("name,kind,start,end,months,times", PERIODS)
+def test_periods(name, kind, start, end, months, times):
+    rows = [r for r in doc(name)[1]["periods"] if r["kind"] == kind]
+    assert rows, doc(name)[1]["periods"]
+    row = rows[0]
+    assert (row["start"], row["end"], row["months"], row["times_per_year"]) == (
+        start, end, months, times)
+
+
+# (document, for party, person, place, date)
+SIGNATORIES = [
+    (NORRKOPING, "socialnämnden", "Anna Andersson", "Norrköping", "2023-12-15"),
+    (NORRKOPING, "Föreningen Kvinnojouren Väst", "Berit Bengtsson", "Norrköping", "2023-12-15"),
+    (REGION, "Region Östergötland", "Karl Karlsson", "Linköping", "2019-12-01"),
+    (REGION, "Stiftelsen Bräcke diakoni", "Eva Eriksson", "Linköping", "2019-12-01"),
+]
+
+
+@pytest.mark.parametrize("name,for_party,person,place,date", SIGNATORIES)
+def test_signatories(name, for_party, person, place, date):
+    rows = [r for r in doc(name)[1]["signatories"] if r["for_party"] == for_party]
+    assert rows, doc(name)[1]["signatories"]
+    assert (rows[0]["person"], rows[0]["place"], rows[0]["date"]) == (person, place, date)
+
+
+# (document, party, action contains, quantity, frequency)
+OBLIGATIONS = [
+    (NORRKOPING, "Föreningen Kvinnojouren Väst", "jourtelefonen", 5, "per_week"),
+    (NORRKOPING, "Norrköpings kommun genom socialnämnden", "lokaler", None, ""),
+]
+
+
+@pytest.mark.parametrize("name,party,action,quantity,frequency", OBLIGATIONS)
+def test_obligations(name, party, action, quantity, frequency):
+    rows = [r for r in doc(name)[1]["obligations"]
+            if party_key(r["party"]) == party_key(party) and action in r["action"]]
+    assert rows, doc(name)[1]["obligations"]
+    assert (rows[0]["quantity"], rows[0]["frequency"]) == (quantity, frequency)
+
+
+def test_memo_period_with_slash_dates():
+    periods = doc(MEMO)[1]["periods"]
+    assert any(r["start"] == "2021-07-01" and r["end"] == "2022-06-30" for r in periods)
+
+
+def test_amounts_in_a_word_table(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Överenskommelse om idéburet offentligt partnerskap")
+    document.add_paragraph("Denna överenskommelse är upprättad mellan Umeå kommun och "
+                           "Föreningen Gemenskap.")
+    table = document.add_table(rows=3, cols=2)
+    for row, (label, value) in zip(table.rows, [("År", "Bidrag (kr)"), ("2024", "450 000 kr"),
+                                                ("2025", "475 000 kr")], strict=True):
+        row.cells[0].text, row.cells[1].text = label, value
+    path = tmp_path / "tabell.docx"
+    document.save(path)
+    amounts = facts_of(path)[1]["amounts"]
+    assert sorted(r["amount_sek"] for r in amounts) == [450000, 475000]
+
+
+def test_thousands_with_no_break_spaces(tmp_path):
+    text = "Föreningen erhåller 150\u00a0000\u00a0kr per år och 450\u202f000 kr i startbidrag."
+    amounts = facts_of_text(text, tmp_path)[1]["amounts"]
+    assert [r["amount_sek"] for r in amounts] == [150000, 450000]
+
+
+# (sentence, kind, start, end, months)
+PERIOD_FORMS = [
+    ("Bidraget avser verksamhetsåret 2020.", "funding", "2020-01-01", "2020-12-31", None),
+    ("Avtalstiden är 24 månader från och med 2022-01-01.", "term", "2022-01-01", None, 24),
+    ("Överenskommelsen gäller fr o m 1/7 2021 t o m 30/6 2023.", "term", "2021-07-01",
+     "2023-06-30", None),
+    ("Överenskommelsen gäller 20230401-20240331.", "term", "2023-04-01", "2024-03-31", None),
+    ("Uppsägningstiden är sex (6) månader.", "notice", None, None, 6),
+    ("Överenskommelsen gäller i två år, från och med 2019-01-01 till och med 2020-12-31.",
+     "term", "2019-01-01", "2020-12-31", 24),
+]
+
+
+@pytest.mark.parametrize("sentence,kind,start,end,months", PERIOD_FORMS)
+def test_period_forms(sentence, kind, start, end, months, tmp_path):
+    rows = [r for r in facts_of_text(sentence, tmp_path)[1]["periods"] if r["kind"] == kind]
+    assert rows, facts_of_text(sentence, tmp_path)[1]["periods"]
+    assert (rows[0]["start"], rows[0]["end"], rows[0]["months"]) == (start, end, months)
+
+
+# (text, organisation, role)
+ROLES = [
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Kontaktpersoner är utvecklingsledare vid socialförvaltningen i Umeå kommun och "
+     "verksamhetsledare vid Föreningen Gemenskap.", "Socialförvaltningen i Umeå kommun", "contact"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Kontaktpersoner är utvecklingsledare vid socialförvaltningen i Umeå kommun och "
+     "verksamhetsledare vid Föreningen Gemenskap.", "Föreningen Gemenskap", "party"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Parterna ska samverka med Polisen och Migrationsverket.", "Polisen", "mentioned"),
+    ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"
+     "Parterna ska samverka med Polisen och Migrationsverket.", "Migrationsverket", "mentioned"),
+]
+
+
+@pytest.mark.parametrize("text,organisation,role", ROLES)
+def test_party_roles(text, organisation, role, tmp_path):
+    rows = facts_of_text(text, tmp_path)[1]["parties"]
+    match = [r for r in rows if party_key(r["name"]) == party_key(organisation)]
+    assert match, [(r["name"], r["role"]) for r in rows]
+    assert match[0]["role"] == role
