@@ -51,13 +51,15 @@ def synthetic_rows(n_docs: int, seed: int = 1) -> dict[str, list[dict]]:
         page1 = (f"Idéburet offentligt partnerskap {i}\n\nParter: {payer}, org.nr 212000-0449, "
                  f"och {payee}, org.nr 802000-{i % 10000:04d}.\n\n" + FILLER * 6 + "\n\n")
         amounts = []
-        for role, value in [("total", total)] + [("contribution", v) for v in parts]:
+        stated = [("total", total)] + [("contribution", v) for v in parts]
+        for n, (role, value) in enumerate(stated):
             money = f"{value:,}".replace(",", " ") + " kr"
             page1 += f"{'Ekonomisk omfattning' if role == 'total' else 'Bidrag'}: {money}. "
             start = page1.rindex(money)
             amounts.append({
                 "doc_id": doc_id, "amount_sek": value, "payer": payer, "payee": payee,
-                "basis": "per_year", "in_kind": False, "role": role, "group": "g1",
+                "basis": "per_year", "in_kind": False, "role": role, "amount_id": f"a{n + 1}",
+                "part_of": "a1" if n else "",
                 "period_start": f"{year}-01-01", "period_end": f"{year}-12-31", "page": 1,
                 "char_start": start, "char_end": start + len(money), "quote": money,
                 "rule_id": "amount.bench"})

@@ -41,7 +41,8 @@ def evidence(doc_id: str, pages: list[str], page: int, needle: str, value) -> di
 
 def amount(doc_id, pages, page, needle, value, **extra) -> dict:
     row = {"doc_id": doc_id, "amount_sek": value, "basis": "per_year", "in_kind": False,
-           "role": "", "group": "", **span(pages, page, needle), "rule_id": "amount.test"}
+           "role": "", "amount_id": "", "part_of": "", **span(pages, page, needle),
+           "rule_id": "amount.test"}
     row.update(extra)
     return row
 
@@ -69,18 +70,19 @@ def rows() -> dict[str, list[dict]]:
         ],
         "amounts": [
             amount(AGREEMENT, AGREEMENT_PAGES, 1, "200 000 kr", 200000, payer="Linköpings kommun",
-                   payee="Föreningen Hopp", role="contribution", group="g1",
-                   period_start="2023-04-01", period_end="2024-03-31"),
+                   payee="Föreningen Hopp", role="contribution", amount_id="a1",
+                   part_of="a3", period_start="2023-04-01", period_end="2024-03-31"),
             amount(AGREEMENT, AGREEMENT_PAGES, 1, "100 000 kr", 100000, payer="Föreningen Hopp",
-                   payee="Föreningen Hopp", role="contribution", group="g1", in_kind=True),
+                   payee="Föreningen Hopp", role="contribution", amount_id="a2",
+                   part_of="a3", in_kind=True),
             amount(AGREEMENT, AGREEMENT_PAGES, 1, "350 000 kr", 350000, role="total",
-                   basis="per_period", group="g1"),
+                   basis="per_period", amount_id="a3"),
             amount(MEMO, MEMO_PAGES, 1, "250 000 kr", 250000, payer="Linköpings kommun",
-                   payee="Föreningen Hopp", period_start="2023-04-01"),
+                   payee="Föreningen Hopp", period_start="2023-04-01", amount_id="a1"),
             amount(HOSTILE, HOSTILE_PAGES, 1, "5 000 kr", 5000, payer=PWN, payee=IMG,
-                   period_start="2022-01-01"),
+                   period_start="2022-01-01", amount_id="a1"),
             # offsets past the page's end (a bug upstream): listed, not highlighted
-            {**amount(MEMO, MEMO_PAGES, 1, "250 000 kr", 1, rule_id="amount.bad"),
+            {**amount(MEMO, MEMO_PAGES, 1, "250 000 kr", 1, rule_id="amount.bad", amount_id="a2"),
              "char_start": 900, "char_end": 910},
         ],
         "periods": [

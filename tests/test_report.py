@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from markupsafe import Markup
 
+from pipeline import schemas
 from pipeline.report import ReportError, build_report, charts, model
 from pipeline.report.highlight import Span, highlight, mark_value, snippet
 from tests import report_tables as rt
@@ -110,18 +111,26 @@ def test_parse_evidence(text, parsed):
     assert [(e.doc_id, e.page, e.char_start, e.char_end, e.anchor) for e in got] == parsed
 
 
-def _amount(value, role="", group="", **extra):
-    return {"amount_sek": value, "role": role, "group": group, **extra}
+def _amount(amount_id, value, part_of="", role="contribution", **extra):
+    return {"doc_id": rt.AGREEMENT, "amount_id": amount_id, "amount_sek": value,
+            "part_of": part_of, "role": role, "payer": "Kommunen", "payee": "Föreningen",
+            "period_start": "2023-01-01", "period_end": None, "in_kind": False, **extra}
 
 
-# amounts of one document -> (total, parts) per sum group
+# amounts of one document -> (stated amount, its parts) per group
 SUM_GROUPS = [
-    ([_amount(300, "total", "g1"), _amount(100, "contribution", "g1"), _amount(150, "", "g1"),
-      _amount(999, "contribution", "g2")], [(300, [100, 150])]),
-    ([_amount(300, "total"), _amount(100, "contribution"), _amount(50, "cost")],
-     [(300, [100])]),
-    ([_amount(300, "total"), _amount(200, "total"), _amount(100, "contribution")], []),
-    ([_amount(300, "contribution")], []),
+    ([_amount("a1", 300, role="total"), _amount("a2", 100, "a1"), _amount("a3", 150, "a1"),
+      _amount("a4", 999)], [(300, [100, 150])]),
+    # a split restated later in the text counts once
+    ([_amount("a1", 300, role="cost"), _amount("a2", 100, "a1"), _amount("a3", 200, "a1"),
+      _amount("a4", 200, "a1"), _amount("a5", 100, "a1")], [(300, [100, 200])]),
+    # a contribution that is itself divided into allocations: two groups
+    ([_amount("a1", 500, role="total"), _amount("a2", 300, "a1"),
+      _amount("a3", 200, "a2", role="allocation", payee="B"),
+      _amount("a4", 100, "a2", role="allocation", payee="C")],
+     [(500, [300]), (300, [200, 100])]),
+    ([_amount("a1", 300, role="total"), _amount("a2", 100)], []),
+    ([_amount("a1", 100, "a9")], []),  # a part of an amount that is not there
 ]
 
 
@@ -131,10 +140,33 @@ def test_sum_groups(amounts, groups):
     assert [(g.total["amount_sek"], [r["amount_sek"] for _, r in g.parts]) for g in got] == groups
 
 
-def test_funding_counts_agreements_cash_parts_by_year():
-    tables = rt.rows()
-    from pipeline import schemas
+# amounts of an agreement -> kronor per (year, payer, payee) in the funding chart
+FUNDING = [
+    ([_amount("a1", 100)], {("2023", "Kommunen", "Föreningen"): 100}),
+    # totals, costs and in-kind contributions are not money paid
+    ([_amount("a1", 900, role="total"), _amount("a2", 800, role="cost"),
+      _amount("a3", 700, in_kind=True), _amount("a4", 100)],
+     {("2023", "Kommunen", "Föreningen"): 100}),
+    # a contribution divided into allocations counts as its allocations
+    ([_amount("a1", 300), _amount("a2", 200, "a1", payee="B"),
+      _amount("a3", 100, "a1", payee="C", period_start="2024-07-01")],
+     {("2023", "Kommunen", "B"): 200, ("2024", "Kommunen", "C"): 100}),
+    # a restated amount counts once; one without a period has no year
+    ([_amount("a1", 100), _amount("a2", 100), _amount("a3", 50, period_start=None)],
+     {("2023", "Kommunen", "Föreningen"): 100, ("?", "Kommunen", "Föreningen"): 50}),
+    # without a payee it is not a flow between two parties
+    ([_amount("a1", 100, payee=None)], {}),
+]
 
+
+@pytest.mark.parametrize("amounts,totals", FUNDING)
+def test_funding_totals(amounts, totals):
+    documents = schemas.frame("documents", rt.rows()["documents"])
+    assert model.funding_totals(schemas.frame("amounts", amounts), documents, "?") == totals
+
+
+def test_funding_counts_agreements_only():
+    tables = rt.rows()
     amounts = schemas.frame("amounts", tables["amounts"])
     documents = schemas.frame("documents", tables["documents"])
     # the memo's 250 000 (a proposal), the in-kind 100 000 and the total are left out

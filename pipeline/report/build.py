@@ -37,7 +37,8 @@ OVERVIEW_ROWS = 100  # flags and links listed on the overview; their own pages l
 # Columns shown per fact table, and the label section that names a column's values.
 FACT_COLUMNS = {
     "parties": ("name", "org_number", "org_number_valid", "sector", "role"),
-    "amounts": ("amount_sek", "payer", "payee", "basis", "role", "in_kind", "period", "group"),
+    "amounts": ("amount_sek", "payer", "payee", "basis", "role", "in_kind", "period",
+                "amount_id", "part_of"),
     "periods": ("kind", "start", "end", "months"),
     "obligations": ("party", "action", "quantity", "frequency"),
     "signatories": ("person", "for_party", "place", "date"),

@@ -138,21 +138,32 @@ def crosstab(rows: list[tuple[str, str]]) -> tuple[list[str], list[str], dict]:
     return (sorted({r for r, _ in counts}), sorted({c for _, c in counts}), dict(counts))
 
 
+def _same_amount(row: dict) -> tuple:
+    """What makes two amount rows of a document the same money (a restated split)."""
+    return (row["doc_id"], row["amount_sek"], row["payer"], row["payee"], row["role"],
+            row["period_start"], row["period_end"])
+
+
 def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame,
                    no_year: str) -> dict[tuple[str, str, str], int]:
     """Kronor per (year, payer, payee) from the agreements' cash amounts.
 
-    Only agreements count (a memo proposes the same money), stated totals and costs are
-    left out (their parts are counted), and so are in-kind contributions. The year is
-    the first year of the amount's period.
+    Only agreements count (a memo proposes the same money); stated totals, costs and
+    in-kind contributions are left out, and so is an amount whose own parts are counted
+    (a contribution divided into allocations counts once, as its allocations). A split
+    the text restates counts once. The year is the first year of the amount's period.
     """
     agreements = set(documents.loc[documents["kind"] == "agreement", "doc_id"].dropna())
+    counted = [row for row in records(amounts)
+               if row["doc_id"] in agreements and row["payer"] and row["payee"]
+               and row["role"] not in _NOT_FUNDING and row["in_kind"] is not True]
+    divided = {(row["doc_id"], row["part_of"]) for row in counted if row["part_of"]}
     totals: dict[tuple[str, str, str], int] = defaultdict(int)
-    for row in records(amounts):
-        if row["doc_id"] not in agreements or not row["payer"] or not row["payee"]:
+    seen: set[tuple] = set()
+    for row in counted:
+        if (row["doc_id"], row["amount_id"]) in divided or _same_amount(row) in seen:
             continue
-        if row["role"] in _NOT_FUNDING or row["in_kind"] is True:
-            continue
+        seen.add(_same_amount(row))
         year = row["period_start"][:4] if row["period_start"] else no_year
         totals[(year, row["payer"], row["payee"])] += int(row["amount_sek"])
     return dict(totals)
@@ -160,11 +171,11 @@ def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame,
 
 @dataclass(slots=True)
 class SumGroup:
-    """A stated total and the amounts that the text says make it up."""
+    """A stated amount and the amounts that the text says make it up (amounts.part_of)."""
 
     total: dict
     total_index: int
-    parts: list[tuple[int, dict]]
+    parts: list[tuple[int, dict]]  # (row index in the document, row); restatements once
 
     @property
     def parts_sum(self) -> int:
@@ -172,18 +183,18 @@ class SumGroup:
 
 
 def sum_groups(amounts: list[dict]) -> list[SumGroup]:
-    """Totals with their parts, by amounts.group; a lone total takes the ungrouped parts."""
-    totals = [(i, row) for i, row in enumerate(amounts) if row["role"] == "total"]
+    """Every amount that others are part of, with its parts (a restated split once)."""
+    parts_of: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for index, row in enumerate(amounts):
+        if row["part_of"]:
+            parts_of[row["part_of"]].append((index, row))
     groups = []
-    for index, total in totals:
-        if total["group"]:
-            parts = [(i, r) for i, r in enumerate(amounts)
-                     if r["group"] == total["group"] and r["role"] != "total"]
-        elif len(totals) == 1:
-            parts = [(i, r) for i, r in enumerate(amounts)
-                     if not r["group"] and r["role"] in ("contribution", "allocation", "grant")]
-        else:
-            parts = []
+    for index, total in enumerate(amounts):
+        parts, seen = [], set()
+        for i, row in parts_of.get(total["amount_id"] or "", []):
+            if _same_amount(row) not in seen:
+                seen.add(_same_amount(row))
+                parts.append((i, row))
         if parts:
             groups.append(SumGroup(total, index, parts))
     return groups
