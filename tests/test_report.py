@@ -165,6 +165,26 @@ def test_funding_totals(amounts, totals):
     assert model.funding_totals(schemas.frame("amounts", amounts), documents, "?") == totals
 
 
+# draft_of links -> the agreements whose amounts count
+DRAFTS = [
+    ([], {rt.AGREEMENT, rt.MEMO}),
+    ([(rt.AGREEMENT, rt.MEMO)], {rt.MEMO}),
+    ([(rt.AGREEMENT, rt.MEMO), (rt.MEMO, rt.AGREEMENT)], {rt.MEMO}),  # linked both ways
+]
+
+
+@pytest.mark.parametrize("drafts,counted", DRAFTS)
+def test_funding_counts_a_draft_only_without_its_final_version(drafts, counted):
+    documents = [{"doc_id": d, "source": d[:3], "status": "ok", "kind": "agreement"}
+                 for d in (rt.AGREEMENT, rt.MEMO)]
+    amounts = [_amount("a1", 100, doc_id=d, payee=d) for d in (rt.AGREEMENT, rt.MEMO)]
+    links = [{"doc_id": a, "related_doc_id": b, "relation": "draft_of"} for a, b in drafts]
+    totals = model.funding_totals(schemas.frame("amounts", amounts),
+                                  schemas.frame("documents", documents), "?",
+                                  schemas.frame("links", links))
+    assert totals == {("2023", "Kommunen", d): 100 for d in counted}
+
+
 def test_funding_counts_agreements_only():
     tables = rt.rows()
     amounts = schemas.frame("amounts", tables["amounts"])

@@ -155,7 +155,7 @@ class Report:
         sources = {d: row["source"] for d, row in self.doc_by_id.items()}
         self.facts = {name: model.by_doc(tables[name]) for name in model.FACT_TABLES}
         self.funding = model.funding_totals(tables["amounts"], tables["documents"],
-                                            renderer.L["ui"]["no_year"])
+                                            renderer.L["ui"]["no_year"], tables["links"])
         self.text = {(row["doc_id"], row["page"]): row for row in model.records(tables["pages"])}
         self.pages_of: dict[str, list[dict]] = defaultdict(list)
         for (doc_id, _), row in sorted(self.text.items(), key=lambda kv: kv[0]):
@@ -345,6 +345,7 @@ class Report:
                     self.L["ui"]["funding_bar"], self.L["ui"]["stated_total"],
                     self.L["ui"]["parts"])),
                 "total": total, "parts_sum": group.parts_sum,
+                "amount_id": group.total["amount_id"],
                 "difference": group.parts_sum - total,
                 "total_href": f"#{model.fact_anchor('amounts', group.total_index)}",
                 "parts": [{"label": p.label, "value": p.value, "href": p.href} for p in parts],

@@ -58,7 +58,7 @@ def stacked_series(totals: dict[tuple[str, str], int], others_label: str) -> lis
 def stacked_bars(categories: list[str], series: list[Series], money, title: str) -> Markup:
     """A vertical stacked bar chart: one bar per category, one colour per series."""
     bar, gap, left, top, plot_h = 56, 28, 96, 16, 220
-    legend_width = left + 18 + 7 * max((len(s.label) for s in series), default=0)
+    legend_width = left + 24 + 8 * max((len(s.label) for s in series), default=0)
     width = max(480, left + len(categories) * (bar + gap) + gap, legend_width)
     legend_top = top + plot_h + 40
     height = legend_top + 20 * len(series) + 8

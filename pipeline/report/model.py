@@ -144,16 +144,21 @@ def _same_amount(row: dict) -> tuple:
             row["period_start"], row["period_end"])
 
 
-def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame,
-                   no_year: str) -> dict[tuple[str, str, str], int]:
+def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame, no_year: str,
+                   links: pd.DataFrame | None = None) -> dict[tuple[str, str, str], int]:
     """Kronor per (year, payer, payee) from the agreements' cash amounts.
 
-    Only agreements count (a memo proposes the same money); stated totals, costs and
-    in-kind contributions are left out, and so is an amount whose own parts are counted
-    (a contribution divided into allocations counts once, as its allocations). A split
-    the text restates counts once. The year is the first year of the amount's period.
+    Only agreements count (a memo proposes the same money), and of a draft and the
+    document it is a draft of (links.relation draft_of) only the latter. Stated totals,
+    costs and in-kind contributions are left out, and so is an amount whose own parts are
+    counted (a contribution divided into allocations counts once, as its allocations). A
+    split the text restates counts once. The year is the first year of the amount's period.
     """
     agreements = set(documents.loc[documents["kind"] == "agreement", "doc_id"].dropna())
+    drafts = records(links[links["relation"] == "draft_of"]) if links is not None else []
+    for link in sorted(drafts, key=lambda r: (r["doc_id"], r["related_doc_id"])):
+        if link["related_doc_id"] in agreements:  # of a pair linked both ways, one stays
+            agreements.discard(link["doc_id"])
     counted = [row for row in records(amounts)
                if row["doc_id"] in agreements and row["payer"] and row["payee"]
                and row["role"] not in _NOT_FUNDING and row["in_kind"] is not True]
