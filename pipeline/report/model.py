@@ -148,8 +148,8 @@ def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame, no_year: str,
                    links: pd.DataFrame | None = None) -> dict[tuple[str, str, str], int]:
     """Kronor per (year, payer, payee) from the agreements' cash amounts.
 
-    Only agreements count (a memo proposes the same money), and of a draft and the
-    document it is a draft of (links.relation draft_of) only the latter. Stated totals,
+    Only agreements count (a memo proposes the same money), and of documents that are
+    drafts of each other (links.relation draft_of) one. Stated totals,
     costs and in-kind contributions are left out, and so is an amount whose own parts are
     counted (a contribution divided into allocations counts once, as its allocations). A
     split the text restates counts once. The year is the first year of the amount's period.
