@@ -304,6 +304,14 @@ def test_offsets_outside_the_text_are_listed_not_highlighted(report):
     assert "ej hittad i texten" in html
 
 
+def test_the_related_document_marks_its_evidence_too(report):
+    start = rt.MEMO_PAGES[0].index("250 000 kr")
+    page = report / "docs" / f"{rt.MEMO}.html"
+    marks = {a["id"]: a for tag, a in parse(page).tags if tag == "mark" and "id" in a}
+    label = marks[f"ev-1-{start}-{start + 10}"]["data-label"]
+    assert label.startswith("Flagga MEMO_AGREEMENT_MISMATCH: Tjänsteskrivelsen anger")
+
+
 def test_document_index_pages_and_unreadable_files(report):
     first = (report / "documents-1.html").read_text(encoding="utf-8")
     second = (report / "documents-2.html").read_text(encoding="utf-8")
