@@ -202,3 +202,19 @@ def test_a_planted_script_stays_text(browser, tmp_path):
     browser.get((tmp_path / "report" / "docs" / f"{rt.HOSTILE}.html").as_uri())
     assert rt.PWN in browser.find_element(By.CSS_SELECTOR, "pre.page-text").text
     assert browser.find_elements(By.TAG_NAME, "img") == []
+
+
+def test_the_report_script_runs_under_its_content_security_policy(browser, tmp_path):
+    """Row clicks and the filter are the report's own script: the CSP hash must admit it."""
+    build_report(rt.write(tmp_path / "tables"), tmp_path / "report")
+    browser.get((tmp_path / "report" / "docs" / f"{rt.AGREEMENT}.html").as_uri())
+    row = browser.find_element(By.CSS_SELECTOR, 'tr[data-href="#f-signatories-0"] td')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    row.click()  # a cell, not the link: the script follows the row's data-href
+    WebDriverWait(browser, 5).until(lambda d: d.current_url.endswith("#f-signatories-0"))
+    assert wait_visible(browser, "f-signatories-0") == "visible"
+    browser.get((tmp_path / "report" / "documents-1.html").as_uri())
+    browser.find_element(By.CSS_SELECTOR, "input[data-filter]").send_keys("memo.docx")
+    shown = [r for r in browser.find_elements(By.CSS_SELECTOR, "#documents tbody tr")
+             if r.is_displayed()]
+    assert [r.find_element(By.TAG_NAME, "td").text for r in shown] == ["memo.docx"]
