@@ -30,6 +30,10 @@ report: $(STAMP) ## write the HTML report data/extracted -> data/report (after m
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
 
+bench: $(STAMP) ## run the benchmarks under bench/ (speed targets; figures printed)
+	@status=0; for script in bench/*.py; do echo "== $$script"; \
+		$(BIN)/python $$script || status=1; done; exit $$status
+
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests
 

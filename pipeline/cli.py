@@ -130,3 +130,69 @@ class _progress:
     def __exit__(self, *exc):
         if hasattr(self, "bar"):
             self.bar.stop()
+
+
+@app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier draft, or the memo.",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later draft, or the agreement.",
+                                        show_default=False)],
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write a self-contained HTML page to this file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for tools) instead.")
+                       ] = False,
+    wording: Annotated[bool | None, typer.Option(
+        "--wording/--no-wording", help="Compare the wording too. Default: on for drafts, "
+        "off for a memo against its agreement.", show_default=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Show what changed between two drafts, or a memo against its agreement.
+
+    First the facts (amounts with payer and period, term, notice, parties,
+    org numbers, obligation counts, signatories), then the wording, word by
+    word, by section. Layout (line breaks, hyphenation, PDF vs DOCX vs TXT)
+    is not a change. A memo against its agreement: facts side by side.
+
+    Exit 0 when equal in facts and wording, 1 when they differ, 2 on error.
+
+    Example: iop compare draft-2.docx draft-3.pdf --html changes.html
+    """
+    import json
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from pipeline.compare import compare_documents
+    from pipeline.compare.render import html_written, print_terminal, to_json, write_html
+    from pipeline.ingest import read_document
+
+    def fail(message: str) -> typer.Exit:
+        typer.echo(f"iop compare: {message}", err=True)
+        return typer.Exit(EXIT_USAGE)
+
+    for path in (old, new):
+        if not path.is_file():
+            raise fail(f"no such file: {path}")
+    try:
+        docs = [read_document(path, path.name) for path in (old, new)]
+        for doc in docs:
+            if doc.status == "error":
+                raise fail(f"{doc.source}: {doc.error}")
+        comparison = compare_documents(*docs, wording=wording)
+        if html is not None:
+            write_html(comparison, html)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        raise fail(f"failed: {type(exc).__name__}: {exc}") from None
+    if as_json:
+        typer.echo(json.dumps(to_json(comparison), ensure_ascii=False, indent=2))
+    else:
+        console = Console(soft_wrap=True, highlight=False)
+        print_terminal(comparison, console)
+        if html is not None:
+            console.print(Text(html_written(html)))
+    raise typer.Exit(EXIT_DIFFERENT if comparison.different else EXIT_OK)
