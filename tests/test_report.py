@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from markupsafe import Markup
 
-from pipeline import schemas
-from pipeline.report import ReportError, build_report, charts, model
+from pipeline import schemas, store
+from pipeline.report import ReportError, build_report, charts, comparisons, model
 from pipeline.report.highlight import Span, highlight, mark_value, snippet
 from tests import report_tables as rt
+from tests.conftest import SEEDS
 from tests.test_cli import run
 
 # --- highlight: text + spans -> HTML ------------------------------------------------------
@@ -319,22 +320,55 @@ def test_document_index_pages_and_unreadable_files(report):
     assert "trasig.pdf" in second and "DAMAGED" in second and "docs/.html" not in second
 
 
-def test_comparison_page_shows_both_documents(report):
-    html = (report / "compare" / f"{rt.MEMO}_{rt.AGREEMENT}.html").read_text(encoding="utf-8")
-    assert "föreslår" in html and "MEMO_AGREEMENT_MISMATCH" in html
-    assert "250\u00a0000\u00a0kr" in html and "200\u00a0000\u00a0kr" in html
-    assert f'href="../docs/{rt.AGREEMENT}.html#f-amounts-0"' in html
+def test_comparison_page_is_compare_with_a_bar_back_into_the_report(report):
+    page = report / "compare" / f"{rt.MEMO}_{rt.AGREEMENT}.html"
+    html = page.read_text(encoding="utf-8")
+    bar = html[html.index('<div role="navigation" class="iop-report-bar"'):]
+    bar = bar[:bar.index("</div>")]
+    assert 'href="../index.html"' in bar and "föreslår" in bar and "Flaggor: 1" in bar
+    assert f'href="../docs/{rt.MEMO}.html">Tjänsteskrivelse IOP</a>' in bar
+    assert re.search(r'<tr class="changed"><td>Belopp</td><td>250 000 kr.*?</td>\s*<td>200 000 kr',
+                     html, re.S)  # compare pairs the memo's amount with the agreement's
+
+
+def test_comparison_page_is_what_iop_compare_writes(tmp_path, shared):
+    """The report's page for a memo and its agreement = `iop compare --html`, plus the bar."""
+    memo, agreement = SEEDS / "002_2b68fa102c319169.txt", SEEDS / "000_d3bc919bb2a10656.txt"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in (memo, agreement):
+        (raw / path.name).write_bytes(path.read_bytes())
+    assert run("extract", str(raw), "--out", str(tmp_path / "t"), "--no-cache").returncode == 0
+    frames = {name: store.read_table(tmp_path / "t", name) for name in schemas.TABLES}
+    docs = dict(zip(frames["documents"]["source"], frames["documents"]["doc_id"], strict=True))
+    link = {"doc_id": docs[memo.name], "related_doc_id": docs[agreement.name],
+            "relation": "proposes", "score": 1.0}
+    frames["links"] = schemas.frame("links", [link])
+    store.write_tables(frames, tmp_path / "tables", {})
+    build_report(tmp_path / "tables", tmp_path / "report")
+    ours = (tmp_path / "report" / "compare" / f"{link['doc_id']}_{link['related_doc_id']}.html"
+            ).read_text(encoding="utf-8")
+    assert run("compare", str(memo), str(agreement), "--html", str(tmp_path / "c.html")
+               ).returncode in (0, 1)
+    theirs = (tmp_path / "c.html").read_text(encoding="utf-8")
+    bar = re.compile(r'<div role="navigation" class="iop-report-bar".*?</div>\n', re.S)
+    ours = bar.sub("", ours, count=1).replace(f"{comparisons.CSP}\n", "", 1)
+    assert ours == theirs
 
 
 def test_documents_cannot_inject_script_or_markup(report):
     """Every string from a document is escaped; only the report's own script may run."""
     for page in report.rglob("*.html"):
         parsed = parse(page)
-        assert len(parsed.scripts) == 1, page
         csp = next(a["content"] for tag, a in parsed.tags
                    if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+        assert "default-src 'none'" in csp, page
+        if page.parent.name == "compare":  # compare's page has no script: none may run
+            assert parsed.scripts == [] and "script-src" not in csp, page
+            continue
+        assert len(parsed.scripts) == 1, page
         digest = base64.b64encode(hashlib.sha256(parsed.scripts[0].encode()).digest()).decode()
-        assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+        assert f"script-src 'sha256-{digest}'" in csp
         assert not [tag for tag, a in parsed.tags if tag == "img"], page
         assert not [a for _, a in parsed.tags if any(k.startswith("on") for k in a)], page
     hostile = (report / "docs" / f"{rt.HOSTILE}.html").read_text(encoding="utf-8")

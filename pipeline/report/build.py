@@ -364,28 +364,22 @@ class Report:
 
     # --- comparisons ---------------------------------------------------------------------
     def compare_page(self, link: dict) -> str:
+        """`iop compare` of the pair (proposal -> agreement, or draft -> draft)."""
+        from pipeline.report import comparisons
+
         root = "../"
-        a, b = link["doc_id"], link["related_doc_id"]
-        sides = []
-        for table in model.FACT_TABLES:
-            rows_a, rows_b = self.facts[table].get(a, []), self.facts[table].get(b, [])
-            if not rows_a and not rows_b:
-                continue
-            sides.append({
-                "table": table, "columns": FACT_COLUMNS[table],
-                "a": [{"cells": [self.r.cell(table, c, r) for c in FACT_COLUMNS[table]],
-                       "href": self.doc_href(root, a, model.fact_anchor(table, i))}
-                      for i, r in enumerate(rows_a)],
-                "b": [{"cells": [self.r.cell(table, c, r) for c in FACT_COLUMNS[table]],
-                       "href": self.doc_href(root, b, model.fact_anchor(table, i))}
-                      for i, r in enumerate(rows_b)],
-            })
-        between = [f for f in self.flags_of.get(a, []) if {f.doc_id, f.related_doc_id} == {a, b}]
-        return self.r.render(
-            "compare.html.j2", root, active="overview", link=link,
-            a={"doc": self.doc_by_id[a], "href": self.doc_href(root, a)},
-            b={"doc": self.doc_by_id[b], "href": self.doc_href(root, b)},
-            sides=sides, flags=[self.flag_view(f, root) for f in between])
+        old, new = self.doc_by_id[link["doc_id"]], self.doc_by_id[link["related_doc_id"]]
+        found = comparisons.comparison(old, new, self.facts, self.pages_of)
+        between = sum({f.doc_id, f.related_doc_id} == {old["doc_id"], new["doc_id"]}
+                      for f in self.flags_of.get(old["doc_id"], []))
+        flags = f" · {self.L['ui']['flags']}: {between}" if between else ""
+        return comparisons.page(found, {
+            "root": root, "report": self.L["ui"]["report"],
+            "old": self.doc_label(old["doc_id"]), "new": self.doc_label(new["doc_id"]),
+            "old_href": self.doc_href(root, old["doc_id"]),
+            "new_href": self.doc_href(root, new["doc_id"]),
+            "relation": self.L["relation"].get(link["relation"], link["relation"]),
+            "flags": flags})
 
     # --- writing -------------------------------------------------------------------------
     def files(self) -> Iterable[tuple[str, str]]:
