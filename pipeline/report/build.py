@@ -203,7 +203,7 @@ class Report:
             page = self.text.get((ev.doc_id, ev.page))
             shown = None
             if page is not None and ev.char_start is not None and ev.char_end is not None:
-                shown = snippet(page["text"], ev.char_start, ev.char_end)
+                shown = snippet(page["text"] or "", ev.char_start, ev.char_end)
             if shown is None:
                 shown = mark_value(ev.quote, ev.value) if ev.quote else Markup("")
             evidence.append({
