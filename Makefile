@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv with the pinned dependencies (idempotent)
-	@$(BIN)/python -c "import shutil; print('OCR (tesseract):', 'available' if shutil.which('tesseract') else 'not installed: apt-get install tesseract-ocr tesseract-ocr-swe')"
+	@$(BIN)/python -c "from pipeline.ingest.ocr import describe; print(describe())"
 
 extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 	$(BIN)/iop extract data/raw --out data/extracted

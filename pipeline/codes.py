@@ -60,6 +60,10 @@ CATALOGUE: dict[str, FileCode] = {
             "apt-get install tesseract-ocr tesseract-ocr-swe",
         ),
         FileCode(
+            "OCR_FAILED", "error", "OCR could not read a scanned page ({detail})",
+            "OCR could not read a scanned page (tesseract stopped by SIGABRT)",
+        ),
+        FileCode(
             "GARBLED_TEXT", "error", "the text layer is garbage, not words ({detail})",
             "the text layer is garbage, not words (pages 1-3: 12% letters)",
         ),
@@ -98,6 +102,11 @@ CATALOGUE: dict[str, FileCode] = {
         FileCode(
             "PARTLY_GARBLED", "warning", "some pages are garbage and were skipped ({detail})",
             "some pages are garbage and were skipped (page 3)",
+        ),
+        FileCode(
+            "OCR_LOW_CONFIDENCE", "warning",
+            "pages read by OCR with low confidence; check their facts ({detail})",
+            "pages read by OCR with low confidence; check their facts (page 3: 58)",
         ),
         FileCode(
             "DUPLICATE", "warning", "same content as {detail}; its facts are listed there",

@@ -171,7 +171,8 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
     """What goes between line a and line b: '' (join), '-', ' ', '\\n' or '\\n\\n'."""
     first = b.text[0]
     last = a.text[-1]
-    runs_on = not _SENTENCE_END.search(a.text) and (first.islower() or first.isdigit())
+    runs_on = (not _SENTENCE_END.search(a.text) and (first.islower() or first.isdigit())
+               and not _BULLET.match(b.text))
     if last == "-" and len(a.text) >= 2:
         before = a.text[-2]
         if before.isdigit() and first.isdigit():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipeline.classify import classify, title
 from pipeline.extract import extract
+from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import resolve
@@ -33,6 +34,7 @@ def documents_row(doc: Document) -> dict:
         "encoding": doc.encoding,
         "ocr_pages": ", ".join(map(str, ocr)),
         "ocr_confidence": sum(confidences) / len(confidences) if confidences else None,
+        "ocr_repairs": repairs_note(doc.pages),
         "duplicate_of": "",
         "pipeline_version": "",
     }
@@ -52,4 +54,5 @@ def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     row["title"] = title(clean.text)
     mentions = extract(clean.text)
     tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
+    annotate_confidence(doc.pages, tables)
     return row, tables

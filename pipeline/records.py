@@ -7,13 +7,20 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True)
 class Word:
-    """A word on a PDF page with its box (PDF points, origin top-left), as pdfplumber gives it."""
+    """A word on a PDF page with its box (PDF points, origin top-left), as pdfplumber gives it.
+
+    OCR words and runs also carry Tesseract's confidence and their offset in Page.text; an
+    OCR word whose confusion was repaired (l60 -> 160) keeps what OCR read before.
+    """
 
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
+    conf: float | None = None  # OCR word confidence 0-100; None for a text layer
+    char_start: int | None = None  # offset of the text in Page.text (OCR pages)
+    original: str | None = None  # OCR's reading before a repair; None when not repaired
 
 
 @dataclass(slots=True)
@@ -24,7 +31,10 @@ class Page:
     text: str
     ocr: bool = False
     ocr_confidence: float | None = None
-    words: list[Word] | None = None  # PDF text runs or OCR words with their boxes
+    # Runs of text on one line, split where a column gap is, with their boxes: from the
+    # text layer, or built from the OCR words on OCR pages (one contract for layout code).
+    words: list[Word] | None = None
+    ocr_words: list[Word] | None = None  # OCR pages: every word with its confidence
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from pipeline import codes, schemas, store
 from pipeline.checks import link_documents, run_checks
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.fingerprint import fingerprint
-from pipeline.ingest import read_document
+from pipeline.ingest import read_document, sha256_file
 from pipeline.process import FACT_TABLES, documents_row, process
 from pipeline.records import Document
 from pipeline.workers import Failure, Pool
@@ -84,9 +84,12 @@ def _problem(path: Path, root_real: Path) -> str:
 
 
 def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
-    """Runs in a worker: read one file and extract its facts, or take them from the cache."""
-    doc = read_document(Path(task.path), task.source, task.limits)
-    cache_path = _cache_path(task.cache_dir, doc.doc_id) if doc.status != "error" else None
+    """Runs in a worker: read one file and extract its facts, or take them from the cache.
+
+    The cache is looked up by the file's hash before the file is read, so an unchanged
+    scan is not OCR'd again.
+    """
+    cache_path = _cache_path(task.cache_dir, _hash_or_empty(task.path, task.limits.max_bytes))
     if cache_path and cache_path.exists():
         try:
             with open(cache_path, "rb") as handle:
@@ -95,7 +98,9 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
             return row, tables, True
         except Exception:
             pass  # a damaged cache entry is recomputed
+    doc = read_document(Path(task.path), task.source, task.limits)
     row, tables = process(doc)
+    cache_path = _cache_path(task.cache_dir, doc.doc_id) if doc.status != "error" else None
     if cache_path:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_path.with_suffix(f".tmp{os.getpid()}")
@@ -103,6 +108,16 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
             pickle.dump((row, tables), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache_path)
     return row, tables, False
+
+
+def _hash_or_empty(path: str, max_bytes: int) -> str:
+    """The file's sha256 (its doc_id), or '' when read_document will refuse the file."""
+    try:
+        if os.stat(path).st_size > max_bytes:
+            return ""
+        return sha256_file(Path(path))
+    except OSError:
+        return ""
 
 
 def _cache_path(cache_dir: str | None, doc_id: str) -> Path | None:

@@ -73,3 +73,8 @@ def test_offsets_point_into_the_right_page():
     p = result.locate(start, start + len("300 500 kr"))
     assert p.page == 2
     assert "Andra sidan har 300 500 \nkr här."[p.char_start : p.char_end] == "300 500 \nkr"
+
+
+def test_a_numbered_list_item_is_not_a_run_on():
+    text = clean("Förslag till nämndens beslut\n\n1. Nuvarande partnerskap förlängs.")
+    assert "beslut\n\n1. Nuvarande" in text  # not 'beslut 1. Nuvarande'

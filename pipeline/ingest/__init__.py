@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 from pipeline import codes
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.ingest import docx as docx_reader
+from pipeline.ingest import ocr
 from pipeline.ingest import pdf as pdf_reader
 from pipeline.ingest import text as text_reader
 from pipeline.ingest.quality import is_garbled
@@ -80,6 +82,7 @@ def read_document(path: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> D
 
 
 def _read_pdf(doc: Document, path: Path, limits: Limits) -> Document:
+    started = time.monotonic()
     try:
         pages, broken = pdf_reader.read_pages(path, limits.max_pages)
     except pdf_reader.PdfReadError as exc:
@@ -88,7 +91,41 @@ def _read_pdf(doc: Document, path: Path, limits: Limits) -> Document:
     if broken:
         detail = f"pages {_ranges(broken)} could not be loaded"
         doc.warn("DAMAGED", codes.message("DAMAGED", detail))
-    return _check_pages(doc)
+    failed = _read_scanned_pages(doc, path, started + _ocr_budget(limits.timeout_s))
+    return failed or _check_pages(doc)
+
+
+def _ocr_budget(timeout_s: float) -> float:
+    """OCR stops in time for the rest of the stages to finish within the per-file limit."""
+    return timeout_s - min(5.0, 0.1 * timeout_s)
+
+
+def _read_scanned_pages(doc: Document, path: Path, deadline: float) -> Document | None:
+    """OCR the pages whose text layer is empty or garbage; a good text layer is kept.
+
+    Returns the failed Document when OCR is needed but missing or breaks, else None.
+    """
+    problems = {p.number: problem for p in doc.pages
+                if (problem := ocr.text_layer_problem(p.text))}
+    try:
+        read = ocr.read_pages(path, problems, deadline)
+    except ocr.OcrUnavailable as exc:
+        return _fail(doc, "NO_TEXT_LAYER", no_text_layer_message(exc.pages, exc.reason))
+    except ocr.OcrFailed as exc:
+        return _fail(doc, exc.code, exc.detail)
+    weak = []
+    for number, page in sorted(read.items()):
+        low = page.ocr_confidence is None or page.ocr_confidence < ocr.LOW_PAGE_CONFIDENCE
+        if low and page.text.strip():
+            weak.append(f"page {number}: {page.ocr_confidence:.0f}")
+        if low and problems[number] == "sparse":
+            del read[number]  # a few letters of text layer beat a poor reading of the scan
+            if page.text.strip():
+                weak[-1] += " (its text layer kept)"
+    doc.pages = [read.get(p.number, p) for p in doc.pages]
+    if weak:
+        doc.warn("OCR_LOW_CONFIDENCE", codes.message("OCR_LOW_CONFIDENCE", ", ".join(weak)))
+    return None
 
 
 def _read_docx(doc: Document, path: Path, limits: Limits) -> Document:
@@ -121,9 +158,12 @@ def _read_text(doc: Document, data: bytes) -> Document:
 def _check_pages(doc: Document) -> Document:
     """Whole-document verdicts on the text that was read: empty, no text layer, garbage."""
     if not any(page.text.strip() for page in doc.pages):
+        read = [p.number for p in doc.pages if p.ocr]
+        if read:
+            return _fail(doc, "NO_TEXT", f"no usable text layer and OCR found no words on "
+                                         f"page {_ranges(read)}")
         if doc.format == "pdf":
-            blank = [p.number for p in doc.pages]
-            return _fail(doc, "NO_TEXT_LAYER", no_text_layer_message(blank))
+            return _fail(doc, "NO_TEXT", "no text layer and nothing drawn on the pages")
         return _fail(doc, "NO_TEXT", "only whitespace")
     garbled = [p.number for p in doc.pages if is_garbled(p.text)]
     if garbled:
@@ -137,9 +177,10 @@ def _check_pages(doc: Document) -> Document:
     return doc
 
 
-def no_text_layer_message(pages: list[int]) -> str:
-    return (f"page {_ranges(pages)} has no text layer and OCR is not installed: "
-            "apt-get install tesseract-ocr tesseract-ocr-swe")
+def no_text_layer_message(pages: list[int], reason: str = ocr.NOT_INSTALLED) -> str:
+    """'page 3 has no text layer and OCR is not installed: apt-get install ...'"""
+    which = f"page {pages[0]} has" if len(pages) == 1 else f"pages {_ranges(pages)} have"
+    return f"{which} no text layer and {reason}"
 
 
 def _ranges(numbers: list[int]) -> str:
