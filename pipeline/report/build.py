@@ -141,8 +141,8 @@ def _chunks(items: list, size: int) -> Iterable[tuple[int, list]]:
 class Report:
     """The report of one set of tables: computes each page's content and writes it."""
 
-    def __init__(self, tables: dict[str, pd.DataFrame], renderer: Renderer, page_size: int,
-                 tables_dir: Path):
+    def __init__(self, tables: dict[str, pd.DataFrame], pages: model.PageTexts,
+                 renderer: Renderer, page_size: int, tables_dir: Path):
         self.r = renderer
         self.L = renderer.L
         self.page_size = page_size
@@ -156,10 +156,7 @@ class Report:
         self.facts = {name: model.by_doc(tables[name]) for name in model.FACT_TABLES}
         self.funding = model.funding_totals(tables["amounts"], tables["documents"],
                                             renderer.L["ui"]["no_year"], tables["links"])
-        self.text = {(row["doc_id"], row["page"]): row for row in model.records(tables["pages"])}
-        self.pages_of: dict[str, list[dict]] = defaultdict(list)
-        for (doc_id, _), row in sorted(self.text.items(), key=lambda kv: kv[0]):
-            self.pages_of[doc_id].append(row)
+        self.pages = pages
         self.flags = model.flags(tables["flags"], sources)
         self.flags_of: dict[str, list[model.Flag]] = defaultdict(list)
         self.evidence_in: dict[str, list[tuple[model.Flag, model.Evidence]]] = defaultdict(list)
@@ -200,10 +197,10 @@ class Report:
                 else self.doc_href(root, flag.doc_id))
         evidence = []
         for ev in flag.evidence:
-            page = self.text.get((ev.doc_id, ev.page))
+            text = self.pages.text(ev.doc_id, ev.page)
             shown = None
-            if page is not None and ev.char_start is not None and ev.char_end is not None:
-                shown = snippet(page["text"] or "", ev.char_start, ev.char_end)
+            if text is not None and ev.char_start is not None and ev.char_end is not None:
+                shown = snippet(text, ev.char_start, ev.char_end)
             if shown is None:
                 shown = mark_value(ev.quote, ev.value) if ev.quote else Markup("")
             evidence.append({
@@ -300,7 +297,7 @@ class Report:
     def document_page(self, doc_id: str) -> str:
         root = "../"
         doc = self.doc_by_id[doc_id]
-        pages = self.pages_of.get(doc_id, [])
+        pages = self.pages.of(doc_id)
         lengths = {row["page"]: len(row["text"] or "") for row in pages}
         spans: dict[int, list[Span]] = defaultdict(list)
         facts = []
@@ -369,7 +366,7 @@ class Report:
 
         root = "../"
         old, new = self.doc_by_id[link["doc_id"]], self.doc_by_id[link["related_doc_id"]]
-        found = comparisons.comparison(old, new, self.facts, self.pages_of)
+        found = comparisons.comparison(old, new, self.facts, self.pages)
         between = sum({f.doc_id, f.related_doc_id} == {old["doc_id"], new["doc_id"]}
                       for f in self.flags_of.get(old["doc_id"], []))
         flags = f" · {self.L['ui']['flags']}: {between}" if between else ""
@@ -401,7 +398,7 @@ def build_report(tables_dir: Path, out: Path, lang: str = "sv",
         raise model.ReportError("page size must be at least 1")
     renderer = Renderer(lang)
     tables = model.load_tables(tables_dir)
-    report = Report(tables, renderer, page_size, tables_dir)
+    report = Report(tables, model.PageTexts.read(tables_dir), renderer, page_size, tables_dir)
     out = out.resolve()
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise model.ReportError(f"{out} exists and is not an iop report: choose another --out "

@@ -16,6 +16,7 @@ from pipeline.compare.render import to_html
 from pipeline.compare.wording import wording_diff
 from pipeline.normalize import normalize
 from pipeline.records import Page
+from pipeline.report.model import PageTexts
 
 # A div, not a nav or header: compare's stylesheet styles those for its own layout.
 _BAR = Markup(
@@ -32,7 +33,7 @@ def info(row: dict) -> DocumentInfo:
 
 
 def comparison(old: dict, new: dict, facts: dict[str, dict[str, list[dict]]],
-               pages: dict[str, list[dict]]) -> Comparison:
+               pages: PageTexts) -> Comparison:
     """What `iop compare OLD NEW` finds, from the documents' rows, facts and page texts.
 
     As in `iop compare`, the wording is compared for drafts and not for a memo against
@@ -42,8 +43,7 @@ def comparison(old: dict, new: dict, facts: dict[str, dict[str, list[dict]]],
     tables = [{name: rows.get(row["doc_id"], []) for name, rows in facts.items()}
               for row in (old, new)]
     old_clean, new_clean = (
-        normalize([Page(p["page"], p["text"] or "", bool(p["ocr"]))
-                   for p in pages.get(row["doc_id"], [])])
+        normalize([Page(p["page"], p["text"], bool(p["ocr"])) for p in pages.of(row["doc_id"])])
         for row in (old, new))
     return Comparison(
         old=info(old), new=info(new), mode=mode,

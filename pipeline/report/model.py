@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline import store
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
-TABLES = ("documents", *FACT_TABLES, "flags", "links", "pages")
+TABLES = ("documents", *FACT_TABLES, "flags", "links")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _DOC_ID = re.compile(r"[0-9a-f]{64}")
 # Amount roles that are not money moving from a payer to a payee in their own right.
@@ -29,10 +31,57 @@ class ReportError(Exception):
 
 
 def load_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables the report shows; the page texts are read by PageTexts."""
     if not (tables_dir / "documents.parquet").exists():
         raise ReportError(f"no tables in {tables_dir} (documents.parquet is missing): "
                           "run iop extract first")
     return {name: store.read_table(tables_dir, name) for name in TABLES}
+
+
+class PageTexts:
+    """The pages table kept as one Arrow table, sorted by document and page.
+
+    Python strings are made for one document at a time: the texts of a large archive
+    stay in Arrow's compact buffers instead of a few gigabytes of Python objects.
+    """
+
+    def __init__(self, table: pa.Table):
+        table = table.sort_by([("doc_id", "ascending"), ("page", "ascending")])
+        self.table = table
+        self.spans: dict[str, tuple[int, int]] = {}
+        ids = table.column("doc_id").to_pylist()
+        start = 0
+        for i in range(1, len(ids) + 1):
+            if i == len(ids) or ids[i] != ids[start]:
+                self.spans[ids[start]] = (start, i - start)
+                start = i
+
+    @classmethod
+    def read(cls, tables_dir: Path) -> PageTexts:
+        """From pages.parquet; empty when an older extraction has none."""
+        path = tables_dir / "pages.parquet"
+        if not path.exists():
+            return cls(pa.table({"doc_id": pa.array([], pa.string()),
+                                 "page": pa.array([], pa.int64()),
+                                 "text": pa.array([], pa.string()),
+                                 "ocr": pa.array([], pa.bool_())}))
+        return cls(pq.read_table(path, columns=["doc_id", "page", "text", "ocr"]))
+
+    def of(self, doc_id: str) -> list[dict]:
+        """The document's pages in order: dicts with page, text, ocr."""
+        if doc_id not in self.spans:
+            return []
+        start, length = self.spans[doc_id]
+        rows = self.table.slice(start, length).select(["page", "text", "ocr"]).to_pylist()
+        for row in rows:
+            row["text"] = row["text"] or ""
+        return rows
+
+    def text(self, doc_id: str, page: int | None) -> str | None:
+        for row in self.of(doc_id):
+            if row["page"] == page:
+                return row["text"]
+        return None
 
 
 def records(df: pd.DataFrame) -> list[dict]:
