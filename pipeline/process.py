@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipeline.classify import classify, title
 from pipeline.extract import extract
+from pipeline.ingest import page_ranges
 from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
@@ -32,7 +33,7 @@ def documents_row(doc: Document) -> dict:
         "error": doc.error,
         "bytes": doc.bytes,
         "encoding": doc.encoding,
-        "ocr_pages": ", ".join(map(str, ocr)),
+        "ocr_pages": page_ranges(ocr),
         "ocr_confidence": sum(confidences) / len(confidences) if confidences else None,
         "ocr_repairs": repairs_note(doc.pages),
         "duplicate_of": "",

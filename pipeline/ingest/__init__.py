@@ -89,7 +89,7 @@ def _read_pdf(doc: Document, path: Path, limits: Limits) -> Document:
         return _fail(doc, exc.code, exc.detail)
     doc.pages = pages
     if broken:
-        detail = f"pages {_ranges(broken)} could not be loaded"
+        detail = f"pages {page_ranges(broken)} could not be loaded"
         doc.warn("DAMAGED", codes.message("DAMAGED", detail))
     failed = _read_scanned_pages(doc, path, started + _ocr_budget(limits.timeout_s))
     return failed or _check_pages(doc)
@@ -161,7 +161,7 @@ def _check_pages(doc: Document) -> Document:
         read = [p.number for p in doc.pages if p.ocr]
         if read:
             return _fail(doc, "NO_TEXT", f"no usable text layer and OCR found no words on "
-                                         f"page {_ranges(read)}")
+                                         f"page {page_ranges(read)}")
         if doc.format == "pdf":
             return _fail(doc, "NO_TEXT", "no text layer and nothing drawn on the pages")
         return _fail(doc, "NO_TEXT", "only whitespace")
@@ -169,21 +169,21 @@ def _check_pages(doc: Document) -> Document:
     if garbled:
         readable = [p for p in doc.pages if p.number not in garbled and p.text.strip()]
         if not readable:
-            return _fail(doc, "GARBLED_TEXT", f"page {_ranges(garbled)}: not words")
+            return _fail(doc, "GARBLED_TEXT", f"page {page_ranges(garbled)}: not words")
         for page in doc.pages:
             if page.number in garbled:
                 page.text = ""
-        doc.warn("PARTLY_GARBLED", codes.message("PARTLY_GARBLED", f"page {_ranges(garbled)}"))
+        doc.warn("PARTLY_GARBLED", codes.message("PARTLY_GARBLED", f"page {page_ranges(garbled)}"))
     return doc
 
 
 def no_text_layer_message(pages: list[int], reason: str = ocr.NOT_INSTALLED) -> str:
     """'page 3 has no text layer and OCR is not installed: apt-get install ...'"""
-    which = f"page {pages[0]} has" if len(pages) == 1 else f"pages {_ranges(pages)} have"
+    which = f"page {pages[0]} has" if len(pages) == 1 else f"pages {page_ranges(pages)} have"
     return f"{which} no text layer and {reason}"
 
 
-def _ranges(numbers: list[int]) -> str:
+def page_ranges(numbers: list[int]) -> str:
     """[1, 2, 3, 7] -> '1-3, 7'."""
     out: list[str] = []
     for n in sorted(numbers):
