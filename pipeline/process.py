@@ -14,8 +14,9 @@ from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import resolve
 
-FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders",
-               "pages")
+FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
+# What one document gives: its facts and the page texts their offsets point into.
+DOCUMENT_TABLES = (*FACT_TABLES, "pages")
 
 
 def documents_row(doc: Document) -> dict:
@@ -44,7 +45,7 @@ def documents_row(doc: Document) -> dict:
 def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     """Facts of one document. An unreadable document gives its row and no facts."""
     row = documents_row(doc)
-    tables: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
+    tables: dict[str, list[dict]] = {name: [] for name in DOCUMENT_TABLES}
     if doc.status == "error":
         return row, tables
     # The source text every (page, char_start, char_end) points into (the report shows it).

@@ -20,7 +20,7 @@ from pipeline.checks import link_documents, run_checks
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.fingerprint import fingerprint
 from pipeline.ingest import read_document, sha256_file
-from pipeline.process import FACT_TABLES, documents_row, process
+from pipeline.process import DOCUMENT_TABLES, documents_row, process
 from pipeline.records import Document
 from pipeline.workers import Failure, Pool
 
@@ -147,7 +147,7 @@ def extract_archive(
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
-    facts: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
+    facts: dict[str, list[dict]] = {name: [] for name in DOCUMENT_TABLES}
     tasks = []
     for path, source, problem in files:
         if problem:
@@ -169,7 +169,7 @@ def extract_archive(
                 row, tables, cached = result
                 summary.cached += cached
                 doc_rows.append(row)
-                for name in FACT_TABLES:
+                for name in DOCUMENT_TABLES:
                     facts[name].extend(tables.get(name, []))
             if on_progress:
                 on_progress(task.source)
@@ -206,7 +206,7 @@ def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd
             first_source[doc_id] = row["source"]
     order = {row["doc_id"]: i for i, row in enumerate(doc_rows) if row["doc_id"]}
     tables = {"documents": schemas.frame("documents", doc_rows)}
-    for name in FACT_TABLES:
+    for name in DOCUMENT_TABLES:
         rows = _unique_facts(facts[name])
         rows.sort(key=lambda r: (order.get(r["doc_id"], 0), r.get("page") or 0,
                                  r.get("char_start") or 0, str(r)))
