@@ -37,5 +37,8 @@ bench: $(STAMP) ## run the benchmarks under bench/ (speed targets; figures print
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests
 
+bench: $(STAMP) ## run the benchmarks in bench/ and print their figures
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
 clean: ## remove outputs and caches (never data/raw)
 	rm -rf data/extracted data/cache data/report .pytest_cache

@@ -112,6 +112,35 @@ def report(
                f"({summary.files} files, {summary.bytes / 2**20:.1f} MiB)")
 
 
+@app.command()
+def checks(
+    code: Annotated[str | None, typer.Argument(
+        help="Show only this flag code.", show_default=False)] = None,
+) -> None:
+    """List the flag codes: severity, when each is raised, and an example message.
+
+    The same catalogue as docs/checks.md; the flags table uses these codes.
+
+    Example: iop checks MEMO_AGREEMENT_MISMATCH
+    """
+    import textwrap
+
+    from pipeline.checks.catalogue import CATALOGUE
+
+    if code is not None and code.upper() not in CATALOGUE:
+        typer.echo(f"iop checks: unknown code {code}; known: {', '.join(CATALOGUE)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    for entry in CATALOGUE.values():
+        if code is not None and entry.code != code.upper():
+            continue
+        typer.echo(f"{entry.code} ({entry.severity})")
+        typer.echo(textwrap.fill(entry.description, 88, initial_indent="  ",
+                                 subsequent_indent="  "))
+        typer.echo(textwrap.fill(f"Exempel: {entry.example}", 88, initial_indent="  ",
+                                 subsequent_indent="    "))
+        typer.echo("")
+
+
 class _progress:
     """A rich progress bar on a terminal; nothing when output is piped (CI, logs)."""
 

@@ -28,7 +28,49 @@ def errors_md() -> str:
     return "\n".join(lines) + "\n"
 
 
-GENERATED = {"errors.md": errors_md}
+def checks_md() -> str:
+    import json
+
+    from pipeline.checks import CHECKS
+    from pipeline.checks.catalogue import CATALOGUE
+    from pipeline.checks.examples import EXAMPLES
+
+    lines = [
+        "# Flag codes",
+        "",
+        "The `flags` table: what does not add up within a document or between a memo and the",
+        "agreement it proposes, and unfinished text. Each flag names its document (`doc_id`),",
+        "for a memo-agreement flag the agreement too (`related_doc_id`), gives a one-sentence",
+        "message in Swedish that names both values, and its evidence. Generated from",
+        "`pipeline/checks/catalogue.py` by `python -m pipeline.docs`; each example is what the",
+        "check says on the tables in `pipeline/checks/examples.py` (tests/test_checks.py runs",
+        "them). `iop checks` prints the same list.",
+        "",
+        "| code | severity | raised when | example message |",
+        "|---|---|---|---|",
+    ]
+    for entry in CATALOGUE.values():
+        lines.append(f"| `{entry.code}` | {entry.severity} | {entry.description} | "
+                     f"{entry.example} |")
+    example = CHECKS["MEMO_AGREEMENT_MISMATCH"](EXAMPLES["MEMO_AGREEMENT_MISMATCH"]())[0]
+    evidence = json.dumps(json.loads(example["evidence"]), ensure_ascii=False, indent=2)
+    lines += [
+        "",
+        "## Evidence",
+        "",
+        "`evidence` is a JSON list of the quotes the flag rests on, both sides for a",
+        "cross-document flag: `doc_id`, `page` (1-based), `char_start` and `char_end`",
+        "(offsets in that page's source text), `quote`, the `table` the value is in and the",
+        "`value` compared. The `MEMO_AGREEMENT_MISMATCH` example above:",
+        "",
+        "```json",
+        evidence,
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {"errors.md": errors_md, "checks.md": checks_md}
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import resolve
+from pipeline.signature import columns as signature_columns
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
 # What one document gives: its facts and the page texts their offsets point into.
@@ -54,6 +55,7 @@ def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     clean = normalize(doc.pages)
     row["kind"] = classify(clean.text).kind
     row["title"] = title(clean.text)
+    row.update(signature_columns(clean.text))  # linking keys: MinHash, acronyms
     mentions = extract(clean.text)
     tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
     annotate_confidence(doc.pages, tables)

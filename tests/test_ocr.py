@@ -174,7 +174,7 @@ def test_scan_is_read_by_ocr_page_by_page(scan_facts):
     row, _ = scan_facts
     assert (row["status"], row["code"]) == ("ok", ""), row["error"]
     assert row["pages"] == 4
-    assert row["ocr_pages"] == "1, 2, 3, 4"
+    assert row["ocr_pages"] == "1-4"
     assert 85 <= row["ocr_confidence"] <= 100
     # a clean scan needs no repair ("ideburna" is the agreement's own spelling: kept)
     assert row["ocr_repairs"] == ""

@@ -180,11 +180,12 @@ def signatory_rows(doc_id: str, clean: CleanText, pages: list[Page],
 
 def _find_for_line(text: str, start: int, party: str) -> int:
     words = party.split()
-    for n in range(len(words), 0, -1):  # the whole name, else as much of it as was written
-        pattern = r"\s+".join(re.escape(w) for w in words[:n])
-        m = re.compile(rf"(?m)^[ \t]*För\s+{pattern}", _I).search(text, start)
-        if m:
-            return m.start()
+    for line_start in (r"(?m)^[ \t]*", r"(?<!\w)"):  # a line of its own, else a column's
+        for n in range(len(words), 0, -1):  # the whole name, else as much as was written
+            pattern = r"\s+".join(re.escape(w) for w in words[:n])
+            m = re.compile(rf"{line_start}För\s+{pattern}", _I).search(text, start)
+            if m:
+                return m.start()
     return start
 
 

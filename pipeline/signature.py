@@ -1,0 +1,95 @@
+"""Compact per-document keys for linking documents across an archive, from the clean text.
+
+- `signature`: a MinHash of the text's word 5-shingles (128 values, base64). Two drafts of
+  one agreement share most shingles; the share of equal MinHash values estimates their
+  Jaccard similarity, and equal bands of values let checks/links.py find candidate pairs
+  with a join instead of comparing all pairs.
+- `acronyms`: the activity names written as acronyms (BIV, BIS), minus the generic ones
+  every IOP document uses (IOP, FN, EU; lang/sv/checks.toml) and upper-case words that
+  the text also writes in lower case (a heading AVTAL).
+
+MinHash is hand-written (a dozen numpy lines): datasketch computes the same signature but
+requires scipy, and we need only the signature: its LSH index inserts and queries one
+document at a time, where the archive-wide banding here is a pandas join.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import Counter
+from functools import cache
+
+import numpy as np
+
+from pipeline.lang import table
+
+NUM_PERM = 128
+SHINGLE = 5
+MAX_ACRONYMS = 12
+_WORD = re.compile(r"\w+")
+_ACRONYM = re.compile(r"(?<![\w])([A-ZÅÄÖ]{2,6})(?![\wåäö])")
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """Multiply-shift hash functions (a odd): the top 32 bits of a*x + b mod 2**64."""
+    rng = np.random.default_rng(20240401)
+    a = rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+    return a, b
+
+
+def _shingle_hashes(text: str) -> np.ndarray:
+    words = _WORD.findall(text.lower())
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    n = max(1, len(words) - SHINGLE + 1)
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(n)}
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little")
+         for s in shingles),
+        dtype=np.uint64, count=len(shingles),
+    )
+
+
+def minhash(text: str) -> np.ndarray:
+    """NUM_PERM uint32 minima; empty for a text without words."""
+    hashes = _shingle_hashes(text)
+    if not len(hashes):
+        return np.zeros(0, dtype=np.uint32)
+    a, b = _permutations()
+    with np.errstate(over="ignore"):
+        values = (hashes[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
+    return values.min(axis=0).astype(np.uint32)
+
+
+def encode(values: np.ndarray) -> str:
+    return base64.b64encode(values.astype("<u4").tobytes()).decode("ascii") if len(values) else ""
+
+
+def decode(signature: str) -> np.ndarray:
+    """The MinHash values of a signature column cell; empty for an empty cell."""
+    if not signature:
+        return np.zeros(0, dtype=np.uint32)
+    return np.frombuffer(base64.b64decode(signature), dtype="<u4")
+
+
+@cache
+def _generic_acronyms() -> frozenset[str]:
+    return frozenset(a.upper() for a in table("checks")["generic_acronyms"])
+
+
+def acronyms(text: str) -> str:
+    """Distinctive acronyms, most frequent first, space-separated: 'BIV BIS'."""
+    lower_words = {w for w in _WORD.findall(text) if w.islower()}
+    counts = Counter(m for m in _ACRONYM.findall(text)
+                     if m not in _generic_acronyms() and m.lower() not in lower_words)
+    ranked = sorted(counts, key=lambda a: -counts[a])[:MAX_ACRONYMS]  # ties: first seen
+    return " ".join(ranked)
+
+
+def columns(text: str) -> dict[str, str]:
+    """The documents-table columns this module fills."""
+    return {"signature": encode(minhash(text)), "acronyms": acronyms(text)}
