@@ -207,7 +207,7 @@ def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd
     order = {row["doc_id"]: i for i, row in enumerate(doc_rows) if row["doc_id"]}
     tables = {"documents": schemas.frame("documents", doc_rows)}
     for name in DOCUMENT_TABLES:
-        rows = _unique_facts(facts[name])
+        rows = _unique_facts(facts.get(name, []))  # callers may leave out the page texts
         rows.sort(key=lambda r: (order.get(r["doc_id"], 0), r.get("page") or 0,
                                  r.get("char_start") or 0, str(r)))
         tables[name] = schemas.frame(name, rows)

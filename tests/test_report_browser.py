@@ -125,7 +125,8 @@ def page_texts(tables: Path) -> dict:
     return {(r["doc_id"], r["page"]): r["text"] for r in records(store.read_table(tables, "pages"))}
 
 
-def test_the_seeds_flags_are_listed_and_each_opens_its_quote(browser, seed_tables, tmp_path):
+def test_the_seeds_flags_are_listed_and_each_opens_its_quote(browser, seed_tables, tmp_path,
+                                                             capsys):
     tables = seed_tables
     build_report(tables, tmp_path / "report")
     overview = tmp_path / "report" / "index.html"
@@ -137,10 +138,14 @@ def test_the_seeds_flags_are_listed_and_each_opens_its_quote(browser, seed_table
         assert flag["message"] in listed and flag["code"] in listed
     assert browser.find_element(By.CSS_SELECTOR, ".card b").text == str(len(list(SEEDS.glob("*"))))
     pages = page_texts(tables)
-    links = browser.find_elements(By.CSS_SELECTOR, "#flag-list article a.flag-message")
-    for index, link in enumerate(links):
-        if "#ev-" in link.get_attribute("href"):
-            check_flag_click(browser, overview, index, pages)
+    hrefs = [a.get_attribute("href") for a in
+             browser.find_elements(By.CSS_SELECTOR, "#flag-list article a.flag-message")]
+    assert len(hrefs) == len(flags) > 0  # the seeds have placeholders and unsigned lines
+    clicked = [check_flag_click(browser, overview, index, pages)
+               for index, href in enumerate(hrefs) if "#ev-" in href]
+    assert len(clicked) == len(flags)  # every flag's evidence is located in its text
+    check_flag_click(browser, overview, 0, pages)
+    screenshot(browser, "report-flag-click.png", capsys)
 
 
 def plant_flag(tables: Path, out: Path) -> dict:
@@ -165,7 +170,9 @@ def plant_flag(tables: Path, out: Path) -> dict:
     return flag
 
 
-def test_clicking_a_flag_shows_the_highlighted_quote(browser, seed_tables, tmp_path, capsys):
+def test_a_cross_document_flag_opens_its_quote(browser, seed_tables, tmp_path, capsys):
+    """A memo-vs-agreement flag planted on two real extracted amounts: the click opens the
+    agreement at its amount; the memo's quote links to the memo."""
     tables = seed_tables
     planted = plant_flag(tables, tmp_path / "planted")
     build_report(tmp_path / "planted", tmp_path / "report")
@@ -177,7 +184,15 @@ def test_clicking_a_flag_shows_the_highlighted_quote(browser, seed_tables, tmp_p
     assert anchor == f"ev-{evidence['page']}-{evidence['char_start']}-{evidence['char_end']}"
     assert browser.current_url.endswith(f"docs/{planted['doc_id']}.html#{anchor}")
     assert browser.execute_script("return window.scrollY") > 0  # it had to scroll down
-    screenshot(browser, "report-flag-click.png", capsys)
+    screenshot(browser, "report-cross-document-flag.png", capsys)
+    memo = json.loads(planted["evidence"])[1]
+    browser.get(overview.as_uri())
+    quote_links = browser.find_elements(By.CSS_SELECTOR,
+                                        "#flag-list article:first-child .evidence li a")
+    click_and_follow(browser, quote_links[1])
+    memo_anchor = f"ev-{memo['page']}-{memo['char_start']}-{memo['char_end']}"
+    assert browser.current_url.endswith(f"docs/{memo['doc_id']}.html#{memo_anchor}")
+    assert wait_visible(browser, memo_anchor) == "visible"
 
 
 def test_clicking_a_fact_scrolls_to_it_and_hovering_shows_the_field(browser, tmp_path):
