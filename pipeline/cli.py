@@ -46,7 +46,8 @@ def extract(
                                           help="GiB of memory allowed per worker.")] = 1.5,
     max_pages: Annotated[int, typer.Option("--max-pages", min=1,
                                            help="Refuse documents with more pages.")] = 1000,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of a file that failed inside iop.")] = False,
 ) -> None:
     """Read PDF, DOCX and TXT files and write the tables (CSV, Parquet, DuckDB).
 
@@ -57,7 +58,7 @@ def extract(
     """
     from pipeline.config import Limits
     from pipeline.run import extract_archive
-    from pipeline.workers import default_workers
+    from pipeline.workers import PoolConfigError, default_workers
 
     inputs = paths or [Path("data/raw")]
     missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
@@ -71,11 +72,20 @@ def extract(
                 inputs, out, None if no_cache else cache, workers or default_workers(), limits,
                 on_progress=on_progress, on_total=on_total,
             )
+    except PoolConfigError as exc:
+        typer.echo(f"iop extract: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        typer.echo("iop extract: interrupted; the previous outputs are unchanged", err=True)
+        raise typer.Exit(130) from None
     except Exception as exc:
         if debug:
             raise
         typer.echo(f"iop extract: failed: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
+    if debug:
+        for source, trace in summary.traces:
+            typer.echo(f"--- {source}\n{trace}", err=True)
     counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items() if name != "documents")
     typer.echo(f"{summary.files} files read into {summary.out} ({summary.failed} failed, "
                f"{summary.warnings} with warnings, {summary.cached} from cache): {counts}")

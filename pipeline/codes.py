@@ -1,12 +1,13 @@
 """Catalogue of per-file status codes (the `code` column of `documents`).
 
-Each code has the status it gives the file and a message template; the messages are
-written for the analyst who reads the documents table, so they say what to do.
+Each code has the status it gives the file, a message template and what the analyst can
+do about it. A file with status `error` has no facts; `warning` means the facts are there
+but something about the file deserves a look. docs/errors.md is generated from this.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +16,7 @@ class FileCode:
     status: str  # warning or error
     template: str
     example: str
+    action: str = ""  # what the analyst can do about it (docs/errors.md)
 
 
 CATALOGUE: dict[str, FileCode] = {
@@ -100,6 +102,11 @@ CATALOGUE: dict[str, FileCode] = {
             "control characters removed (12 NUL bytes)",
         ),
         FileCode(
+            "PARTLY_DAMAGED", "warning",
+            "some pages are damaged and were skipped ({detail})",
+            "some pages are damaged and were skipped (page 2)",
+        ),
+        FileCode(
             "PARTLY_GARBLED", "warning", "some pages are garbage and were skipped ({detail})",
             "some pages are garbage and were skipped (page 3)",
         ),
@@ -116,5 +123,58 @@ CATALOGUE: dict[str, FileCode] = {
 }
 
 
+# What the analyst can do, per code (kept apart from the entries above for readability).
+ACTIONS = {
+    "EMPTY_FILE":
+        "Check the source: a failed download or copy often leaves 0 bytes.",
+    "NO_TEXT":
+        "Nothing to do unless the file should hold text; then get the original.",
+    "NOT_TEXT":
+        "Find the real file: this one is binary data with a text name.",
+    "NOT_A_PDF":
+        "Open it and save it as PDF, or fetch the real PDF (often an error page was saved).",
+    "WRONG_TYPE":
+        "Rename the file to its real type, or get the real document.",
+    "UNSUPPORTED_TYPE":
+        "Save it as PDF, DOCX or TXT if it holds an agreement or a memo.",
+    "ENCRYPTED":
+        "Ask for an unprotected copy, or open it with the password and save it again.",
+    "ENCRYPTION_UNSUPPORTED":
+        "Ask the sender for an unprotected copy.",
+    "DAMAGED":
+        "Get a fresh copy of the file; a truncated download is the usual cause.",
+    "NO_TEXT_LAYER":
+        "Install OCR (the message names the packages) and run again.",
+    "GARBLED_TEXT":
+        "Its fonts lack a text mapping: print it to PDF again, or OCR it.",
+    "TOO_LARGE":
+        "Split the file, or raise the limit if the file is genuine.",
+    "TOO_MANY_PAGES":
+        "Check that it is one document; raise --max-pages if it is genuine.",
+    "TIMEOUT":
+        "Raise --timeout if the file is genuine; a hostile file stays refused.",
+    "MEMORY_LIMIT":
+        "Raise --memory if the file is genuine; a decompression bomb stays refused.",
+    "UNREADABLE":
+        "Check the file's permissions, or where its symlink points.",
+    "INTERNAL_ERROR":
+        "Run again with --debug and report the traceback with the file.",
+    "ENCODING_FALLBACK":
+        "Check a few facts: a wrong guess shows as odd å, ä, ö.",
+    "CONTROL_CHARS_REMOVED":
+        "Usually nothing; the characters were replaced by spaces.",
+    "PARTLY_GARBLED":
+        "Check the skipped pages by eye; their facts are missing.",
+    "PARTLY_DAMAGED":
+        "Check the skipped pages by eye; their facts are missing.",
+    "DUPLICATE":
+        "Nothing; remove one copy to tidy the archive.",
+}
+CATALOGUE.update({code: replace(CATALOGUE[code], action=action)
+                  for code, action in ACTIONS.items()})
+
+
 def message(code: str, detail: str) -> str:
-    return CATALOGUE[code].template.format(detail=detail)
+    """The one-line message of a code: the template filled in, on one line, not too long."""
+    text = CATALOGUE[code].template.format(detail=" ".join(str(detail).split()))
+    return text if len(text) <= 300 else text[:297] + "..."

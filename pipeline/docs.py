@@ -20,11 +20,17 @@ def errors_md() -> str:
         "`error`; the file has no facts) or what to know about it (status `warning`; the facts",
         "are there). Generated from `pipeline/codes.py` by `python -m pipeline.docs`.",
         "",
-        "| code | status | example message |",
-        "|---|---|---|",
+        "Every input file gets exactly one row, whatever happens to it: a file that hangs the",
+        "reader is stopped at the deadline (`--timeout`, default 60 s) and one that needs too",
+        "much memory at the cap (`--memory`, default 1.5 GiB), and the batch goes on. The exit",
+        "code is 3 when any file has status `error`. `--debug` prints the traceback of an",
+        "`INTERNAL_ERROR`; without it no traceback is ever printed.",
+        "",
+        "| code | status | example message | what to do |",
+        "|---|---|---|---|",
     ]
     for code in CATALOGUE.values():
-        lines.append(f"| `{code.code}` | {code.status} | {code.example} |")
+        lines.append(f"| `{code.code}` | {code.status} | {code.example} | {code.action} |")
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,7 @@ from pipeline.resolve import resolve
 from pipeline.signature import columns as signature_columns
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
-# What one document gives: its facts and the page texts their offsets point into.
+# What one document gives: its facts (process) and the page texts they point into (page_rows).
 DOCUMENT_TABLES = (*FACT_TABLES, "pages")
 
 
@@ -43,15 +43,21 @@ def documents_row(doc: Document) -> dict:
     }
 
 
+def page_rows(doc: Document) -> list[dict]:
+    """The pages table's rows: the source text every (page, char_start, char_end) points
+    into, exactly as ingest read it (the report highlights the facts in it)."""
+    if doc.status == "error":
+        return []
+    return [{"doc_id": doc.doc_id, "page": p.number, "text": p.text, "ocr": p.ocr}
+            for p in doc.pages]
+
+
 def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:
     """Facts of one document. An unreadable document gives its row and no facts."""
     row = documents_row(doc)
-    tables: dict[str, list[dict]] = {name: [] for name in DOCUMENT_TABLES}
+    tables: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
     if doc.status == "error":
         return row, tables
-    # The source text every (page, char_start, char_end) points into (the report shows it).
-    tables["pages"] = [{"doc_id": doc.doc_id, "page": p.number, "text": p.text, "ocr": p.ocr}
-                       for p in doc.pages]
     clean = normalize(doc.pages)
     row["kind"] = classify(clean.text).kind
     row["title"] = title(clean.text)

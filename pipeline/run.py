@@ -6,6 +6,7 @@ location; the stages know none of these.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import stat
@@ -19,8 +20,8 @@ from pipeline import codes, schemas, store
 from pipeline.checks import link_documents, run_checks
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.fingerprint import fingerprint
-from pipeline.ingest import read_document, sha256_file
-from pipeline.process import DOCUMENT_TABLES, documents_row, process
+from pipeline.ingest import read_document, read_input
+from pipeline.process import DOCUMENT_TABLES, documents_row, page_rows, process
 from pipeline.records import Document
 from pipeline.workers import Failure, Pool
 
@@ -41,32 +42,78 @@ class RunSummary:
     cached: int = 0
     out: Path | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    traces: list[tuple[str, str]] = field(default_factory=list)  # (source, traceback)
+    worker_peak_rss: int = 0  # bytes, the largest worker's peak resident memory
 
 
-def discover(inputs: list[Path]) -> Iterator[tuple[Path, str, str]]:
+def discover(inputs: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[tuple[Path, str, str]]:
     """Yield (path, source, problem) for every file under the inputs, in sorted order.
 
-    `problem` is empty for a regular file, else a code for a file that must not be opened
-    (a symlink leaving the input root, a FIFO, a symlink loop). Hidden files are skipped.
+    `source` is the path relative to the input folder; with several inputs, relative to
+    the folder that holds them all, so two inputs' `a.pdf` stay apart. `problem` is empty
+    for a regular file, else `CODE:detail` for an entry that must not be opened (a symlink
+    leaving its input folder, a FIFO, a symlink loop, a folder that cannot be listed).
+    Hidden files and folders are skipped, and so are the `exclude` folders (--out,
+    --cache) when they lie inside an input.
     """
-    for root in inputs:
-        root_real = root.resolve()
-        if root.is_file() or (root.is_symlink() and not root.is_dir()):
-            yield root, root.name, _problem(root, root_real.parent)
+    roots = [Path(os.path.abspath(p)) for p in inputs]
+    containers = [r if r.is_dir() else r.parent for r in roots]
+    base = Path(os.path.commonpath(containers)) if containers else Path("/")
+    skip = {Path(os.path.abspath(p)) for p in exclude}
+    seen: set[Path] = set()
+
+    def entry(path: Path, problem: str) -> tuple[Path, str, str] | None:
+        if path in seen:
+            return None
+        seen.add(path)
+        return path, _display(path.relative_to(base).as_posix()), problem
+
+    for root in roots:
+        try:
+            root_real = root.resolve()
+        except (OSError, RuntimeError):  # a looping symlink given as an input
+            root_real = root
+        if not root.is_dir():
+            found = entry(root, _problem(root, root_real.parent))
+            if found:
+                yield found
             continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False,
+                                                    onerror=errors.append):
+            folder = Path(dirpath)
+            yield from _unlisted(errors, entry)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not d.startswith(".") and folder / d not in skip)
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                path = Path(dirpath) / name
-                source = path.relative_to(root).as_posix()
-                yield path, source, _problem(path, root_real)
+                found = entry(folder / name, _problem(folder / name, root_real))
+                if found:
+                    yield found
             for name in dirnames:
-                path = Path(dirpath) / name
+                path = folder / name
                 if path.is_symlink():
-                    yield path, path.relative_to(root).as_posix(), "UNREADABLE:a symlink " \
-                        "to a folder (not followed)"
+                    found = entry(path, "UNREADABLE:a symlink to a folder, not followed")
+                    if found:
+                        yield found
+        yield from _unlisted(errors, entry)
+
+
+def _unlisted(errors: list[OSError], entry) -> Iterator[tuple[Path, str, str]]:
+    """Folders os.walk could not list: one row each, so their files are not lost silently."""
+    while errors:
+        error = errors.pop(0)
+        found = entry(Path(error.filename),
+                      f"UNREADABLE:a folder that could not be listed ({error.strerror})")
+        if found:
+            yield found
+
+
+def _display(source: str) -> str:
+    """A file name that is not UTF-8 (a latin-1 'å') keeps its bytes as \\xNN escapes:
+    the tables are UTF-8 and the name must stay unique."""
+    return os.fsencode(source).decode("utf-8", errors="backslashreplace")
 
 
 def _problem(path: Path, root_real: Path) -> str:
@@ -74,7 +121,7 @@ def _problem(path: Path, root_real: Path) -> str:
         if path.is_symlink():
             target = path.resolve(strict=True)
             if not target.is_relative_to(root_real):
-                return "UNREADABLE:a symlink that leaves the input folder (not followed)"
+                return "UNREADABLE:a symlink that leaves the input folder, not followed"
         mode = os.stat(path).st_mode
     except (OSError, RuntimeError) as exc:
         return f"UNREADABLE:{getattr(exc, 'strerror', None) or 'broken or looping symlink'}"
@@ -89,7 +136,8 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
     The cache is looked up by the file's hash before the file is read, so an unchanged
     scan is not OCR'd again.
     """
-    cache_path = _cache_path(task.cache_dir, _hash_or_empty(task.path, task.limits.max_bytes))
+    digest = _hash_or_empty(task.path, task.limits.max_bytes) if task.cache_dir else ""
+    cache_path = _cache_path(task.cache_dir, digest)
     if cache_path and cache_path.exists():
         try:
             with open(cache_path, "rb") as handle:
@@ -100,24 +148,34 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
             pass  # a damaged cache entry is recomputed
     doc = read_document(Path(task.path), task.source, task.limits)
     row, tables = process(doc)
+    tables = {**tables, "pages": page_rows(doc)}
     cache_path = _cache_path(task.cache_dir, doc.doc_id) if doc.status != "error" else None
     if cache_path:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            pickle.dump((row, tables), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_path)
+        _cache_store(cache_path, (row, tables))
     return row, tables, False
 
 
-def _hash_or_empty(path: str, max_bytes: int) -> str:
-    """The file's sha256 (its doc_id), or '' when read_document will refuse the file."""
+def _cache_store(path: Path, value: object) -> None:
+    """Best effort: a full or read-only cache disk costs speed next time, never this file."""
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
     try:
-        if os.stat(path).st_size > max_bytes:
-            return ""
-        return sha256_file(Path(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
     except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _hash_or_empty(path: str, max_bytes: int) -> str:
+    """The file's sha256 (its doc_id), or '' when read_document will refuse the file.
+
+    Read like read_document reads (non-blocking, bounded): a FIFO must not hang here."""
+    try:
+        data = read_input(Path(path), max_bytes)
+    except (OSError, ValueError):
         return ""
+    return hashlib.sha256(data).hexdigest() if len(data) <= max_bytes else ""
 
 
 def _cache_path(cache_dir: str | None, doc_id: str) -> Path | None:
@@ -143,7 +201,7 @@ def extract_archive(
     on_total: Callable[[int], None] | None = None,
 ) -> RunSummary:
     summary = RunSummary()
-    files = list(discover(inputs))
+    files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
@@ -157,14 +215,13 @@ def extract_archive(
                 on_progress(source)
         else:
             tasks.append(Task(str(path), source, str(cache_dir) if cache_dir else None, limits))
-    # Build the language pipeline before forking so workers share it.
-    from pipeline.extract import nlp
-
-    nlp()
-    with Pool(work, workers, limits.timeout_s, limits.memory_bytes) as pool:
+    with Pool(work, workers, limits.timeout_s, limits.memory_bytes,
+              preload=("pipeline.run",)) as pool:
         for task, result in pool.map_unordered(tasks):
             if isinstance(result, Failure):
                 doc_rows.append(_failed_row(task.source, result.code, result.detail))
+                if result.trace:
+                    summary.traces.append((task.source, result.trace))
             else:
                 row, tables, cached = result
                 summary.cached += cached
@@ -173,6 +230,7 @@ def extract_archive(
                     facts[name].extend(tables.get(name, []))
             if on_progress:
                 on_progress(task.source)
+    summary.worker_peak_rss = pool.peak_rss
     tables = assemble(doc_rows, facts)
     summary.files = len(doc_rows)
     summary.failed = int((tables["documents"]["status"] == "error").sum())

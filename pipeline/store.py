@@ -4,6 +4,10 @@ All outputs of a run are written to a staging directory beside --out, then swapp
 with one atomic rename (renameat2 RENAME_EXCHANGE on Linux): a run killed at any moment
 leaves the previous complete set or the new complete set. manifest.json, written last
 inside the staging directory, lists every file with its sha256.
+
+The staging directory (`.NAME.tmp-PID`, hidden, beside --out so that the rename is
+atomic) is the only thing written outside --out; a run killed before it could remove
+it leaves it behind, and the next run removes it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, meta: dict) -> Path
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
+    remove_stale_staging(out)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -125,16 +130,18 @@ def _write_datapackage(tables: dict[str, pd.DataFrame], path: Path) -> None:
     path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _sha256(path: Path) -> str:
+def _sha256_synced(path: Path) -> str:
+    """The file's sha256, after forcing it to disk (Parquet and DuckDB do not fsync)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
 def _write_manifest(staging: Path, meta: dict) -> None:
-    files = {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size}
+    files = {p.name: {"sha256": _sha256_synced(p), "bytes": p.stat().st_size}
              for p in sorted(staging.iterdir()) if p.is_file()}
     manifest = {"written": datetime.now(UTC).isoformat(timespec="seconds"), **meta,
                 "files": files}
@@ -180,6 +187,24 @@ def publish(staging: Path, out: Path) -> None:
         os.rename(staging, out)
         shutil.rmtree(old, ignore_errors=True)
     _fsync_dir(out.parent)
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Staging directories of runs that were killed (their process is gone)."""
+    for path in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def recover(out: Path) -> None:

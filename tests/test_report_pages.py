@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from pipeline import schemas, store
-from pipeline.process import FACT_TABLES
+from pipeline.ingest import read_document
+from pipeline.process import FACT_TABLES, page_rows, process
 from tests.conftest import case_id, gold_cases
-from tests.helpers import facts_of, facts_of_text
 
 DOC = "b" * 64
 
@@ -24,9 +24,11 @@ def _letters(text: str) -> str:
 @pytest.mark.parametrize("case", gold_cases(), ids=case_id)
 def test_every_offset_points_at_its_quote_in_the_page_text(case, shared):
     path, _ = case
-    row, tables = facts_of(path)
-    texts = {p["page"]: p["text"] for p in tables["pages"]}
-    assert [p["page"] for p in tables["pages"]] == list(range(1, row["pages"] + 1))
+    doc = read_document(path, path.name)
+    row, tables = process(doc)
+    pages = page_rows(doc)
+    texts = {p["page"]: p["text"] for p in pages}
+    assert [p["page"] for p in pages] == list(range(1, row["pages"] + 1))
     checked = 0
     for name in FACT_TABLES:
         for fact in tables[name]:
@@ -47,15 +49,30 @@ PAGE_SPLITS = [
 
 @pytest.mark.parametrize("text,pages", PAGE_SPLITS)
 def test_text_file_pages(text, pages, tmp_path):
-    _, tables = facts_of_text(text, tmp_path)
-    assert [p["text"] for p in tables["pages"]] == pages
-    assert [p["page"] for p in tables["pages"]] == list(range(1, len(pages) + 1))
-    assert not any(p["ocr"] for p in tables["pages"])
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    rows = page_rows(read_document(tmp_path / "doc.txt", "doc.txt"))
+    assert [p["text"] for p in rows] == pages
+    assert [p["page"] for p in rows] == list(range(1, len(pages) + 1))
+    assert not any(p["ocr"] for p in rows)
 
 
 def test_unreadable_document_has_no_pages(tmp_path):
-    _, tables = facts_of_text("   \n  ", tmp_path)
-    assert tables["pages"] == []
+    (tmp_path / "doc.txt").write_text("   \n  ", encoding="utf-8")
+    assert page_rows(read_document(tmp_path / "doc.txt", "doc.txt")) == []
+
+
+def test_extract_writes_the_pages_of_every_readable_file(tmp_path, shared):
+    from tests.test_cli import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "två.txt").write_text("Sida ett\fSida två", encoding="utf-8")
+    (raw / "tom.txt").write_text("", encoding="utf-8")
+    result = run("extract", str(raw), "--out", str(tmp_path / "out"), "--no-cache")
+    assert result.returncode == 3, result.stderr  # the empty file is an error row
+    pages = store.read_table(tmp_path / "out", "pages")
+    assert pages["text"].tolist() == ["Sida ett", "Sida två"]
+    assert pages["page"].tolist() == [1, 2]
 
 
 # page text -> stored exactly (CSV cleaning would shift offsets: no BOM/NUL strip, no ')

@@ -11,7 +11,7 @@ from functools import cached_property
 from spacy.language import Language
 
 from pipeline.extract.component import MentionComponent
-from pipeline.extract.patterns import Pattern, alternation, compile_patterns
+from pipeline.extract.patterns import Pattern, TakenSpans, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -49,13 +49,13 @@ class AmountRecognizer(MentionComponent):
 
     def match(self, text: str) -> list[Mention]:
         found: dict[tuple[int, int], Mention] = {}
-        taken: list[tuple[int, int]] = []
+        taken = TakenSpans()
         for pattern in self.patterns:  # earlier patterns win overlaps
             for m in pattern.regex.finditer(text):
                 start = m.start("unit") if "unit" in m.groupdict() and m.group("unit") and \
                     m.start("unit") < m.start("number") else m.start("number")
                 end = m.end()
-                if any(s < end and start < e for s, e in taken):
+                if taken.overlaps(start, end):
                     continue
                 value = self.value(m.group("number"), m.groupdict().get("unit"))
                 if value is None:
@@ -63,7 +63,7 @@ class AmountRecognizer(MentionComponent):
                 mention = Mention(LABEL, start, end, text[start:end], pattern.id, value)
                 mention.attrs.update(self.context(text, start, end))
                 found[(start, end)] = mention
-                taken.append((start, end))
+                taken.add(start, end)
         return sorted(found.values(), key=lambda m: m.start)
 
     def value(self, number: str, unit: str | None) -> int | None:

@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from spacy.language import Language
 
 from pipeline.extract.component import MentionComponent
-from pipeline.extract.patterns import Pattern, alternation, compile_patterns
+from pipeline.extract.patterns import Pattern, TakenSpans, alternation, compile_patterns
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -53,17 +53,17 @@ class DateRecognizer(MentionComponent):
         return compile_patterns("dates", {"month": alternation(table("months")["months"])})
 
     def match(self, text: str) -> list[Mention]:
-        taken: list[tuple[int, int]] = []
+        taken = TakenSpans()
         out: list[Mention] = []
         for pattern in self.patterns:
             for m in pattern.regex.finditer(text):
                 start, end = m.span()
-                if any(s < end and start < e for s, e in taken):
+                if taken.overlaps(start, end):
                     continue
                 mention = self._mention(pattern.id, m, text)
                 if mention is None:
                     continue
-                taken.append((start, end))
+                taken.add(start, end)
                 out.append(mention)
         return sorted(out, key=lambda x: x.start)
 

@@ -9,7 +9,7 @@ from functools import cached_property
 from spacy.language import Language
 
 from pipeline.extract.component import MentionComponent
-from pipeline.extract.patterns import Pattern, compile_patterns
+from pipeline.extract.patterns import Pattern, TakenSpans, compile_patterns
 from pipeline.records import Mention
 
 LABEL = "obligation_cue"
@@ -24,13 +24,13 @@ class ObligationCueRecognizer(MentionComponent):
 
     def match(self, text: str) -> list[Mention]:
         out: list[Mention] = []
-        taken: list[tuple[int, int]] = []
+        taken = TakenSpans()
         for pattern in self.patterns:
             for m in pattern.regex.finditer(text):
                 s, e = m.span()
-                if any(ts < e and s < te for ts, te in taken):
+                if taken.overlaps(s, e):
                     continue
-                taken.append((s, e))
+                taken.add(s, e)
                 out.append(Mention(LABEL, s, e, m.group(0), pattern.id))
         return sorted(out, key=lambda m: m.start)
 

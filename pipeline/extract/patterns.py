@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, insort
+from dataclasses import dataclass, field
 
 from pipeline.lang import table
 
@@ -35,3 +36,22 @@ def compile_patterns(name: str, fills: dict[str, str], flags=re.IGNORECASE) -> l
 def word_alternation(items) -> str:
     """An alternation that matches whole words only (Swedish letters count as word)."""
     return rf"(?<![\wåäö]){alternation(items)}(?![\wåäö])"
+
+
+@dataclass(slots=True)
+class TakenSpans:
+    """Disjoint spans already claimed by earlier patterns, kept sorted.
+
+    The overlap test is a bisect: a linear scan made a text with thousands of matches
+    quadratic (64 KiB of '1 000 kr' took 30 s).
+    """
+
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.spans, (start, end))
+        return ((i > 0 and self.spans[i - 1][1] > start)
+                or (i < len(self.spans) and self.spans[i][0] < end))
+
+    def add(self, start: int, end: int) -> None:
+        insort(self.spans, (start, end))

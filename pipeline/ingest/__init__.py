@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from pipeline.ingest import ocr
 from pipeline.ingest import pdf as pdf_reader
 from pipeline.ingest import text as text_reader
 from pipeline.ingest.quality import is_garbled
-from pipeline.ingest.sniff import DESCRIPTIONS, sniff
+from pipeline.ingest.sniff import DESCRIPTIONS, is_encrypted_ole, sniff
 from pipeline.records import Document, Page
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt", ".text", ".md"}
@@ -36,25 +37,52 @@ def _fail(doc: Document, code: str, detail: str) -> Document:
     return doc.fail(code, codes.message(code, detail))
 
 
+def read_input(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, read without ever blocking and never more than max_bytes + 1.
+
+    O_NONBLOCK: a FIFO or device that replaced the file after discovery must not hang the
+    worker; fstat on the open descriptor decides, not the name. Raises OSError, or
+    ValueError for a file that is not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a regular file (a pipe, socket or device)")
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_document(path: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read one file. Never raises for a bad file: the Document carries status and code."""
     doc = Document(doc_id="", source=source, format=path.suffix.lower().lstrip("."))
     try:
-        size = os.stat(path).st_size
-        doc.bytes = size
-        if size > limits.max_bytes:
-            return _fail(doc, "TOO_LARGE", f"{size / 1e6:.0f} MB; the limit is "
-                         f"{limits.max_bytes / 1e6:.0f} MB")
-        data = path.read_bytes()
+        data = read_input(path, limits.max_bytes)
     except PermissionError:
         return _fail(doc, "UNREADABLE", "permission denied")
+    except ValueError as exc:
+        return _fail(doc, "UNSUPPORTED_TYPE", str(exc))
     except OSError as exc:
         return _fail(doc, "UNREADABLE", exc.strerror or type(exc).__name__)
+    doc.bytes = len(data)
+    if len(data) > limits.max_bytes:
+        size = max(len(data), _size_of(path))
+        return _fail(doc, "TOO_LARGE", f"{size / 1e6:.0f} MB; the limit is "
+                     f"{limits.max_bytes / 1e6:.0f} MB")
     doc.doc_id = hashlib.sha256(data).hexdigest()
     kind = sniff(data[:4096])
     suffix = path.suffix.lower()
     if kind == "empty":
         return _fail(doc, "EMPTY_FILE", "0 bytes")
+    if kind == "ole" and is_encrypted_ole(data):
+        kind = "ole-encrypted"
     if suffix == ".pdf" and kind != "pdf":
         return _fail(doc, "NOT_A_PDF", DESCRIPTIONS.get(kind, kind))
     if kind == "pdf":
@@ -66,7 +94,7 @@ def read_document(path: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> D
         doc.format = "docx"
         return _read_docx(doc, path, limits)
     if kind == "ole-encrypted":
-        return _fail(doc, "ENCRYPTED", "Word file needs a password to open")
+        return _fail(doc, "ENCRYPTED", "Office file needs a password to open")
     if kind == "ole":
         return _fail(doc, "UNSUPPORTED_TYPE",
                      "old Word 97-2003 format; save it as .docx or PDF")
@@ -81,6 +109,13 @@ def read_document(path: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> D
     return _read_text(doc, data)
 
 
+def _size_of(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _read_pdf(doc: Document, path: Path, limits: Limits) -> Document:
     started = time.monotonic()
     try:
@@ -89,8 +124,8 @@ def _read_pdf(doc: Document, path: Path, limits: Limits) -> Document:
         return _fail(doc, exc.code, exc.detail)
     doc.pages = pages
     if broken:
-        detail = f"pages {page_ranges(broken)} could not be loaded"
-        doc.warn("DAMAGED", codes.message("DAMAGED", detail))
+        doc.warn("PARTLY_DAMAGED", codes.message("PARTLY_DAMAGED",
+                                                 f"page {page_ranges(broken)}"))
     failed = _read_scanned_pages(doc, path, started + _ocr_budget(limits.timeout_s))
     return failed or _check_pages(doc)
 
@@ -144,9 +179,11 @@ def _read_text(doc: Document, data: bytes) -> Document:
     doc.encoding = encoding
     if encoding != "utf-8" and is_garbled(text):
         return _fail(doc, "NOT_TEXT", f"read as {encoding} it is not words")
-    removed = sum(text.count(c) for c in ("\x00",))
+    removed = text.count("\x00")
     if removed:
-        text = text.replace("\x00", "")
+        # A space, not nothing: "kr\x00per år" must not become "krper år", and the page
+        # text keeps its length, so offsets still point into the file's characters.
+        text = text.replace("\x00", " ")
         doc.warn("CONTROL_CHARS_REMOVED", codes.message("CONTROL_CHARS_REMOVED",
                                                         f"{removed} NUL characters"))
     if encoding != "utf-8" and encoding != "utf-16":

@@ -22,10 +22,13 @@ def _check_zip(path: Path, max_unzipped: int) -> None:
     """Refuse zip bombs before python-docx inflates anything."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            infos = archive.infolist()
+    except Exception as exc:  # zipfile raises BadZipFile, OSError, ValueError, EOFError...
         raise DocxReadError("DAMAGED", f"broken ZIP container: {exc}") from None
+    names = {info.filename for info in infos}
+    total = sum(info.file_size for info in infos)
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise DocxReadError("ENCRYPTED", "the ZIP container is password-protected")
     if "word/document.xml" not in names:
         raise DocxReadError("WRONG_TYPE", ".docx but the ZIP holds no Word document")
     if total > max_unzipped:
@@ -43,9 +46,14 @@ def read_pages(path: Path, max_unzipped: int) -> list[Page]:
     """
     _check_zip(path, max_unzipped)
     try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises KeyError, lxml errors, ValueError...
+        return [Page(number=1, text=_text(docx.Document(str(path))))]
+    except MemoryError:
+        raise
+    except Exception as exc:  # python-docx raises KeyError, lxml errors, ValueError, zlib...
         raise DocxReadError("DAMAGED", f"{type(exc).__name__}: {exc}") from None
+
+
+def _text(document) -> str:
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
@@ -59,4 +67,4 @@ def read_pages(path: Path, max_unzipped: int) -> list[Page]:
                         cells.append(text)
                 lines.append("\t".join(cells))
             lines.append("")
-    return [Page(number=1, text="\n\n".join(line for line in lines))]
+    return "\n\n".join(lines)

@@ -7,17 +7,19 @@ import re
 _CID = re.compile(r"\(cid:\d+\)")
 
 
-def letter_ratio(text: str) -> float:
+def word_char_ratio(text: str) -> float:
+    """Letters and digits among the visible characters: a table of figures is not garbage."""
     visible = [c for c in text if not c.isspace()]
     if not visible:
         return 1.0
-    return sum(c.isalpha() for c in visible) / len(visible)
+    return sum(c.isalnum() for c in visible) / len(visible)
 
 
 def is_garbled(text: str) -> bool:
     """True when text has content but it is not language.
 
-    Signs: `(cid:NN)` runs, mostly non-letters, control characters, or one glyph per line.
+    Signs: `(cid:NN)` runs, control characters, mostly neither letters nor digits (symbol
+    soup, private-use glyphs, U+FFFD), or one glyph per line.
     """
     stripped = text.strip()
     if len(stripped) < 20:
@@ -27,7 +29,7 @@ def is_garbled(text: str) -> bool:
     controls = sum(1 for c in stripped if ord(c) < 32 and c not in "\n\t\f")
     if controls / len(stripped) > 0.05:
         return True
-    if letter_ratio(stripped) < 0.4:
+    if word_char_ratio(stripped) < 0.5:
         return True
     lines = [line for line in stripped.split("\n") if line.strip()]
     if len(lines) >= 50 and sum(len(line.strip()) <= 1 for line in lines) / len(lines) > 0.8:

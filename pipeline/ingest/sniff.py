@@ -6,6 +6,16 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
 
 
+def is_encrypted_ole(data: bytes) -> bool:
+    """A password-protected .docx/.xlsx is an OLE container with an EncryptedPackage stream.
+
+    The stream's name sits in a directory sector, which may lie anywhere in the file, so
+    the whole file is searched for it (UTF-16LE, as OLE stores names); parsing the OLE
+    FAT (olefile) would buy nothing more for this one yes/no.
+    """
+    return data.startswith(OLE_MAGIC) and ENCRYPTED_OOXML in data
+
+
 def sniff(head: bytes) -> str:
     """Return pdf, zip, ole, ole-encrypted, html, utf16, empty, or text-or-binary ("data")."""
     if not head:
@@ -15,7 +25,7 @@ def sniff(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
     if head.startswith(OLE_MAGIC):
-        return "ole-encrypted" if ENCRYPTED_OOXML in head else "ole"
+        return "ole-encrypted" if is_encrypted_ole(head) else "ole"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf16"
     probe = head[:512].lstrip().lower()
@@ -33,6 +43,6 @@ DESCRIPTIONS = {
     "html": "an HTML page",
     "utf16": "UTF-16 text",
     "nul": "only NUL bytes",
-    "data": "not a PDF (text or unknown data)",
+    "data": "text or unknown data",
     "pdf": "a PDF",
 }
