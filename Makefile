@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract test lint bench clean
+.PHONY: help setup extract report test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ setup: $(STAMP) ## create .venv with the pinned dependencies (idempotent)
 
 extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 	$(BIN)/iop extract data/raw --out data/extracted
+
+report: $(STAMP) ## write the HTML report data/extracted -> data/report (after make extract)
+	$(BIN)/iop report --tables data/extracted --out data/report
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest

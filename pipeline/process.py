@@ -16,6 +16,8 @@ from pipeline.resolve import resolve
 from pipeline.signature import columns as signature_columns
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
+# What one document gives: its facts (process) and the page texts they point into (page_rows).
+DOCUMENT_TABLES = (*FACT_TABLES, "pages")
 
 
 def documents_row(doc: Document) -> dict:
@@ -39,6 +41,15 @@ def documents_row(doc: Document) -> dict:
         "duplicate_of": "",
         "pipeline_version": "",
     }
+
+
+def page_rows(doc: Document) -> list[dict]:
+    """The pages table's rows: the source text every (page, char_start, char_end) points
+    into, exactly as ingest read it (the report highlights the facts in it)."""
+    if doc.status == "error":
+        return []
+    return [{"doc_id": doc.doc_id, "page": p.number, "text": p.text, "ocr": p.ocr}
+            for p in doc.pages]
 
 
 def process(doc: Document) -> tuple[dict, dict[str, list[dict]]]:

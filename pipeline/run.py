@@ -21,7 +21,7 @@ from pipeline.checks import link_documents, run_checks
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.fingerprint import fingerprint
 from pipeline.ingest import read_document, read_input
-from pipeline.process import FACT_TABLES, documents_row, process
+from pipeline.process import DOCUMENT_TABLES, documents_row, page_rows, process
 from pipeline.records import Document
 from pipeline.workers import Failure, Pool
 
@@ -148,6 +148,7 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], bool]:
             pass  # a damaged cache entry is recomputed
     doc = read_document(Path(task.path), task.source, task.limits)
     row, tables = process(doc)
+    tables = {**tables, "pages": page_rows(doc)}
     cache_path = _cache_path(task.cache_dir, doc.doc_id) if doc.status != "error" else None
     if cache_path:
         _cache_store(cache_path, (row, tables))
@@ -204,7 +205,7 @@ def extract_archive(
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
-    facts: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
+    facts: dict[str, list[dict]] = {name: [] for name in DOCUMENT_TABLES}
     tasks = []
     for path, source, problem in files:
         if problem:
@@ -225,7 +226,7 @@ def extract_archive(
                 row, tables, cached = result
                 summary.cached += cached
                 doc_rows.append(row)
-                for name in FACT_TABLES:
+                for name in DOCUMENT_TABLES:
                     facts[name].extend(tables.get(name, []))
             if on_progress:
                 on_progress(task.source)
@@ -263,8 +264,8 @@ def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd
             first_source[doc_id] = row["source"]
     order = {row["doc_id"]: i for i, row in enumerate(doc_rows) if row["doc_id"]}
     tables = {"documents": schemas.frame("documents", doc_rows)}
-    for name in FACT_TABLES:
-        rows = _unique_facts(facts[name])
+    for name in DOCUMENT_TABLES:
+        rows = _unique_facts(facts.get(name, []))  # callers may leave out the page texts
         rows.sort(key=lambda r: (order.get(r["doc_id"], 0), r.get("page") or 0,
                                  r.get("char_start") or 0, str(r)))
         tables[name] = schemas.frame(name, rows)
