@@ -13,6 +13,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
+	@bash scripts/system-deps.sh ocr
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -35,10 +36,7 @@ bench: $(STAMP) ## run the benchmarks under bench/ (speed targets; figures print
 		$(BIN)/python $$script || status=1; done; exit $$status
 
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check pipeline tests
-
-bench: $(STAMP) ## run the benchmarks in bench/ and print their figures
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (never data/raw)
 	rm -rf data/extracted data/cache data/report .pytest_cache
