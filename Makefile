@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract test lint bench clean
+.PHONY: help setup extract report test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
+	@bash scripts/system-deps.sh ocr
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -23,6 +24,9 @@ setup: $(STAMP) ## create .venv with the pinned dependencies (idempotent)
 
 extract: $(STAMP) ## read data/raw -> data/extracted (CSV, Parquet, DuckDB)
 	$(BIN)/iop extract data/raw --out data/extracted
+
+report: $(STAMP) ## write the HTML report data/extracted -> data/report (after make extract)
+	$(BIN)/iop report --tables data/extracted --out data/report
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
@@ -41,7 +45,7 @@ bench: $(STAMP) ## run the benchmarks under bench/ (figures printed; archive sca
 		$(BIN)/python $$script $$args || status=1; done; exit $$status
 
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (never data/raw)
 	rm -rf data/extracted data/cache data/report .pytest_cache

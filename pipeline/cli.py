@@ -130,6 +130,36 @@ def _write_timings(path: Path, summary, workers: int, executor: str) -> None:
 
 
 @app.command()
+def report(
+    tables: Annotated[Path, typer.Option("--tables", help="Folder with the tables from "
+                                         "iop extract.")] = Path("data/extracted"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the report (replaced as a "
+                                      "whole).")] = Path("data/report"),
+    lang: Annotated[str, typer.Option("--lang", help="Language of the labels: sv or en.")
+                    ] = "sv",
+    page_size: Annotated[int, typer.Option("--page-size", min=1,
+                                           help="Rows per index page.")] = 200,
+) -> None:
+    """Write a static HTML report (overview, flags with evidence, one page per document).
+
+    It works offline from the file system (open OUT/index.html); nothing is fetched.
+    Exit 0 when written, 2 on a usage error (no tables, unknown language).
+
+    Example: iop report --tables data/extracted --out data/report --lang en
+    """
+    from pipeline.report import ReportError, build_report
+
+    try:
+        summary = build_report(tables, out, lang=lang, page_size=page_size)
+    except ReportError as exc:
+        typer.echo(f"iop report: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    typer.echo(f"report written to {summary.out / 'index.html'}: {summary.documents} documents, "
+               f"{summary.flags} flags, {summary.comparisons} comparisons "
+               f"({summary.files} files, {summary.bytes / 2**20:.1f} MiB)")
+
+
+@app.command()
 def checks(
     code: Annotated[str | None, typer.Argument(
         help="Show only this flag code.", show_default=False)] = None,

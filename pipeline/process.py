@@ -17,6 +17,8 @@ from pipeline.signature import columns as signature_columns
 from pipeline.timing import StageTimes
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
+# What one document gives: its facts (process) and the page texts they point into (page_rows).
+DOCUMENT_TABLES = (*FACT_TABLES, "pages")
 
 
 def documents_row(doc: Document) -> dict:
@@ -40,6 +42,15 @@ def documents_row(doc: Document) -> dict:
         "duplicate_of": "",
         "pipeline_version": "",
     }
+
+
+def page_rows(doc: Document) -> list[dict]:
+    """The pages table's rows: the source text every (page, char_start, char_end) points
+    into, exactly as ingest read it (the report highlights the facts in it)."""
+    if doc.status == "error":
+        return []
+    return [{"doc_id": doc.doc_id, "page": p.number, "text": p.text, "ocr": p.ocr}
+            for p in doc.pages]
 
 
 def process(doc: Document, times: StageTimes | None = None

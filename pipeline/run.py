@@ -22,7 +22,7 @@ from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.executors import make_executor
 from pipeline.fingerprint import fingerprint
 from pipeline.ingest import read_document
-from pipeline.process import FACT_TABLES, documents_row, process
+from pipeline.process import DOCUMENT_TABLES, documents_row, page_rows, process
 from pipeline.records import Document
 from pipeline.timing import StageTimes
 from pipeline.workers import Failure
@@ -146,7 +146,7 @@ def work(task: Task) -> tuple[dict, dict[str, list[dict]], dict[str, float]]:
     with times.stage("ingest"):
         doc = read_document(Path(task.path), task.source, task.limits)
     row, tables = process(doc, times)
-    return row, tables, times.seconds
+    return row, {**tables, "pages": page_rows(doc)}, times.seconds
 
 
 def _failed_row(source: str, code: str, detail: str) -> dict:
@@ -172,7 +172,7 @@ def extract_archive(
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
-    facts = FactCollector(FACT_TABLES)
+    facts = FactCollector(DOCUMENT_TABLES)
     tasks = []
     for path, source, problem in files:
         if problem:
@@ -238,7 +238,7 @@ def assemble(doc_rows: list[dict], facts: FactCollector | dict[str, list[dict]]
 
     `facts` is the run's collector, or rows per table (tests and tools that hold them)."""
     if isinstance(facts, dict):
-        facts = FactCollector.from_rows(FACT_TABLES, facts)
+        facts = FactCollector.from_rows(DOCUMENT_TABLES, facts)  # pages may be left out
     doc_rows = sorted(doc_rows, key=lambda r: r["source"])
     first_source: dict[str, str] = {}
     dropped: set[str] = set()

@@ -17,7 +17,7 @@ import pandas as pd
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 TABLES = ("documents", "parties", "amounts", "periods", "obligations", "signatories",
-          "placeholders", "flags", "links")
+          "placeholders", "flags", "links", "pages")
 
 
 class SchemaError(Exception):
@@ -27,6 +27,16 @@ class SchemaError(Exception):
 @cache
 def schema(table: str) -> dict:
     return json.loads((SCHEMA_DIR / f"{table}.json").read_text(encoding="utf-8"))
+
+
+def formats(table: str) -> tuple[str, ...]:
+    """Where a table is written: csv, parquet, duckdb (a schema may leave CSV out)."""
+    return tuple(schema(table).get("x-iop-formats", ("csv", "parquet", "duckdb")))
+
+
+def verbatim(table: str, field: str) -> bool:
+    """A field stored exactly as read (no cell cleaning): the offsets' reference text."""
+    return any(f["name"] == field and f.get("x-iop-verbatim") for f in schema(table)["fields"])
 
 
 def columns(table: str) -> list[str]:

@@ -45,13 +45,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, meta: dict) -> Path
     staging.mkdir()
     try:
         for name, df in tables.items():
-            _write_csv(df, staging / f"{name}.csv")
+            if "csv" in schemas.formats(name):
+                _write_csv(df, staging / f"{name}.csv")
             _write_parquet(name, df, staging / f"{name}.parquet")
         _write_duckdb(tables, staging / "iop.duckdb")
         _write_datapackage(tables, staging / "datapackage.json")
         _write_manifest(staging, meta)
         _fsync_dir(staging)
-        _publish(staging, out)
+        publish(staging, out)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -99,6 +100,8 @@ def _arrow_table(name: str, df: pd.DataFrame) -> pa.Table:
         if f["type"] == "date":
             values = pd.to_datetime(col, format="%Y-%m-%d", errors="raise")
             array = pa.array(values, from_pandas=True).cast(pa.date32())
+        elif f["type"] == "string" and schemas.verbatim(name, f["name"]):
+            array = pa.array(col.astype("string"), type=pa.string(), from_pandas=True)
         elif f["type"] == "string":
             array = pa.array(_clean_cells(col.astype("string")), type=pa.string(),
                              from_pandas=True)
@@ -142,9 +145,9 @@ def _write_datapackage(tables: dict[str, pd.DataFrame], path: Path) -> None:
         "resources": [
             {
                 "name": name,
-                "path": f"{name}.csv",
-                "format": "csv",
-                "encoding": "utf-8",
+                **({"path": f"{name}.csv", "format": "csv", "encoding": "utf-8"}
+                   if "csv" in schemas.formats(name)
+                   else {"path": f"{name}.parquet", "format": "parquet"}),
                 "schema": {k: v for k, v in schemas.schema(name).items() if k != "$schema"},
             }
             for name in tables
@@ -198,7 +201,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _publish(staging: Path, out: Path) -> None:
+def publish(staging: Path, out: Path) -> None:
+    """Swap a complete staging directory in at `out` (atomic on Linux; used by report too)."""
     if not out.exists():
         os.rename(staging, out)
     elif _exchange(staging, out):

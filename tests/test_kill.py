@@ -52,10 +52,12 @@ def assert_complete_set(out: Path) -> list[str]:
     con = duckdb.connect(str(out / "iop.duckdb"), read_only=True)
     try:
         for table in schemas.TABLES:
-            csv = pd.read_csv(out / f"{table}.csv", keep_default_na=False)
             parquet = pq.read_table(out / f"{table}.parquet")
             (count,) = con.execute(f"select count(*) from {table}").fetchone()
-            assert len(csv) == parquet.num_rows == count, table
+            assert parquet.num_rows == count, table
+            if "csv" in schemas.formats(table):  # pages: Parquet and DuckDB only
+                csv = pd.read_csv(out / f"{table}.csv", keep_default_na=False)
+                assert len(csv) == count, table
     finally:
         con.close()
     return sources(out)

@@ -1,0 +1,433 @@
+"""Build the static HTML report from the tables: overview, flags, documents, comparisons.
+
+Every page is a self-contained file (CSS and JS inline, charts as inline SVG, no network)
+and the files link to each other by relative paths, so the folder works from a file
+system and can be attached to an audit file. Index pages hold `page_size` rows and each
+document has its own file, so a 10 000-document archive opens as fast as a small one.
+The whole folder is written beside --out and swapped in at once (store.publish).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from pipeline import store
+from pipeline.report import charts, model
+from pipeline.report.highlight import Span, highlight, mark_value, snippet
+
+LANGUAGES = ("sv", "en")
+MARKER = "report.json"  # marks a folder as a report that a new run may replace
+OVERVIEW_ROWS = 100  # flags and links listed on the overview; their own pages list all
+
+# Columns shown per fact table, and the label section that names a column's values.
+FACT_COLUMNS = {
+    "parties": ("name", "org_number", "org_number_valid", "sector", "role"),
+    "amounts": ("amount_sek", "payer", "payee", "basis", "role", "in_kind", "period",
+                "amount_id", "part_of"),
+    "periods": ("kind", "start", "end", "months"),
+    "obligations": ("party", "action", "quantity", "frequency"),
+    "signatories": ("person", "for_party", "place", "date"),
+    "placeholders": ("kind", "quote"),
+}
+VALUE_LABELS = {
+    ("parties", "sector"): "sector", ("parties", "role"): "role", ("amounts", "role"): "role",
+    ("amounts", "basis"): "basis", ("periods", "kind"): "period_kind",
+    ("obligations", "frequency"): "frequency",
+}
+
+
+@dataclass(slots=True)
+class ReportSummary:
+    out: Path
+    documents: int
+    document_pages: int
+    flags: int
+    comparisons: int
+    files: int
+    bytes: int
+
+
+def labels(lang: str) -> dict:
+    if lang not in LANGUAGES:
+        raise model.ReportError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    text = (resources.files("pipeline.report") / "labels" / f"{lang}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def money_formatter(lang: str) -> Callable[[object], str]:
+    def money(value: object) -> str:
+        if value is None or pd.isna(value):
+            return ""
+        grouped = f"{int(value):,}"
+        if lang == "sv":
+            return grouped.replace(",", "\u00a0") + "\u00a0kr"
+        return "SEK\u00a0" + grouped
+    return money
+
+
+class Renderer:
+    """Jinja templates with the labels of one language and the inline CSS and JS."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.L = labels(lang)
+        self.money = money_formatter(lang)
+        self.env = Environment(loader=PackageLoader("pipeline.report", "templates"),
+                               autoescape=True, undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["money"] = self.money
+        self.env.filters["value"] = self.value
+        self.env.globals["L"] = self.L
+        self.css = Markup(self.env.loader.get_source(self.env, "report.css")[0])
+        script = self.env.loader.get_source(self.env, "report.js")[0]
+        self.js = Markup(script)
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        # Only our own script may run: a <script> smuggled in by a document would not.
+        self.csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+                    f"script-src 'sha256-{digest}'")
+
+    def value(self, value: object, section: str) -> str:
+        """An enum value in the report's language (unknown values as they are)."""
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return self.L["bool"]["true" if value else "false"]
+        return self.L.get(section, {}).get(str(value), str(value))
+
+    def render(self, template: str, root: str, **context) -> str:
+        return self.env.get_template(template).render(
+            root=root, css=self.css, js=self.js, csp=self.csp, lang=self.lang, **context)
+
+    def cell(self, table: str, column: str, row: dict) -> str:
+        if column == "period":
+            start, end = row.get("period_start"), row.get("period_end")
+            return f"{start or ''} – {end or ''}" if start or end else ""
+        if column == "date":
+            return row.get("date") or row.get("date_text") or ""
+        value = row.get(column)
+        if column == "amount_sek":
+            return self.money(value)
+        if (table, column) in VALUE_LABELS:
+            return self.value(value, VALUE_LABELS[(table, column)])
+        if isinstance(value, bool):
+            return self.value(value, "bool")
+        return "" if value is None else str(value)
+
+
+def _pages(n: int, size: int) -> int:
+    return max(1, -(-n // size))
+
+
+def _chunks(items: list, size: int) -> Iterable[tuple[int, list]]:
+    for number in range(1, _pages(len(items), size) + 1):
+        yield number, items[(number - 1) * size: number * size]
+
+
+class Report:
+    """The report of one set of tables: computes each page's content and writes it."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], pages: model.PageTexts,
+                 renderer: Renderer, page_size: int, tables_dir: Path):
+        self.r = renderer
+        self.L = renderer.L
+        self.page_size = page_size
+        self.tables_dir = tables_dir
+        self.documents = model.records(tables["documents"])
+        self.doc_by_id = {}
+        for row in self.documents:
+            if model.is_doc_id(row["doc_id"]) and row["doc_id"] not in self.doc_by_id:
+                self.doc_by_id[row["doc_id"]] = row
+        sources = {d: row["source"] for d, row in self.doc_by_id.items()}
+        self.facts = {name: model.by_doc(tables[name]) for name in model.FACT_TABLES}
+        self.funding = model.funding_totals(tables["amounts"], tables["documents"],
+                                            renderer.L["ui"]["no_year"], tables["links"])
+        self.pages = pages
+        self.flags = model.flags(tables["flags"], sources)
+        self.flags_of: dict[str, list[model.Flag]] = defaultdict(list)
+        self.evidence_in: dict[str, list[tuple[model.Flag, model.Evidence]]] = defaultdict(list)
+        for flag in self.flags:
+            self.flags_of[flag.doc_id].append(flag)
+            if flag.related_doc_id and flag.related_doc_id != flag.doc_id:
+                self.flags_of[flag.related_doc_id].append(flag)
+            for ev in flag.evidence:
+                if ev.anchor:
+                    self.evidence_in[ev.doc_id].append((flag, ev))
+        known = self.doc_by_id
+        self.links = [row for row in model.records(tables["links"])
+                      if row["doc_id"] in known and row["related_doc_id"] in known]
+        self.links_of: dict[str, list[dict]] = defaultdict(list)
+        for link in self.links:
+            self.links_of[link["doc_id"]].append(link)
+            self.links_of[link["related_doc_id"]].append(link)
+
+    # --- links between pages -------------------------------------------------------------
+    @staticmethod
+    def doc_href(root: str, doc_id: str, anchor: str = "") -> str:
+        return f"{root}docs/{doc_id}.html" + (f"#{anchor}" if anchor else "")
+
+    @staticmethod
+    def compare_href(root: str, link: dict) -> str:
+        return f"{root}compare/{link['doc_id']}_{link['related_doc_id']}.html"
+
+    def doc_label(self, doc_id: str) -> str:
+        row = self.doc_by_id.get(doc_id)
+        if not row:
+            return doc_id[:12]
+        return row["title"] or row["source"]
+
+    # --- flags ---------------------------------------------------------------------------
+    def flag_view(self, flag: model.Flag, root: str) -> dict:
+        target = flag.target
+        href = (self.doc_href(root, target.doc_id, target.anchor) if target
+                else self.doc_href(root, flag.doc_id))
+        evidence = []
+        for ev in flag.evidence:
+            text = self.pages.text(ev.doc_id, ev.page)
+            shown = None
+            if text is not None and ev.char_start is not None and ev.char_end is not None:
+                shown = snippet(text, ev.char_start, ev.char_end)
+            if shown is None:
+                shown = mark_value(ev.quote, ev.value) if ev.quote else Markup("")
+            evidence.append({
+                "ev": ev, "html": shown, "doc": self.doc_label(ev.doc_id),
+                "href": self.doc_href(root, ev.doc_id, ev.anchor)
+                if ev.doc_id in self.doc_by_id else "",
+            })
+        return {"flag": flag, "href": href if flag.doc_id in self.doc_by_id else "",
+                "doc": self.doc_label(flag.doc_id),
+                "related": self.doc_label(flag.related_doc_id) if flag.related_doc_id else "",
+                "related_href": self.doc_href(root, flag.related_doc_id)
+                if flag.related_doc_id in self.doc_by_id else "",
+                "evidence": evidence}
+
+    # --- overview ------------------------------------------------------------------------
+    def overview(self) -> str:
+        kinds, statuses, doc_counts = model.crosstab(
+            [(row["kind"] or "", row["status"]) for row in self.documents])
+        codes, severities, flag_counts = model.crosstab(
+            [(flag.code, flag.severity) for flag in self.flags])
+        severities.sort(key=lambda s: model.SEVERITY_ORDER.get(s, 9))
+        years, series = self.funding_series()
+        chart = (charts.stacked_bars(years, series, self.r.money, self.L["ui"]["funding"])
+                 if series else None)
+        relations = Counter(link["relation"] for link in self.links)
+        return self.r.render(
+            "overview.html.j2", "", active="overview",
+            documents=len(self.documents), kinds=kinds, statuses=statuses, doc_counts=doc_counts,
+            codes=codes, severities=severities, flag_counts=flag_counts,
+            flag_total=len(self.flags),
+            flags=[self.flag_view(f, "") for f in self.flags[:OVERVIEW_ROWS]],
+            more_flags=len(self.flags) > OVERVIEW_ROWS,
+            links=[self.link_view(link) for link in self.links[:OVERVIEW_ROWS]],
+            link_total=len(self.links), relations=sorted(relations.items()),
+            chart=chart, years=years, series=series, tables_dir=str(self.tables_dir))
+
+    def funding_series(self) -> tuple[list[str], list[charts.Series]]:
+        """Years and the chart's series (the largest payer -> payee pairs, then the rest)."""
+        no_year = self.L["ui"]["no_year"]
+        totals = self.funding
+        years = sorted({year for year, _, _ in totals}, key=lambda y: (y == no_year, y))
+        pairs: dict[tuple[str, str], int] = defaultdict(int)
+        for (year, payer, payee), value in totals.items():
+            pairs[(year, f"{payer} → {payee}")] += value
+        return years, charts.stacked_series(pairs, self.L["ui"]["funding_other"])
+
+    def funding_page(self) -> str:
+        rows = [{"year": y, "payer": p, "payee": q, "amount": v}
+                for (y, p, q), v in sorted(self.funding.items())]
+        return self.r.render("funding.html.j2", "", active="overview", rows=rows)
+
+    def link_view(self, link: dict) -> dict:
+        return {"link": link, "from": self.doc_label(link["doc_id"]),
+                "to": self.doc_label(link["related_doc_id"]),
+                "from_href": self.doc_href("", link["doc_id"]),
+                "to_href": self.doc_href("", link["related_doc_id"]),
+                "compare_href": self.compare_href("", link)}
+
+    def link_pages(self) -> Iterable[tuple[str, str]]:
+        count = _pages(len(self.links), self.page_size)
+        for number, chunk in _chunks(self.links, self.page_size):
+            yield f"links-{number}.html", self.r.render(
+                "links.html.j2", "", active="links", links=[self.link_view(x) for x in chunk],
+                paging={"page": number, "pages": count, "stem": "links"},
+                link_total=len(self.links))
+
+    def flag_pages(self) -> Iterable[tuple[str, str]]:
+        count = _pages(len(self.flags), self.page_size)
+        for number, chunk in _chunks(self.flags, self.page_size):
+            yield f"flags-{number}.html", self.r.render(
+                "flags.html.j2", "", active="flags", flags=[self.flag_view(f, "") for f in chunk],
+                paging={"page": number, "pages": count, "stem": "flags"},
+                flag_total=len(self.flags))
+
+    def document_index_pages(self) -> Iterable[tuple[str, str]]:
+        count = _pages(len(self.documents), self.page_size)
+        flag_count = Counter(f.doc_id for f in self.flags)
+        for number, chunk in _chunks(self.documents, self.page_size):
+            rows = [{"doc": row, "flags": flag_count.get(row["doc_id"], 0),
+                     "href": self.doc_href("", row["doc_id"])
+                     if row["doc_id"] in self.doc_by_id else ""} for row in chunk]
+            yield f"documents-{number}.html", self.r.render(
+                "documents.html.j2", "", active="documents", rows=rows,
+                paging={"page": number, "pages": count, "stem": "documents"},
+                document_total=len(self.documents))
+
+    # --- one document --------------------------------------------------------------------
+    def fact_label(self, table: str, row: dict) -> str:
+        values = [self.r.cell(table, c, row) for c in FACT_COLUMNS[table][:3]]
+        text = ", ".join(v for v in values if v)
+        rule = f" [{row['rule_id']}]" if row.get("rule_id") else ""
+        return f"{self.L['table'][table]}: {text}{rule}"
+
+    def document_page(self, doc_id: str) -> str:
+        root = "../"
+        doc = self.doc_by_id[doc_id]
+        pages = self.pages.of(doc_id)
+        lengths = {row["page"]: len(row["text"] or "") for row in pages}
+        spans: dict[int, list[Span]] = defaultdict(list)
+        facts = []
+        for table in model.FACT_TABLES:
+            rows = []
+            for index, row in enumerate(self.facts[table].get(doc_id, [])):
+                anchor = model.fact_anchor(table, index)
+                start, end, page = row.get("char_start"), row.get("char_end"), row.get("page")
+                fits = (page in lengths and start is not None and end is not None
+                        and 0 <= start < end <= lengths[page])
+                if fits:
+                    spans[page].append(Span(start, end, anchor, self.fact_label(table, row),
+                                            f"f-{table}"))
+                rows.append({"anchor": anchor, "located": fits, "page": page,
+                             "quote": row.get("quote") or "",
+                             "cells": [self.r.cell(table, c, row) for c in FACT_COLUMNS[table]]})
+            facts.append({"table": table, "columns": FACT_COLUMNS[table], "rows": rows})
+        # One mark per evidence span, naming every flag that cites it.
+        cited: dict[tuple, list[model.Flag]] = defaultdict(list)
+        for flag, ev in self.evidence_in.get(doc_id, []):
+            cited[(ev.page, ev.char_start, ev.char_end, ev.anchor)].append(flag)
+        unplaced = sum(not row["located"] for fact in facts for row in fact["rows"])
+        for (page, start, end, anchor), flags in cited.items():
+            if not (page in lengths and 0 <= start < end <= lengths[page]):
+                unplaced += 1
+                continue
+            label = " | ".join(dict.fromkeys(
+                f"{self.L['table']['flags']} {f.code}: {f.message}" for f in flags))
+            severity = min((f.severity for f in flags),
+                           key=lambda s: model.SEVERITY_ORDER.get(s, 9))
+            spans[page].append(Span(start, end, anchor, label, f"ev sev-{severity}"))
+        text_pages = [{"number": row["page"], "ocr": bool(row["ocr"]),
+                       "html": highlight(row["text"] or "", spans.get(row["page"], []))}
+                      for row in pages]
+        funding = []
+        for group in model.sum_groups(self.facts["amounts"].get(doc_id, [])):
+            parts = [charts.Part(self.fact_label("amounts", row), int(row["amount_sek"]),
+                                 f"#{model.fact_anchor('amounts', i)}") for i, row in group.parts]
+            total = int(group.total["amount_sek"])
+            funding.append({
+                "svg": charts.parts_bar(total, parts, self.r.money, (
+                    self.L["ui"]["funding_bar"], self.L["ui"]["stated_total"],
+                    self.L["ui"]["parts"])),
+                "total": total, "parts_sum": group.parts_sum,
+                "amount_id": group.total["amount_id"],
+                "difference": group.parts_sum - total,
+                "total_href": f"#{model.fact_anchor('amounts', group.total_index)}",
+                "parts": [{"label": p.label, "value": p.value, "href": p.href} for p in parts],
+            })
+        related = []
+        for link in self.links_of.get(doc_id, []):
+            other = link["related_doc_id"] if link["doc_id"] == doc_id else link["doc_id"]
+            related.append({"link": link, "outgoing": link["doc_id"] == doc_id,
+                            "label": self.doc_label(other), "href": self.doc_href(root, other),
+                            "compare_href": self.compare_href(root, link)})
+        return self.r.render(
+            "document.html.j2", root, active="documents", doc=doc, facts=facts,
+            flags=[self.flag_view(f, root) for f in self.flags_of.get(doc_id, [])],
+            pages=text_pages, text_missing=not pages, funding=funding, related=related,
+            unplaced=unplaced)
+
+    # --- comparisons ---------------------------------------------------------------------
+    def compare_page(self, link: dict) -> str:
+        """`iop compare` of the pair (proposal -> agreement, or draft -> draft)."""
+        from pipeline.report import comparisons
+
+        root = "../"
+        old, new = self.doc_by_id[link["doc_id"]], self.doc_by_id[link["related_doc_id"]]
+        found = comparisons.comparison(old, new, self.facts, self.pages)
+        between = sum({f.doc_id, f.related_doc_id} == {old["doc_id"], new["doc_id"]}
+                      for f in self.flags_of.get(old["doc_id"], []))
+        flags = f" · {self.L['ui']['flags']}: {between}" if between else ""
+        return comparisons.page(found, {
+            "root": root, "report": self.L["ui"]["report"],
+            "old": self.doc_label(old["doc_id"]), "new": self.doc_label(new["doc_id"]),
+            "old_href": self.doc_href(root, old["doc_id"]),
+            "new_href": self.doc_href(root, new["doc_id"]),
+            "relation": self.L["relation"].get(link["relation"], link["relation"]),
+            "flags": flags})
+
+    # --- writing -------------------------------------------------------------------------
+    def files(self) -> Iterable[tuple[str, str]]:
+        yield "index.html", self.overview()
+        yield "funding.html", self.funding_page()
+        yield from self.flag_pages()
+        yield from self.link_pages()
+        yield from self.document_index_pages()
+        for doc_id in self.doc_by_id:
+            yield f"docs/{doc_id}.html", self.document_page(doc_id)
+        for link in self.links:
+            yield self.compare_href("", link), self.compare_page(link)
+
+
+def build_report(tables_dir: Path, out: Path, lang: str = "sv",
+                 page_size: int = 200) -> ReportSummary:
+    """Write the report of the tables in `tables_dir` to `out` (replaced as a whole)."""
+    if page_size < 1:
+        raise model.ReportError("page size must be at least 1")
+    renderer = Renderer(lang)
+    tables = model.load_tables(tables_dir)
+    report = Report(tables, model.PageTexts.read(tables_dir), renderer, page_size, tables_dir)
+    out = out.resolve()
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise model.ReportError(f"{out} exists and is not an iop report: choose another --out "
+                                "(the report replaces its folder as a whole)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    (staging / "docs").mkdir(parents=True)
+    (staging / "compare").mkdir()
+    files = size = 0
+    try:
+        for name, html in report.files():
+            data = html.encode("utf-8")
+            (staging / name).write_bytes(data)
+            files += 1
+            size += len(data)
+        meta = {"written": datetime.now(UTC).isoformat(timespec="seconds"),
+                "tables": str(tables_dir.resolve()), "lang": lang, "page_size": page_size,
+                "documents": len(report.documents), "flags": len(report.flags),
+                "files": files, "bytes": size}
+        (staging / MARKER).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        store.publish(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return ReportSummary(out=out, documents=len(report.documents),
+                         document_pages=len(report.doc_by_id), flags=len(report.flags),
+                         comparisons=len(report.links), files=files, bytes=size)
+
+
+__all__ = ["build_report", "ReportSummary", "Renderer"]
