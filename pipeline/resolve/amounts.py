@@ -24,6 +24,8 @@ def _cues() -> dict[str, re.Pattern]:
            for k in ("total", "contribution", "allocation", "cost", "grant")}
     for source, words in d["source_of_funds"].items():
         out[f"source:{source}"] = re.compile(rf"(?<![\wåäö]){alternation(words)}(?![\wåäö])", _I)
+    for name, regex in d["regex"].items():
+        out[name] = re.compile(regex, _I)
     return out
 
 
@@ -63,7 +65,7 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
         following = amounts[index + 1].start if index + 1 < len(amounts) else len(text)
         before = text[previous_end : m.start]
         after = text[m.end : min(e, m.end + 80)]
-        after_clause = re.split(r",|\boch\b|\bsamt\b", after, maxsplit=1)[0]
+        after_clause = cues["clause_end"].split(after, maxsplit=1)[0]
         refs_before = parties.find_in(before)
         payer: Party | None = None
         payee: Party | None = None
@@ -71,7 +73,7 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
             first_amount = info["first_amount"]
             head = [r for r in refs_sentence if s + r[1] <= first_amount]
             payer = head[0][2] if head else None
-            to = re.match(r"\s*(?:kr|kronor)?\s*(?:till|åt)\s+", after, _I)
+            to = cues["payee"].match(after)
             if to:
                 refs_after = parties.find_in(after[to.end():])
                 if refs_after and refs_after[0][0] == 0:
@@ -95,7 +97,7 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
                 a["role"] = "contribution"
             elif cues["grant"].search(local):
                 a["role"] = "grant"
-            to = re.match(r"\s*(?:per år\s+|årligen\s+)?(?:till|åt)\s+", after, _I)
+            to = cues["payee"].match(after)
             if to:
                 refs_after = parties.find_in(after[to.end():])
                 if refs_after and refs_after[0][0] == 0:
@@ -143,7 +145,7 @@ def _source_of_funds(text: str, m: Mention, previous_end: int, next_start: int,
     Before the amount, only its own list item counts (after the last ' och ' or comma).
     """
     cues = _cues()
-    before = re.split(r"\s+och\s+|,\s", text[previous_end : m.start])[-1]
+    before = cues["item_start"].split(text[previous_end : m.start])[-1]
     stop = min(sentence_end, m.end + 80, next_start)
     after = text[m.end : stop]
     for window in (before, after):
@@ -166,10 +168,9 @@ def _payment_routes(text: str, spans, parties: Parties) -> dict[str, Party]:
     routes: dict[str, Party] = {}
     for s, e in spans:
         sentence = text[s:e]
-        if not re.search(r"\butbetal|\bbetalas ut\b", sentence, _I):
+        if not _cues()["payment_sentence"].search(sentence):
             continue
-        m = re.search(r"\bfrån\s+(?P<a>.+?)\s+till\s+(?P<b>.+?)(?:[.,]|\s+en gång|\s+varje|$)",
-                      sentence, _I)
+        m = _cues()["payment_route"].search(sentence)
         if not m:
             continue
         src = parties.find_in(m.group("a"))
