@@ -40,3 +40,15 @@ def shared() -> Path:
     if not SHARED.exists():
         pytest.fail(f"{SHARED} is missing: the tests need ../shared beside the repo")
     return SHARED
+
+
+# Pairs of renderings of one document (text seed, PDF, DOCX): equal in facts and wording.
+RENDERING_PAIRS = [
+    (SEEDS / "000_d3bc919bb2a10656.txt", FIXTURES / "agreement-biv-2023.pdf"),
+    (SEEDS / "000_d3bc919bb2a10656.txt", FIXTURES / "agreement-biv-2023.docx"),
+    (FIXTURES / "agreement-biv-2023.docx", FIXTURES / "agreement-biv-2023.pdf"),
+    (SEEDS / "003_6febc1509cba0eef.txt", FIXTURES / "agreement-utsatta-2018.pdf"),
+    (SEEDS / "003_6febc1509cba0eef.txt", FIXTURES / "agreement-utsatta-2018.docx"),
+    (FIXTURES / "agreement-utsatta-2018.pdf", FIXTURES / "agreement-utsatta-2018.docx"),
+    (SEEDS / "002_2b68fa102c319169.txt", FIXTURES / "memo-biv-2022.pdf"),
+]

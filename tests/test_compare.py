@@ -11,7 +11,7 @@ import pytest
 from pipeline.compare import compare_documents, mode_for
 from pipeline.compare.render import print_terminal, redline, to_html, to_json
 from pipeline.ingest import read_document
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import RENDERING_PAIRS, SEEDS
 
 AGREEMENT = SEEDS / "000_d3bc919bb2a10656.txt"
 PDF_LAYOUT = SEEDS / "001_088b6c7d61ba9907.txt"
@@ -50,17 +50,7 @@ def test_000_vs_001_no_field_change_and_exactly_the_two_word_changes(shared):
     assert comparison.different
 
 
-RENDERINGS = [
-    (SEEDS / "000_d3bc919bb2a10656.txt", FIXTURES / "agreement-biv-2023.pdf"),
-    (SEEDS / "000_d3bc919bb2a10656.txt", FIXTURES / "agreement-biv-2023.docx"),
-    (FIXTURES / "agreement-biv-2023.docx", FIXTURES / "agreement-biv-2023.pdf"),
-    (SEEDS / "003_6febc1509cba0eef.txt", FIXTURES / "agreement-utsatta-2018.pdf"),
-    (FIXTURES / "agreement-utsatta-2018.pdf", FIXTURES / "agreement-utsatta-2018.docx"),
-    (SEEDS / "002_2b68fa102c319169.txt", FIXTURES / "memo-biv-2022.pdf"),
-]
-
-
-@pytest.mark.parametrize("old,new", RENDERINGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("old,new", RENDERING_PAIRS, ids=lambda p: p.name)
 def test_pdf_docx_txt_of_one_document_are_equal(old, new, shared):
     comparison = compare_documents(read(old), read(new))
     assert fields(comparison) == []

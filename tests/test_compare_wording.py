@@ -11,7 +11,7 @@ from pipeline.compare.wording import is_heading, wording_diff
 from pipeline.ingest import read_document
 from pipeline.normalize import normalize
 from pipeline.records import Page
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import RENDERING_PAIRS, SEEDS
 
 
 def clean(text: str) -> str:
@@ -270,18 +270,7 @@ def test_seed_000_vs_001_two_word_changes_and_the_title_block(shared):
     assert gruppleddare.before.endswith("utbildningsplatserna för ")
 
 
-RENDERINGS = [
-    (SEEDS / "000_d3bc919bb2a10656.txt", FIXTURES / "agreement-biv-2023.pdf"),
-    (SEEDS / "000_d3bc919bb2a10656.txt", FIXTURES / "agreement-biv-2023.docx"),
-    (FIXTURES / "agreement-biv-2023.pdf", FIXTURES / "agreement-biv-2023.docx"),
-    (SEEDS / "003_6febc1509cba0eef.txt", FIXTURES / "agreement-utsatta-2018.pdf"),
-    (SEEDS / "003_6febc1509cba0eef.txt", FIXTURES / "agreement-utsatta-2018.docx"),
-    (FIXTURES / "agreement-utsatta-2018.pdf", FIXTURES / "agreement-utsatta-2018.docx"),
-    (SEEDS / "002_2b68fa102c319169.txt", FIXTURES / "memo-biv-2022.pdf"),
-]
-
-
-@pytest.mark.parametrize("old,new", RENDERINGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("old,new", RENDERING_PAIRS, ids=lambda p: p.name)
 def test_renderings_of_one_document_have_the_same_wording(old, new, shared):
     result = wording_diff(clean_file(old), clean_file(new))
     assert result.changes == [], [(c.old_text, c.new_text) for c in result.changes]
