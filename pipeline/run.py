@@ -7,22 +7,31 @@ location; the stages know none of these.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import codes, schemas, store
 from pipeline.cache import CacheCounts, ResultCache, cache_version
-from pipeline.checks import link_documents, run_checks
-from pipeline.collect import FactCollector
+from pipeline.checks import flag_rows, in_order, link_documents
+from pipeline.collect import FactCollector, SortedFacts
 from pipeline.config import DEFAULT_LIMITS, Limits
 from pipeline.executors import make_executor
 from pipeline.fingerprint import fingerprint
 from pipeline.ingest import read_document
-from pipeline.process import DOCUMENT_TABLES, documents_row, page_rows, process
+from pipeline.process import (
+    DOCUMENT_TABLES,
+    FACT_TABLES,
+    documents_row,
+    page_rows,
+    process,
+)
 from pipeline.records import Document
 from pipeline.timing import StageTimes
 from pipeline.workers import Failure
@@ -172,7 +181,6 @@ def extract_archive(
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
-    facts = FactCollector(DOCUMENT_TABLES)
     tasks = []
     for path, source, problem in files:
         if problem:
@@ -183,31 +191,41 @@ def extract_archive(
         else:
             tasks.append(Task(str(path), source, limits))
     runner = make_executor(executor, work, workers, limits, scheduler, WORKER_PRELOAD)
-    with _cache(cache_dir, limits) as cache:
-        for task, result, cached in cache.run(tasks, runner.map_unordered, summary.cache):
-            if isinstance(result, Failure):
-                doc_rows.append(_failed_row(task.source, result.code, result.detail))
-                if result.trace:
-                    summary.traces.append((task.source, result.trace))
-            else:
-                row, tables, seconds = result
-                times.add(seconds)
-                summary.cached += cached
-                doc_rows.append(row)
-                facts.add(row["doc_id"], tables)
-            if on_progress:
-                on_progress(task.source)
-    summary.worker_peak_rss = runner.peak_rss
-    with times.stage("check"):
-        tables = assemble(doc_rows, facts)
-    summary.files = len(doc_rows)
-    summary.failed = int((tables["documents"]["status"] == "error").sum())
-    summary.warnings = int((tables["documents"]["status"] == "warning").sum())
-    summary.counts = {name: len(df) for name, df in tables.items()}
-    with times.stage("write"):
-        summary.out = store.write_tables(tables, out, {"pipeline_version": fingerprint(),
-                                                       "files": summary.files,
-                                                       "failed": summary.failed})
+    spill = store.spill_dir(out)
+    sorted_facts = None
+    try:
+        facts = FactCollector(DOCUMENT_TABLES, spill)
+        with _cache(cache_dir, limits) as cache:
+            for task, result, cached in cache.run(tasks, runner.map_unordered, summary.cache):
+                if isinstance(result, Failure):
+                    doc_rows.append(_failed_row(task.source, result.code, result.detail))
+                    if result.trace:
+                        summary.traces.append((task.source, result.trace))
+                else:
+                    row, tables, seconds = result
+                    times.add(seconds)
+                    summary.cached += cached
+                    doc_rows.append(row)
+                    facts.add(row["doc_id"], tables)
+                if on_progress:
+                    on_progress(task.source)
+        summary.worker_peak_rss = runner.peak_rss
+        with times.stage("check"):
+            tables, sorted_facts = _assemble(doc_rows, facts)
+        documents = tables["documents"]
+        summary.files = len(documents)
+        summary.failed = int((documents["status"] == "error").sum())
+        summary.warnings = int((documents["status"] == "warning").sum())
+        summary.counts = {name: len(t) if isinstance(t, pd.DataFrame) else
+                          sorted_facts.counts[name] for name, t in tables.items()}
+        with times.stage("write"):
+            summary.out = store.write_tables(tables, out, {"pipeline_version": fingerprint(),
+                                                           "files": summary.files,
+                                                           "failed": summary.failed})
+    finally:
+        if sorted_facts is not None:
+            sorted_facts.close()
+        shutil.rmtree(spill, ignore_errors=True)
     summary.stages = times.seconds
     return summary
 
@@ -232,16 +250,35 @@ class _NoCache:
         pass
 
 
-def assemble(doc_rows: list[dict], facts: FactCollector | dict[str, list[dict]]
-             ) -> dict[str, pd.DataFrame]:
+def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     """Deterministic tables from unordered worker results; duplicates keep one set of facts.
 
-    `facts` is the run's collector, or rows per table (tests and tools that hold them)."""
-    if isinstance(facts, dict):
-        facts = FactCollector.from_rows(DOCUMENT_TABLES, facts)  # pages may be left out
+    For tests and tools that hold the rows per table: the same path as a run (rows spilled
+    to a temporary folder, sorted, linked and checked there), with every table read back
+    whole."""
+    with tempfile.TemporaryDirectory(prefix="iop-spill-") as spill:
+        collector = FactCollector.from_rows(DOCUMENT_TABLES, facts, Path(spill))
+        tables, sorted_facts = _assemble(doc_rows, collector)
+        try:
+            return {name: table if isinstance(table, pd.DataFrame) else _whole(name, table)
+                    for name, table in tables.items()}
+        finally:
+            sorted_facts.close()
+
+
+def _whole(name: str, chunks: Callable[[], Iterator[pd.DataFrame]]) -> pd.DataFrame:
+    frames = list(chunks())
+    if not frames:
+        return schemas.frame(name, [])
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _assemble(doc_rows: list[dict], collector: FactCollector
+              ) -> tuple[dict[str, store.Table], SortedFacts]:
+    """The run's tables: documents, links and flags as frames (a row per document or
+    fewer), the collected tables as chunks read in order from the spilled rows."""
     doc_rows = sorted(doc_rows, key=lambda r: r["source"])
     first_source: dict[str, str] = {}
-    dropped: set[str] = set()
     version = fingerprint()
     for row in doc_rows:
         row["pipeline_version"] = version
@@ -254,12 +291,68 @@ def assemble(doc_rows: list[dict], facts: FactCollector | dict[str, list[dict]]
             row["code"] = row["code"] or "DUPLICATE"
             note = codes.message("DUPLICATE", first_source[doc_id])
             row["error"] = f"{row['error']}; {note}" if row["error"] else note
-            dropped.add(doc_id)
         else:
             first_source[doc_id] = row["source"]
     order = {row["doc_id"]: i for i, row in enumerate(doc_rows) if row["doc_id"]}
-    tables = {"documents": schemas.frame("documents", doc_rows)}
-    tables.update(facts.frames(order))  # deduplicated and sorted as they arrived
-    tables["links"] = schemas.frame("links", link_documents(tables))
-    tables["flags"] = schemas.frame("flags", run_checks(tables))
-    return tables
+    documents = schemas.frame("documents", doc_rows)
+    del doc_rows
+    facts = collector.finish(order)  # deduplicated as they arrived, sorted out of core
+    link_tables = {"documents": documents, **{
+        name: facts.frame(name, columns) for name, columns in LINK_COLUMNS.items()}}
+    links = schemas.frame("links", link_documents(link_tables))
+    del link_tables
+    flags = schemas.frame("flags", _flags(documents, links, facts))
+    tables: dict[str, store.Table] = {"documents": documents}
+    tables.update({name: partial(facts.chunks, name) for name in collector.tables})
+    tables.update(links=links, flags=flags)
+    return tables, facts
+
+
+# What linking reads of the fact tables (pipeline.checks.links): a few narrow columns.
+LINK_COLUMNS = {"parties": ["doc_id", "name"],
+                "amounts": ["doc_id", "amount_sek", "period_start", "period_end"],
+                "periods": ["doc_id", "kind", "start", "end"]}
+CHECK_GROUP_DOCS = 1000  # documents checked at a time
+
+
+def _flags(documents: pd.DataFrame, links: pd.DataFrame, facts: SortedFacts) -> list[dict]:
+    """Every check over groups of documents: a memo and the agreements it proposes are in
+    one group (the checks across documents compare them), so each group's flags are the
+    flags a check over the whole archive gives them."""
+    rows: list[dict] = []
+    for group in check_groups(documents, links, CHECK_GROUP_DOCS):
+        members = set(group)
+        tables = {"documents": documents[documents["doc_id"].isin(members)],
+                  "links": links[links["doc_id"].isin(members)]}
+        tables.update({name: facts.frame(name, docs=group) for name in FACT_TABLES})
+        rows += flag_rows(tables)
+    return in_order(rows, documents)
+
+
+def check_groups(documents: pd.DataFrame, links: pd.DataFrame, size: int
+                 ) -> Iterator[list[str]]:
+    """The documents' ids in groups of about `size`, in source order, a memo always with
+    the agreements it proposes (and theirs with it: linked documents never split)."""
+    parent: dict[str, str] = {}
+
+    def root(doc: str) -> str:
+        while doc in parent:
+            doc = parent[doc]
+        return doc
+
+    proposes = links[links["relation"] == "proposes"]
+    for a, b in zip(proposes["doc_id"], proposes["related_doc_id"], strict=True):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    members: dict[str, list[str]] = {}
+    for doc in dict.fromkeys(documents["doc_id"].fillna("")):
+        members.setdefault(root(doc), []).append(doc)
+    group: list[str] = []
+    for component in members.values():  # in the order of each component's first document
+        group += component
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group

@@ -6,8 +6,10 @@ leaves the previous complete set or the new complete set. manifest.json, written
 inside the staging directory, lists every file with its sha256.
 
 The staging directory (`.NAME.tmp-PID`, hidden, beside --out so that the rename is
-atomic) is the only thing written outside --out; a run killed before it could remove
-it leaves it behind, and the next run removes it.
+atomic) and the run's spill directory (`.NAME.spill-PID`: the rows it collected, as
+Parquet parts, and DuckDB's sort files; see pipeline.collect) are the only things written
+outside --out; a run killed before it could remove them leaves them behind, and the next
+run removes them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,10 +34,29 @@ _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
           "boolean": pa.bool_(), "date": pa.date32()}
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out: Path, meta: dict) -> Path:
+# A table to write: a whole frame, or a function that yields it in chunks of rows, in order
+# (a run's large tables, read back from the rows it spilled; they were validated as they
+# were spilled).
+Table = pd.DataFrame | Callable[[], Iterable[pd.DataFrame]]
+
+
+def spill_dir(out: Path) -> Path:
+    """A new, empty folder for the run's spilled rows, hidden beside `out` (same disk)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out)
+    path = out.parent / f".{out.name}.spill-{os.getpid()}"
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir()
+    return path
+
+
+def write_tables(tables: dict[str, Table], out: Path, meta: dict) -> Path:
     """Validate every table, write them all, and publish the set atomically at `out`."""
     for name, df in tables.items():
-        schemas.validate(name, df)
+        if isinstance(df, pd.DataFrame):
+            schemas.validate(name, df)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
@@ -46,8 +68,9 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, meta: dict) -> Path
     try:
         for name, df in tables.items():
             if "csv" in schemas.formats(name):
-                _write_csv(df, staging / f"{name}.csv")
-            _write_parquet(name, df, staging / f"{name}.parquet")
+                _write_csv(_chunks(name, df, CSV_CHUNK_ROWS), staging / f"{name}.csv")
+            _write_parquet(name, _chunks(name, df, PARQUET_CHUNK_ROWS),
+                           staging / f"{name}.parquet")
         _write_duckdb(tables, staging / "iop.duckdb")
         _write_datapackage(tables, staging / "datapackage.json")
         _write_manifest(staging, meta)
@@ -62,14 +85,29 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, meta: dict) -> Path
 CSV_CHUNK_ROWS = 20_000  # pandas turns the rows it formats into Python objects: few at a time
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
+def _chunks(name: str, table: Table, rows: int) -> Iterator[pd.DataFrame]:
+    """The table's rows, a chunk at a time; at least one chunk (an empty table has a header)."""
+    if isinstance(table, pd.DataFrame):
+        for start in range(0, max(len(table), 1), rows):
+            yield table.iloc[start : start + rows]
+        return
+    empty = True
+    for chunk in table():
+        for start in range(0, len(chunk), rows):
+            empty = False
+            yield chunk.iloc[start : start + rows]
+    if empty:
+        yield schemas.frame(name, [])
+
+
+def _write_csv(chunks: Iterable[pd.DataFrame], path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
-            safe = df.iloc[start : start + CSV_CHUNK_ROWS].copy(deep=False)
+        for number, chunk in enumerate(chunks):
+            safe = chunk.copy(deep=False)
             for column in safe.columns:
                 if safe[column].dtype == "string":
                     safe[column] = _excel_safe(_clean_cells(safe[column]))
-            safe.to_csv(handle, index=False, header=start == 0, lineterminator="\n")
+            safe.to_csv(handle, index=False, header=number == 0, lineterminator="\n")
         handle.flush()
         os.fsync(handle.fileno())
 
@@ -116,19 +154,22 @@ def _arrow_table(name: str, df: pd.DataFrame) -> pa.Table:
 PARQUET_CHUNK_ROWS = 50_000  # one row group per chunk: memory stays flat as tables grow
 
 
-def _write_parquet(name: str, df: pd.DataFrame, path: Path) -> None:
-    schema = _arrow_table(name, df.iloc[:0]).schema
+def _write_parquet(name: str, chunks: Iterable[pd.DataFrame], path: Path) -> None:
+    schema = _arrow_table(name, schemas.frame(name, [])).schema
     with pq.ParquetWriter(path, schema) as writer:
-        for start in range(0, max(len(df), 1), PARQUET_CHUNK_ROWS):
-            writer.write_table(_arrow_table(name, df.iloc[start : start + PARQUET_CHUNK_ROWS]))
+        for chunk in chunks:
+            writer.write_table(_arrow_table(name, chunk))
 
 
-def _write_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> None:
+DUCKDB_MEMORY = "128MB"
+
+
+def _write_duckdb(tables: dict[str, Table], path: Path) -> None:
     import duckdb
 
     # One thread and a memory limit: DuckDB then streams each Parquet file into its
     # tables (spilling to disk if it must) instead of buffering whole tables per thread.
-    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": "256MB"})
+    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": DUCKDB_MEMORY})
     try:
         for name in tables:
             parquet = path.parent / f"{name}.parquet"
@@ -138,7 +179,7 @@ def _write_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> None:
         con.close()
 
 
-def _write_datapackage(tables: dict[str, pd.DataFrame], path: Path) -> None:
+def _write_datapackage(tables: dict[str, Table], path: Path) -> None:
     package = {
         "name": "iop-extracted",
         "title": "Facts extracted from IOP agreements and memos",
@@ -216,8 +257,9 @@ def publish(staging: Path, out: Path) -> None:
 
 
 def remove_stale_staging(out: Path) -> None:
-    """Staging directories of runs that were killed (their process is gone)."""
-    for path in out.parent.glob(f".{out.name}.tmp-*"):
+    """Staging and spill directories of runs that were killed (their process is gone)."""
+    stale = [*out.parent.glob(f".{out.name}.tmp-*"), *out.parent.glob(f".{out.name}.spill-*")]
+    for path in stale:
         pid = path.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)

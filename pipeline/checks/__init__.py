@@ -1,8 +1,9 @@
 """Checks: pure functions from tables to flag rows, and the links they need.
 
 `link_documents` links memos to the agreements they propose and drafts to each other;
-`run_checks` runs every check in CHECKS over the whole archive's tables (the links among
-them) and returns the flags rows in document order. The codes, their severity and Swedish
+`run_checks` runs every check in CHECKS over the tables (the links among them) and returns
+the flags rows in document order; a run checks a group of documents at a time (flag_rows)
+and sorts all flags once (in_order). The codes, their severity and Swedish
 messages are in checks/catalogue.py (docs/checks.md, `iop checks`).
 """
 
@@ -16,7 +17,7 @@ import pandas as pd
 from pipeline.checks import across, within
 from pipeline.checks.links import link_documents
 
-__all__ = ["CHECKS", "link_documents", "run_checks"]
+__all__ = ["CHECKS", "flag_rows", "in_order", "link_documents", "run_checks"]
 
 Tables = dict[str, pd.DataFrame]
 
@@ -34,8 +35,16 @@ CHECKS: dict[str, Callable[[Tables], list[dict]]] = {
 
 
 def run_checks(tables: Tables) -> list[dict]:
-    rows = [row for check in CHECKS.values() for row in check(tables)]
-    documents = tables["documents"]
+    return in_order(flag_rows(tables), tables["documents"])
+
+
+def flag_rows(tables: Tables) -> list[dict]:
+    """Every check's rows, check after check (in_order sorts them)."""
+    return [row for check in CHECKS.values() for row in check(tables)]
+
+
+def in_order(rows: list[dict], documents: pd.DataFrame) -> list[dict]:
+    """Flags rows in document order (then the related document, the check, the place)."""
     order = {d: i for i, d in enumerate(documents.sort_values("source")["doc_id"])}
     codes = {code: i for i, code in enumerate(CHECKS)}
 

@@ -20,6 +20,8 @@ From what the documents say, never from file names, and by joins over the whole 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -157,27 +159,16 @@ def _drafts(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame()
     matrix = np.stack([signatures[i] for i in usable])
     kinds = pd.factorize(text(docs, "kind").to_numpy()[usable])[0]
-    bands = []
+    found = [pd.DataFrame({"a": np.array([], dtype=int), "b": np.array([], dtype=int),
+                           "score": np.array([], dtype=float)})]
     for band in range(NUM_PERM // BAND_ROWS):
-        block = matrix[:, band * BAND_ROWS:(band + 1) * BAND_ROWS].astype(np.uint64)
-        bands.append(pd.DataFrame({
-            "row": np.arange(len(usable)), "band": band, "kind": kinds,
-            "high": (block[:, 0] << np.uint64(32)) | block[:, 1],
-            "low": (block[:, 2] << np.uint64(32)) | block[:, 3]}))
-    buckets = pd.concat(bands, ignore_index=True)
-    keys = ["band", "high", "low", "kind"]
-    size = buckets.groupby(keys)["row"].transform("size")
-    buckets = buckets[(size > 1) & (size <= MAX_BUCKET)]
-    pairs = buckets.merge(buckets, on=keys, suffixes=("_a", "_b"))
-    pairs = pairs[pairs["row_a"] < pairs["row_b"]][["row_a", "row_b"]].drop_duplicates()
-    if pairs.empty:
-        return pd.DataFrame()
-    ra, rb = pairs["row_a"].to_numpy(), pairs["row_b"].to_numpy()
-    similarity = np.concatenate([
-        (matrix[ra[i:i + _CHUNK]] == matrix[rb[i:i + _CHUNK]]).mean(axis=1)
-        for i in range(0, len(ra), _CHUNK)])
-    pairs = pd.DataFrame({"a": usable[ra], "b": usable[rb], "score": similarity})
-    pairs = pairs[pairs["score"] >= DRAFT_MIN_SIMILARITY]
+        for ra, rb in _band_pairs(matrix, kinds, band):
+            similarity = (matrix[ra] == matrix[rb]).mean(axis=1)
+            similar = similarity >= DRAFT_MIN_SIMILARITY
+            found.append(pd.DataFrame({"a": usable[ra[similar]], "b": usable[rb[similar]],
+                                       "score": similarity[similar]}))
+        found = [pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])]
+    pairs = found[0]
     if pairs.empty:
         return pd.DataFrame()
     for name in ("activity", "party"):
@@ -186,6 +177,31 @@ def _drafts(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     pairs = pairs[(pairs["activity"] >= 0) & (pairs["party"] >= 0) & (pairs["time"] >= 0)]
     return pd.DataFrame({"a": pairs["a"], "b": pairs["b"], "relation": "draft_of",
                          "score": pairs["score"].round(3)})
+
+
+def _band_pairs(matrix: np.ndarray, kinds: np.ndarray, band: int
+                ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of rows (a < b) of one kind whose signatures are equal in `band`, about _CHUNK
+    at a time: one band's buckets, grouped by their size, never all candidates at once."""
+    block = matrix[:, band * BAND_ROWS:(band + 1) * BAND_ROWS].astype(np.uint64)
+    bucket = pd.DataFrame({"high": (block[:, 0] << np.uint64(32)) | block[:, 1],
+                           "low": (block[:, 2] << np.uint64(32)) | block[:, 3],
+                           "kind": kinds}).groupby(["high", "low", "kind"], sort=False).ngroup()
+    bucket = bucket.to_numpy()
+    size = np.bincount(bucket)[bucket]
+    rows = np.flatnonzero((size > 1) & (size <= MAX_BUCKET))
+    if len(rows) == 0:
+        return
+    rows = rows[np.argsort(bucket[rows], kind="stable")]  # each bucket's rows together, rising
+    starts = np.flatnonzero(np.r_[True, bucket[rows][1:] != bucket[rows][:-1]])
+    sizes = np.diff(np.r_[starts, len(rows)])
+    for k in np.unique(sizes):
+        members = rows[starts[sizes == k][:, None] + np.arange(k)]  # one bucket per line
+        first, second = np.triu_indices(k, 1)
+        step = max(1, _CHUNK // len(first))
+        for i in range(0, len(members), step):
+            group = members[i:i + step]
+            yield group[:, first].ravel(), group[:, second].ravel()
 
 
 # --- proposes ----------------------------------------------------------------------------
