@@ -1,6 +1,7 @@
 """`make bench`: how fast `iop extract` reads an archive, against the approaches it replaces.
 
     python bench/run_bench.py [--n 1000] [--big 10000] [--sample 50] [--no-dask]
+    python bench/run_bench.py --only memory [--n 1000] [--big 10000]
 
 Runs, on synthetic archives from bench/generate_archive.py (under data/bench/, gitignored):
 - naive: bench/naive_baseline.py (pdfplumber + dateparser.search_dates + a regex, one file
@@ -14,6 +15,8 @@ Runs, on synthetic archives from bench/generate_archive.py (under data/bench/, g
 Every iop run is a subprocess of the real command; the benchmark samples the memory of its
 whole process tree (PSS: shared pages counted once) and reads its --timings file. Other
 work on the machine slows every column; the load average is printed with the table.
+`--only memory` runs just the two cold runs the memory target compares (--n and --big
+documents) and prints their peaks and ratio.
 """
 
 from __future__ import annotations
@@ -218,6 +221,44 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
+HEADER = ["run", "docs", "wall s", "CPU s", "docs/s", "pages/s", "ingest", "normalize",
+          "extract", "check", "write", "peak MiB", "parent MiB", "read"]
+
+
+def memory_ratio(small: dict, big: dict) -> str:
+    return (f"peak memory, {big['docs']} vs {small['docs']} documents: "
+            f"{big['peak_pss'] / MiB:.0f} vs {small['peak_pss'] / MiB:.0f} MiB (tree PSS) = "
+            f"{big['peak_pss'] / small['peak_pss']:.2f}x; parent alone "
+            f"{big['parent_rss'] / MiB:.0f} vs {small['parent_rss'] / MiB:.0f} MiB = "
+            f"{big['parent_rss'] / small['parent_rss']:.2f}x")
+
+
+def memory_only(args: argparse.Namespace) -> None:
+    """The cold runs of --n and --big documents, one after the other (each with an empty
+    cache, as in the full benchmark)."""
+    load_before = os.getloadavg()
+    runs = []
+    work = Path(tempfile.mkdtemp(prefix="iop-bench-", dir=args.data))
+    try:
+        for docs, label in ((args.n, "iop cold"), (args.big, "iop cold, big archive")):
+            archive = args.data / f"archive-{docs}"
+            print(f"generating {archive} and reading it (memory) ...", flush=True)
+            generate_archive.generate(docs, archive)
+            pages = sum(f["pages"] for f in truths(archive))
+            runs.append(run_iop([str(archive), "--out", str(work / f"out-{docs}"), "--cache",
+                                 str(work / f"cache-{docs}")], label, docs, pages))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(f"iop memory benchmark: {args.cores} cores, load average {load_before[0]:.1f} "
+          f"before / {os.getloadavg()[0]:.1f} after; peak MiB: PSS of the whole process tree; "
+          "parent MiB: its peak RSS")
+    print()
+    print(table([row(r) for r in runs], HEADER))
+    print()
+    print(memory_ratio(*runs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="documents in the main archive")
@@ -227,7 +268,12 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     parser.add_argument("--data", type=Path, default=REPO / "data" / "bench")
+    parser.add_argument("--only", choices=["memory"],
+                        help="memory: only the cold --n and --big runs and their peak ratio")
     args = parser.parse_args()
+    if args.only == "memory":
+        memory_only(args)
+        return
 
     load_before = os.getloadavg()
     archive = args.data / f"archive-{args.n}"
@@ -272,8 +318,6 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    header = ["run", "docs", "wall s", "CPU s", "docs/s", "pages/s", "ingest", "normalize",
-              "extract", "check", "write", "peak MiB", "parent MiB", "read"]
     print()
     print(f"iop benchmark: {args.n} documents ({len(pdfs)} PDF of 4-7 pages, "
           f"{args.n - len(pdfs)} TXT; {pages} pages), {args.cores} cores, load average "
@@ -283,7 +327,7 @@ def main() -> None:
           "all documents in the workers, check/write in the parent; peak MiB: PSS of the whole "
           "process tree; parent MiB: its peak RSS; read: files sent to workers")
     print()
-    print(table([row(r) for r in runs], header))
+    print(table([row(r) for r in runs], HEADER))
     naive_total = naive_s["import_s"] + naive_s["per_doc_s"] * args.n
     naive_cpu = naive_s["import_cpu_s"] + naive_s["per_doc_cpu_s"] * args.n
     print()
@@ -309,10 +353,7 @@ def main() -> None:
     print(f"warm run: {warm['wall_s']:.2f} s = {100 * warm['wall_s'] / cold['wall_s']:.1f}% of "
           f"cold; files read again: {warm['processed']}")
     if big:
-        print(f"peak memory, {args.big} vs {args.n} documents: {big['peak_pss'] / MiB:.0f} vs "
-              f"{cold['peak_pss'] / MiB:.0f} MiB (tree PSS) = "
-              f"{big['peak_pss'] / cold['peak_pss']:.2f}x; parent alone "
-              f"{big['parent_rss'] / cold['parent_rss']:.2f}x")
+        print(memory_ratio(cold, big))
     if len(runs) > 3 and runs[3]["label"].endswith("dask"):
         print(f"dask LocalCluster ({args.cores} workers x 1 thread) vs local --workers: "
               f"{runs[3]['wall_s']:.1f} vs {cold['wall_s']:.1f} s")

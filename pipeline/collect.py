@@ -6,21 +6,22 @@ validates the chunk against its schema and writes it as a Parquet part file to a
 folder. It also does, one document at a time, what the whole-archive sort used to do:
 identical rows are kept once (identical files give identical facts, so a doc_id seen
 before adds nothing), and rows are ordered within their document by (page, char_start,
-the row's text); each row gets its table's running number (`_seq`). The final order needs
-the documents' order, known only at the end: sorting by (document position, _seq) gives
-exactly the order of sorting all rows by (document, page, char_start, row text).
+the row's text). A document's rows go to one part, together; the collector remembers where
+(an index entry per document and table). The final order needs the documents' order, known
+only at the end: reading the documents' rows in that order gives exactly the order of
+sorting all rows by (document, page, char_start, row text).
 
-`SortedFacts` does that sort out of core, in DuckDB (one thread, a memory limit, a temp
-folder in the spill folder), and hands the rows back a chunk at a time: the tables to the
-writer, the few columns linking needs, the rows of a group of documents to the checks.
+`SortedFacts` reads them back so, a chunk at a time: the tables to the writer, the few
+columns linking needs, the rows of a group of documents to the checks.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,11 +29,9 @@ import pyarrow.parquet as pq
 from pipeline import schemas
 
 CHUNK_ROWS = 10_000  # fact rows per part file (a row is ~1 KB while it is a dict)
-PAGE_CHUNK_ROWS = 500  # page texts are large rows: fewer per part
+PAGE_CHUNK_ROWS = 500  # page texts are large rows: fewer per part (and per chunk read)
 READ_ROWS = 20_000  # rows per chunk handed back
-DUCKDB_MEMORY = "64MB"  # DuckDB's buffer for the sort; it spills to disk beyond it
-SEQ = "_seq"
-POSITION = "_pos"
+PARTS_KEPT = 4  # parts kept after reading (per table and columns)
 
 _ARROW = {"string": pa.string(), "date": pa.string(), "integer": pa.int64(),
           "number": pa.float64(), "boolean": pa.bool_()}
@@ -43,9 +42,9 @@ _PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(),
 
 def spill_schema(table: str) -> pa.Schema:
     """A table's columns as spilled: values exactly as extracted (dates as ISO strings, no
-    cell cleaning), plus the row's running number."""
-    fields = [pa.field(f["name"], _ARROW[f["type"]]) for f in schemas.schema(table)["fields"]]
-    return pa.schema([*fields, pa.field(SEQ, pa.int64())])
+    cell cleaning)."""
+    return pa.schema([pa.field(f["name"], _ARROW[f["type"]])
+                      for f in schemas.schema(table)["fields"]])
 
 
 def to_frame(batch: pa.Table | pa.RecordBatch) -> pd.DataFrame:
@@ -62,7 +61,8 @@ class FactCollector:
                            else (chunk_rows or CHUNK_ROWS) for name in tables}
         self.pending: dict[str, list[dict]] = {name: [] for name in tables}
         self.parts: dict[str, list[Path]] = {name: [] for name in tables}
-        self.counts: dict[str, int] = {name: 0 for name in tables}  # rows kept per table
+        # where each document's rows are: (doc_id, part number, first row, rows) per table
+        self.index: dict[str, list[tuple[str, int, int, int]]] = {name: [] for name in tables}
         self.documents: set[str] = set()
         self.most_held = 0  # the most rows held between two documents (tests: bounded)
 
@@ -89,8 +89,11 @@ class FactCollector:
         self.documents.add(doc_id)
         for name in self.tables:
             rows = _unique(facts.get(name, []))
+            if not rows:
+                continue
             rows.sort(key=lambda r: (r.get("page") or 0, r.get("char_start") or 0, str(r)))
             pending = self.pending[name]
+            self.index[name].append((doc_id, len(self.parts[name]), len(pending), len(rows)))
             pending.extend(rows)
             if len(pending) >= self.chunk_rows[name]:
                 self._flush(name)
@@ -105,87 +108,107 @@ class FactCollector:
             return
         df = schemas.frame(name, rows)
         schemas.validate(name, df)
-        start = self.counts[name]
-        df[SEQ] = pd.array(range(start, start + len(df)), dtype="Int64")
         part = self.spill_dir / f"{name}-{len(self.parts[name]):06d}.parquet"
         pq.write_table(pa.Table.from_pandas(df, schema=spill_schema(name), preserve_index=False),
                        part)
         self.parts[name].append(part)
-        self.counts[name] += len(df)
         self.pending[name] = []
 
     def finish(self, order: dict[str, int]) -> SortedFacts:
         """Every row written out; the rows in the documents' `order` (doc_id -> position)."""
         for name in self.tables:
             self._flush(name)
-        return SortedFacts(self.spill_dir, self.parts, dict(self.counts), order)
+        return SortedFacts(self.parts, self.index, order)
 
 
 class SortedFacts:
-    """The collected tables in their final order, read through DuckDB a chunk at a time.
+    """The collected tables in their final order, read back a chunk at a time.
 
-    The fact tables are sorted once into a DuckDB file in the spill folder (the checks read
-    them again, a group of documents at a time); the pages table, written and never checked,
-    is sorted as it is written.
+    Each document's rows lie together in one part (a part is spilled between documents),
+    so the final order is the documents' order: a chunk is gathered from the parts its
+    documents are in. Workers report roughly in the order files were sent, so consecutive
+    documents mostly share a part; the last parts read are kept (PARTS_KEPT) and each is
+    read once in the usual case. (DuckDB's ORDER BY was tried first: with a memory limit
+    that keeps the parent flat it runs out of memory sorting the page texts.)
     """
 
-    def __init__(self, spill_dir: Path, parts: dict[str, list[Path]], counts: dict[str, int],
-                 order: dict[str, int]):
+    def __init__(self, parts: dict[str, list[Path]],
+                 index: dict[str, list[tuple[str, int, int, int]]], order: dict[str, int]):
         self.tables = tuple(parts)
-        self.counts = counts
-        self.con = duckdb.connect(str(spill_dir / "sorted.duckdb"), config={
-            "threads": 1, "memory_limit": DUCKDB_MEMORY,
-            "temp_directory": str(spill_dir / "duckdb.tmp"), "preserve_insertion_order": True})
-        positions = pa.table({"doc_id": pa.array(list(order), pa.string()),
-                              "position": pa.array(list(order.values()), pa.int64())})
-        self.con.register("positions_arrow", positions)
-        self.con.execute("CREATE TABLE positions AS SELECT * FROM positions_arrow")
-        self.con.unregister("positions_arrow")
-        self.source: dict[str, str] = {}
-        for name, files in parts.items():
-            if not files:
-                continue
-            ranked = (f"SELECT t.*, coalesce(p.position, 0) AS {POSITION} FROM "
-                      f"read_parquet({[str(f) for f in files]!r}) t "
-                      "LEFT JOIN positions p ON t.doc_id = p.doc_id")
-            if name == "pages":
-                self.source[name] = f"({ranked})"
-            else:
-                self.con.execute(f"CREATE TABLE {name} AS {ranked} ORDER BY {POSITION}, {SEQ}")
-                self.source[name] = name
+        self.parts = parts
+        # a stable sort by position keeps each document's rows in arrival order: the order
+        # of sorting all rows by (position, arrival)
+        self.index = {name: sorted(entries, key=lambda e: order.get(e[0], 0))
+                      for name, entries in index.items()}
+        self.counts = {name: sum(e[3] for e in entries) for name, entries in index.items()}
+        self._kept: OrderedDict[tuple, pa.Table] = OrderedDict()
+        self.part_reads = 0  # parts read from disk (tests, benchmarks)
 
     def close(self) -> None:
-        self.con.close()
+        self._kept.clear()
 
-    def _query(self, name: str, columns: Iterable[str] | None, docs: Iterable[str] | None
-               ) -> pa.RecordBatchReader | None:
-        if name not in self.source:
-            return None
-        wanted = ", ".join(f'"{c}"' for c in columns) if columns else \
-            ", ".join(f'"{c}"' for c in schemas.columns(name))
-        where = ""
-        if docs is not None:
-            self.con.register("wanted", pa.table({"doc_id": pa.array(list(docs), pa.string())}))
-            where = "WHERE doc_id IN (SELECT doc_id FROM wanted)"
-        return self.con.sql(f"SELECT {wanted} FROM {self.source[name]} {where} "
-                            f"ORDER BY {POSITION}, {SEQ}").to_arrow_reader(READ_ROWS)
+    def _part(self, name: str, number: int, columns: tuple[str, ...]) -> pa.Table:
+        key = (name, number, columns)
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key]
+        table = pq.read_table(self.parts[name][number], columns=list(columns))
+        self.part_reads += 1
+        self._kept[key] = table
+        while len(self._kept) > PARTS_KEPT:
+            self._kept.popitem(last=False)
+        return table
+
+    def _gather(self, name: str, entries: list[tuple[str, int, int, int]],
+                columns: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+        """The rows of `entries` (in their order), about READ_ROWS at a time."""
+        size = READ_ROWS if name != "pages" else PAGE_CHUNK_ROWS
+        batch: list[tuple[str, int, int, int]] = []
+        rows = 0
+        for entry in entries:
+            batch.append(entry)
+            rows += entry[3]
+            if rows >= size:
+                yield self._read(name, batch, columns)
+                batch, rows = [], 0
+        if batch:
+            yield self._read(name, batch, columns)
+
+    def _read(self, name: str, entries: list[tuple[str, int, int, int]],
+              columns: tuple[str, ...]) -> pd.DataFrame:
+        """One chunk: each part it needs is read once, and only its rows are copied out
+        (a chunk whose documents are spread over every part holds one part at a time)."""
+        by_part: dict[int, list[int]] = {}
+        for i, (_doc, number, _start, _rows) in enumerate(entries):
+            by_part.setdefault(number, []).append(i)
+        pieces: list[pa.Table | None] = [None] * len(entries)
+        for number, members in by_part.items():
+            rows = np.concatenate([np.arange(entries[i][2], entries[i][2] + entries[i][3])
+                                   for i in members])
+            taken = self._part(name, number, columns).take(pa.array(rows))
+            offset = 0
+            for i in members:
+                pieces[i] = taken.slice(offset, entries[i][3])
+                offset += entries[i][3]
+        return to_frame(pa.concat_tables(pieces))
 
     def chunks(self, name: str) -> Iterator[pd.DataFrame]:
-        """The whole table in order, READ_ROWS rows at a time (nothing for an empty table)."""
-        reader = self._query(name, None, None)
-        for batch in reader or ():
-            if batch.num_rows:
-                yield to_frame(batch)
+        """The whole table in order, a chunk at a time (nothing for an empty table)."""
+        yield from self._gather(name, self.index[name], tuple(schemas.columns(name)))
 
     def frame(self, name: str, columns: list[str] | None = None,
               docs: Iterable[str] | None = None) -> pd.DataFrame:
         """`columns` of the table (all by default), of the documents `docs` (all by
         default), in order: for the work that needs a few columns, or a few documents."""
         columns = columns or schemas.columns(name)
-        reader = self._query(name, columns, docs)
-        if reader is None:
+        entries = self.index.get(name, [])
+        if docs is not None:
+            wanted = set(docs)
+            entries = [e for e in entries if e[0] in wanted]
+        frames = list(self._gather(name, entries, tuple(columns))) if entries else []
+        if not frames:
             return schemas.frame(name, [])[columns]
-        return to_frame(reader.read_all()).reset_index(drop=True)
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _unique(rows: list[dict]) -> list[dict]:

@@ -161,7 +161,7 @@ def _write_parquet(name: str, chunks: Iterable[pd.DataFrame], path: Path) -> Non
             writer.write_table(_arrow_table(name, chunk))
 
 
-DUCKDB_MEMORY = "128MB"
+DUCKDB_MEMORY = "64MB"  # the DuckDB file is loaded from the Parquet files, streamed
 
 
 def _write_duckdb(tables: dict[str, Table], path: Path) -> None:
