@@ -181,16 +181,19 @@ class SortedFacts:
         by_part: dict[int, list[int]] = {}
         for i, (_doc, number, _start, _rows) in enumerate(entries):
             by_part.setdefault(number, []).append(i)
-        pieces: list[pa.Table | None] = [None] * len(entries)
+        taken, offsets, offset = [], [0] * len(entries), 0
         for number, members in by_part.items():
             rows = np.concatenate([np.arange(entries[i][2], entries[i][2] + entries[i][3])
                                    for i in members])
-            taken = self._part(name, number, columns).take(pa.array(rows))
-            offset = 0
+            taken.append(self._part(name, number, columns).take(pa.array(rows)))
             for i in members:
-                pieces[i] = taken.slice(offset, entries[i][3])
+                offsets[i] = offset
                 offset += entries[i][3]
-        return to_frame(pa.concat_tables(pieces))
+        table = pa.concat_tables(taken)
+        if len(taken) > 1:  # back to the entries' order
+            table = table.take(pa.array(np.concatenate(
+                [np.arange(offsets[i], offsets[i] + e[3]) for i, e in enumerate(entries)])))
+        return to_frame(table)
 
     def chunks(self, name: str) -> Iterator[pd.DataFrame]:
         """The whole table in order, a chunk at a time (nothing for an empty table)."""

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import codes, schemas, store
 from pipeline.cache import CacheCounts, ResultCache, cache_version
@@ -191,6 +192,10 @@ def extract_archive(
         else:
             tasks.append(Task(str(path), source, limits))
     runner = make_executor(executor, work, workers, limits, scheduler, WORKER_PRELOAD)
+    # Arrow's default allocator (mimalloc) keeps what the chunks freed; the system
+    # allocator gives it back, so the parent's memory stays that of a chunk (measured in
+    # bench/RESULTS.md).
+    pa.set_memory_pool(pa.system_memory_pool())
     spill = store.spill_dir(out)
     sorted_facts = None
     try:
@@ -211,7 +216,7 @@ def extract_archive(
                     on_progress(task.source)
         summary.worker_peak_rss = runner.peak_rss
         with times.stage("check"):
-            tables, sorted_facts = _assemble(doc_rows, facts)
+            tables, sorted_facts = _assemble(doc_rows, facts, keep_rows=False)
         documents = tables["documents"]
         summary.files = len(documents)
         summary.failed = int((documents["status"] == "error").sum())
@@ -273,10 +278,12 @@ def _whole(name: str, chunks: Callable[[], Iterator[pd.DataFrame]]) -> pd.DataFr
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _assemble(doc_rows: list[dict], collector: FactCollector
+def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = True
               ) -> tuple[dict[str, store.Table], SortedFacts]:
     """The run's tables: documents, links and flags as frames (a row per document or
-    fewer), the collected tables as chunks read in order from the spilled rows."""
+    fewer), the collected tables as chunks read in order from the spilled rows. Without
+    `keep_rows`, `doc_rows` is emptied once the documents frame holds them."""
+    given = doc_rows
     doc_rows = sorted(doc_rows, key=lambda r: r["source"])
     first_source: dict[str, str] = {}
     version = fingerprint()
@@ -296,6 +303,8 @@ def _assemble(doc_rows: list[dict], collector: FactCollector
     order = {row["doc_id"]: i for i, row in enumerate(doc_rows) if row["doc_id"]}
     documents = schemas.frame("documents", doc_rows)
     del doc_rows
+    if not keep_rows:
+        given.clear()
     facts = collector.finish(order)  # deduplicated as they arrived, sorted out of core
     link_tables = {"documents": documents, **{
         name: facts.frame(name, columns) for name, columns in LINK_COLUMNS.items()}}
