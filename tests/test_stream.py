@@ -1,5 +1,6 @@
-"""Archive scale, memory: the parent streams the rows (spill, sort out of core, write in
-chunks, check a group of documents at a time) and the tables are those of one big chunk.
+"""Archive scale, memory: the parent streams the rows (spilled to Parquet parts, read back
+in the documents' order a chunk at a time, checked a group of documents at a time) and the
+tables are those of one big chunk.
 
 Memory itself is measured by `make bench` (bench/run_bench.py), never here; these tests
 check the structure that keeps it flat: rows held between two documents stay below the
@@ -116,6 +117,8 @@ def test_rows_held_stay_below_one_chunk_per_table(tmp_path, docs, per_table, chu
         assert len(pages) == docs * per_table
         assert list(pages["doc_id"].drop_duplicates()) == \
             [f"{doc:064x}" for doc in reversed(range(docs))]
+        # documents arrived in runs (here: reversed), so each part is read once
+        assert facts.part_reads == len(list(tmp_path.glob("pages-*.parquet")))
     finally:
         facts.close()
 
