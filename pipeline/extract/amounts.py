@@ -51,7 +51,7 @@ class AmountRecognizer(MentionComponent):
         found: dict[tuple[int, int], Mention] = {}
         taken = TakenSpans()
         for pattern in self.patterns:  # earlier patterns win overlaps
-            for m in pattern.regex.finditer(text):
+            for m in pattern.finditer(text):
                 start = m.start("unit") if "unit" in m.groupdict() and m.group("unit") and \
                     m.start("unit") < m.start("number") else m.start("number")
                 end = m.end()

@@ -56,7 +56,7 @@ class DateRecognizer(MentionComponent):
         taken = TakenSpans()
         out: list[Mention] = []
         for pattern in self.patterns:
-            for m in pattern.regex.finditer(text):
+            for m in pattern.finditer(text):
                 start, end = m.span()
                 if taken.overlaps(start, end):
                     continue

@@ -1,0 +1,148 @@
+"""The regex prefilter: the prefixes it reads from a pattern, and that its matches are
+exactly re's, one case per line, grouped by phenomenon."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract import nlp
+from pipeline.extract.prefilter import MIN_TEXT, Prefiltered, folded, prefix_regex
+from tests.conftest import SEEDS, SHARED
+
+IC = re.IGNORECASE
+
+# (pattern, flags, the prefix regex it is searched by, searched in the lower-cased text)
+PREFIXES = [
+    # literals after a lookbehind, ignoring case: lower-cased, longest first
+    (r"(?<![\wåäö])(?:ska|skall|måste)\s+", IC, "måste|skall|ska", True),
+    (r"\bdenna\s+avtal\b|\bdetta\s+avtal\b", IC, "denna|detta", True),
+    (r"(?i:ab)C", 0, "abc", True),
+    # case-sensitive: searched as written, in the text itself
+    (r"Ab|c", 0, "Ab|c", False),
+    (r"\[(?:namn|ort)\]", 0, r"\[namn\]|\[ort\]", False),
+    # digits: any digit, or the literal digits written
+    (r"(?<![\d,.])\d{1,3}(?: \d{3})*", IC, r"\d", True),
+    (r"(?<!\d)(?:19|20)\d{2}", IC, r"19\d|20\d", True),
+    # an optional part: a match may start with it or with what follows
+    (r"(?:den\s+)?\d+", IC, r"den|\d", True),
+    (r"[0-3]?\d/\d", 0, r"\d\d/\d|\d/\d", False),
+    # a class of a few letters is a set of literals
+    (r"[xX]{2,}\s?kr", 0, "X|x", False),
+    # prefixes are cut at six characters
+    (r"organisationsnummer", IC, "organi", True),
+]
+
+NO_PREFIX = [
+    (r"(?m)^\s*Parter\s*$", IC),  # starts with any amount of space
+    (r"[A-ZÅÄÖ][a-zåäö]+s kommun", 0),  # a class of 29 letters says little
+    (r"\w+", 0),
+    (r"x?", 0),  # may match the empty string
+    (r"(?:ıd|x)", IC),  # re folds ı with i: lower-casing cannot stand in for it
+    (r"µg", IC),  # re folds µ with μ
+]
+
+
+@pytest.mark.parametrize(("source", "flags", "prefix", "fold"), PREFIXES)
+def test_prefix_regex(source: str, flags: int, prefix: str, fold: bool) -> None:
+    found = prefix_regex(re.compile(source, flags))
+    assert found is not None
+    assert (found[0].pattern, found[1]) == (prefix, fold)
+
+
+@pytest.mark.parametrize(("source", "flags"), NO_PREFIX)
+def test_no_prefix(source: str, flags: int) -> None:
+    assert prefix_regex(re.compile(source, flags)) is None
+
+
+PAD = "Överenskommelsen gäller mellan parterna. " * (MIN_TEXT // 40 + 1)
+
+# (pattern, text): Prefiltered finds exactly what re finds
+SAME_MATCHES = [
+    # a candidate whose lookbehind fails is skipped, the next one is found
+    (r"(?<![\wåäö])ska\s+", PAD + "Uppskattas. Föreningen ska ordna. SKA också"),
+    # matches next to each other, and a match inside a failed candidate's span
+    (r"(?<!\d)\d{1,3}(?: \d{3})* kr", PAD + "1 000 kr2 000 kr 12 345 678 kr 9"),
+    # upper case, Swedish letters, and characters whose case re folds its own way
+    (r"(?<![\wåäö])(?:måste|skall)\b", PAD + "MÅSTE Skall måste"),
+    (r"(?<![\w])sida\b", PAD + "ſida sida SIDA"),  # long s: re matches it, the fold cannot
+    (r"(?<![\w])kid\b", PAD + "kıd KİD kid"),  # dotless ı and dotted İ
+    (r"(?<![\w])kelvin\b", PAD + "\u212aelvin Kelvin"),  # the Kelvin sign folds to k
+    (r"(?<![\w])σας\b", PAD + "ΣΑΣ σας"),  # final sigma
+    # the text is shorter than MIN_TEXT: the plain regex runs
+    (r"(?<![\wåäö])ska\s+", "Föreningen ska ordna"),
+]
+
+
+@pytest.mark.parametrize(("source", "text"), SAME_MATCHES)
+def test_same_matches_as_re(source: str, text: str) -> None:
+    regex = re.compile(source, IC)
+    spans = [m.span() for m in regex.finditer(text)]
+    assert spans  # every case has something to find
+    assert [m.span() for m in Prefiltered(regex).finditer(text)] == spans
+    assert [m.span() for m in Prefiltered(regex).finditer(text, 5, len(text) - 3)] == \
+        [m.span() for m in regex.finditer(text, 5, len(text) - 3)]
+    first = Prefiltered(regex).search(text)
+    assert first is not None and first.span() == spans[0]
+
+
+# (text, can the lower-cased text stand in for re's case folding?)
+FOLDS = [
+    ("Föreningen ÅTAR sig", True),
+    ("Straße", True),
+    ("\u212a", True),  # Kelvin sign -> k
+    ("kıd", False),
+    ("İstanbul", False),  # lower() gives two characters
+    ("ſ", False),
+]
+
+
+@pytest.mark.parametrize(("text", "usable"), FOLDS)
+def test_folded(text: str, usable: bool) -> None:
+    result = folded(text)
+    assert (result is not None) == usable
+    if usable:
+        assert result == text.lower() and len(result) == len(text)
+
+
+def _extractor_patterns() -> list[tuple[str, re.Pattern]]:
+    found = []
+    for name, component in nlp().pipeline:
+        for pattern in getattr(component, "patterns", []):
+            found.append((f"{name}:{pattern.id}", pattern.regex))
+    return found
+
+
+PATTERNS = _extractor_patterns()
+ALPHABET = list("aAsSkKiIıİſΣσςµ åäöÅÄÖé0123456789-.,:/()\n xX") + [
+    "ska ", "SKALL ", "måste ", "org.nr ", "organisationsnummer ", "2023-04-01", "1/7 2021",
+    " kr", " tkr", " mnkr", ":-", "1 725 000", "31 mars 2024", "Klicka här för att ange text.",
+    "[namn]", "ansvarar för ", "bidrar med ", "802000-1234", "verksamhetsåret 2020",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), min_size=50, max_size=400))
+def test_extractor_patterns_find_what_re_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for _, regex in PATTERNS:
+        assert [m.span() for m in Prefiltered(regex).finditer(text)] == \
+            [m.span() for m in regex.finditer(text)]
+
+
+def test_extractor_patterns_on_the_seeds_and_hostile_texts() -> None:
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted(SEEDS.glob("*.txt"))
+             + sorted((SHARED / "corpus" / "hostile-texts").glob("*.txt"))]
+    assert len(texts) > 5
+    prefiltered = 0
+    for _, regex in PATTERNS:
+        scan = Prefiltered(regex)
+        prefiltered += scan._prefix is not None
+        for text in texts:
+            assert [(m.span(), m.groups()) for m in scan.finditer(text)] == \
+                [(m.span(), m.groups()) for m in regex.finditer(text)]
+    assert prefiltered >= len(PATTERNS) - 2  # the prefilter is in use, not bypassed
