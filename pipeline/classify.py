@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table, words
 
 
@@ -21,11 +22,12 @@ class Kind:
 
 
 @cache
-def _signals() -> dict[str, list[tuple[str, re.Pattern, int, bool]]]:
+def _signals() -> dict[str, list[tuple[str, Prefiltered, int, bool]]]:
     data = table("document_kinds")
     return {
         kind: [
-            (s["id"], re.compile(s["regex"], re.IGNORECASE), s["weight"], s.get("head", False))
+            (s["id"], Prefiltered(re.compile(s["regex"], re.IGNORECASE)), s["weight"],
+             s.get("head", False))
             for s in data[kind]
         ]
         for kind in ("agreement", "memo")
@@ -34,12 +36,13 @@ def _signals() -> dict[str, list[tuple[str, re.Pattern, int, bool]]]:
 
 def classify(text: str) -> Kind:
     data = table("document_kinds")
-    head = text[: data["head_chars"]]
+    head_end = min(len(text), data["head_chars"])
     scores = {"agreement": 0, "memo": 0}
     fired: list[str] = []
     for kind, signals in _signals().items():
         for signal_id, regex, weight, head_only in signals:
-            if regex.search(head if head_only else text):
+            # search(text, 0, n) reads the text as if it ended at n: it is search(text[:n])
+            if regex.search(text, 0, head_end if head_only else len(text)):
                 scores[kind] += weight
                 fired.append(signal_id)
     best = max(scores, key=lambda k: (scores[k], k == "memo"))

@@ -134,9 +134,7 @@ def test_extractor_patterns_find_what_re_finds(pieces: list[str]) -> None:
 
 
 def test_extractor_patterns_on_the_seeds_and_hostile_texts() -> None:
-    texts = [p.read_text(encoding="utf-8", errors="replace")
-             for p in sorted(SEEDS.glob("*.txt"))
-             + sorted((SHARED / "corpus" / "hostile-texts").glob("*.txt"))]
+    texts = _texts()
     assert len(texts) > 5
     prefiltered = 0
     for _, regex in PATTERNS:
@@ -146,3 +144,27 @@ def test_extractor_patterns_on_the_seeds_and_hostile_texts() -> None:
             assert [(m.span(), m.groups()) for m in scan.finditer(text)] == \
                 [(m.span(), m.groups()) for m in regex.finditer(text)]
     assert prefiltered >= len(PATTERNS) - 2  # the prefilter is in use, not bypassed
+
+
+def _texts() -> list[str]:
+    return [p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(SEEDS.glob("*.txt"))
+            + sorted((SHARED / "corpus" / "hostile-texts").glob("*.txt"))]
+
+
+def test_period_kinds_skipped_only_where_no_cue_can_be() -> None:
+    """The periods recognizer tries a sentence's cue lists only where their prefixes are;
+    every sentence gets the kind the full search gives."""
+    from pipeline.extract.periods import PeriodRecognizer
+    from pipeline.extract.sentences import sentences
+
+    recognizer = PeriodRecognizer()
+    kinds = 0
+    for text in _texts() + ["Avtalet gäller\n" + PAD + "Uppsägning sker. Utbetalning sker."]:
+        spans = sentences(text)
+        possible = recognizer._possible_kinds(text, spans)
+        for (s, e), row in zip(spans, possible, strict=True):
+            expected = recognizer.kind_of(text[s:e])
+            assert recognizer.kind_of(text[s:e], row) == expected
+            kinds += expected is not None
+    assert kinds > 20

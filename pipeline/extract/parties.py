@@ -12,6 +12,7 @@ from spacy.language import Language
 
 from pipeline.extract.component import MentionComponent
 from pipeline.extract.patterns import alternation, word_alternation
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -31,11 +32,12 @@ class PartyRecognizer(MentionComponent):
         d = self.data
         return {
             "heading": re.compile(d["heading"], _I),
-            "between": re.compile(d["between"], _I),
-            "memo_partner": re.compile(d["memo_partner"], _I),
-            "contact_sentence": re.compile(d["contact_sentence"], _I),
+            # the patterns that scan the whole text skip ahead to their prefixes
+            "between": Prefiltered(re.compile(d["between"], _I)),
+            "memo_partner": Prefiltered(re.compile(d["memo_partner"], _I)),
+            "contact_sentence": Prefiltered(re.compile(d["contact_sentence"], _I)),
             "contact_org": re.compile(d["contact_org"], _I),
-            "memo_decider": re.compile(d["memo_decider"], _I),
+            "memo_decider": Prefiltered(re.compile(d["memo_decider"], _I)),
             "memo_decider_nominative": re.compile(d["memo_decider_nominative"]),
             "prefix": re.compile(rf"^\s*(?:[-–•●*]\s*|\d+[.)]\s*)?"
                                  rf"(?P<prefix>{alternation(d['line_prefixes'])})\s*:\s*", _I),
@@ -194,7 +196,8 @@ class PartyRecognizer(MentionComponent):
     def _from_memo(self, text: str) -> list[Mention]:
         out: list[Mention] = []
         head = text[:4000]
-        for m in self._res["memo_decider"].finditer(head):
+        head_end = len(head)  # finditer(text, 0, n) is finditer(text[:n]) on the same text
+        for m in self._res["memo_decider"].finditer(text, 0, head_end):
             s, e = m.span("name")
             written = text[s:e]
             name = re.sub(r"s$", "", written)
@@ -205,7 +208,7 @@ class PartyRecognizer(MentionComponent):
             s, e = m.span("name")
             out.append(Mention(LABEL, s, e, text[s:e], "party.memo_decider", text[s:e],
                                {"role": "party", "sector_hint": "public"}))
-        for m in self._res["memo_partner"].finditer(head):
+        for m in self._res["memo_partner"].finditer(text, 0, head_end):
             s, e = m.span("names")
             out += [n for n in self._names_in(text, s, e, "party.memo_partner", None)
                     if self._has_org_word(n.text)]

@@ -217,6 +217,16 @@ class Prefiltered:
             yield m
             pos = m.end()  # never empty: every match starts with a non-empty prefix
 
+    def candidate_spans(self, text: str) -> list[tuple[int, int]] | None:
+        """Where in text a match may be: any match of the pattern in a part of the text
+        (a sentence) overlaps one of these spans. None when that cannot be told.
+
+        Overlap, not start: a prefix found at i hides one starting inside it."""
+        hay = self._haystack(text)
+        if hay is None:
+            return None
+        return [m.span() for m in self._prefix.finditer(hay)]
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return next(self.finditer(text, pos, endpos), None)
 

@@ -7,12 +7,14 @@ heading, a list item or a signature line ends where its line ends, punctuation o
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A digit after a period does not open a sentence: 'fr.o.m. 2024-01-01', 't.o.m. 2025'.
 _BOUNDARY = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”(●•\-–])")
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=2)  # periods, amounts and obligations ask for the same document's spans
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans, start = [], 0
     for m in _BOUNDARY.finditer(text):
         if m.start() > start:
@@ -20,10 +22,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
-def sentence_of(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
+def sentence_of(spans: tuple[tuple[int, int], ...], position: int) -> tuple[int, int]:
     """The sentence holding `position` (binary search)."""
     lo, hi = 0, len(spans) - 1
     while lo <= hi:
