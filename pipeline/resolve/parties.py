@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.organisations import normalized, sector
 from pipeline.lang import table
@@ -175,8 +175,7 @@ class Parties:
             if not self._alias_of:
                 return []
             ordered = sorted(self._alias_of, key=len, reverse=True)
-            self._alias_re = re.compile(
-                r"(?<![\wåäö])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\wåäö])")
+            self._alias_re = _alias_regex(tuple(ordered))
         low = text.lower().replace("-", " ")
         return [(m.start(), m.end(), self._alias_of[m.group(0)])
                 for m in self._alias_re.finditer(low)]
@@ -208,6 +207,12 @@ class Parties:
                 **provenance(clean, mention),
             })
         return rows
+
+
+@lru_cache(maxsize=256)  # the same parties recur across an archive's documents
+def _alias_regex(ordered: tuple[str, ...]) -> re.Pattern:
+    return re.compile(
+        r"(?<![\wåäö])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\wåäö])")
 
 
 def _find(parties: list[Party], key: str) -> Party | None:
