@@ -26,12 +26,14 @@ PREFIXES = [
     (r"\[(?:namn|ort)\]", 0, r"\[namn\]|\[ort\]", False),
     # digits: any digit, or the literal digits written
     (r"(?<![\d,.])\d{1,3}(?: \d{3})*", IC, r"\d", True),
-    (r"(?<!\d)(?:19|20)\d{2}", IC, r"19\d|20\d", True),
+    (r"(?<!\d)(?:19|20)\d{2}", IC, r"19\d\d|20\d\d", True),
+    (r"(?<![\d-])\d{6}-\d{4}", 0, r"\d\d\d\d\d\d", False),  # repeats, up to six
     # an optional part: a match may start with it or with what follows
     (r"(?:den\s+)?\d+", IC, r"den|\d", True),
     (r"[0-3]?\d/\d", 0, r"\d\d/\d|\d/\d", False),
     # a class of a few letters is a set of literals
-    (r"[xX]{2,}\s?kr", 0, "X|x", False),
+    (r"[xX]{2,}\s?kr", 0, "XX|Xx|xX|xx", False),
+    (r"(?:ab){2,3}c", 0, "abab", False),  # what comes after a repeat of 2 or 3 is unknown
     # prefixes are cut at six characters
     (r"organisationsnummer", IC, "organi", True),
 ]

@@ -80,23 +80,25 @@ class PeriodRecognizer(MentionComponent):
         return None
 
     def _possible_kinds(self, text: str, spans) -> list[list[bool]]:
-        """Per sentence, per cue list: may the sentence hold a cue? A cue can only be where
-        one of its list's prefixes is (prefilter): one fast pass over the text per list
-        instead of a regex search per sentence and list."""
+        """Per sentence, per cue list: may the sentence hold a cue? A cue can only start
+        where one of its list's prefixes is (prefilter): a few fast searches over the text
+        per list instead of a regex search per sentence and list."""
         starts = [s for s, _ in spans]
         possible = [[False] * len(self._res["kinds"]) for _ in spans]
         for k, scan in enumerate(self._res["kind_prefilters"]):
-            found = scan.candidate_spans(text)
+            found = scan.prefix_search(text)
             if found is None:
                 for row in possible:
                     row[k] = True
                 continue
-            for a, b in found:  # every sentence the prefix overlaps
-                index = max(0, bisect_right(starts, a) - 1)
-                while index < len(spans) and spans[index][0] < b:
-                    if spans[index][1] > a:
-                        possible[index][k] = True
-                    index += 1
+            pos = 0
+            while (at := found(pos)) >= 0:
+                index = bisect_right(starts, at) - 1
+                if index >= 0 and at < spans[index][1]:
+                    possible[index][k] = True
+                    pos = spans[index][1]  # the sentence is marked: go on after it
+                else:
+                    pos = at + 1  # between sentences
         return possible
 
     def frequencies(self, text: str, start: int, end: int) -> list[Frequency]:

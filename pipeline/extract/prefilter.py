@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import _sre
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from re import _constants as sre  # the parse tree's opcodes (stable within 3.11+)
 from re import _parser
 
@@ -133,8 +133,14 @@ def _prefixes(items, flags: int, folds: list[bool]) -> list[tuple[tuple[str, ...
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             low, high, sub = av
             inner = _prefixes(sub, flags, folds)
-            once = low == high == 1 or (low == 0 and high == 1)
-            alternatives = [[(p, c and once) for p, c in inner]]
+            repeated, times = inner, 1  # X{3} starts with X X X (while X's prefix is all of X)
+            while times < min(low, _MAX_PREFIX_LEN) and all(c for _, c in repeated):
+                repeated = [(p + q, c) for p, _ in repeated for q, c in inner]
+                times += 1
+                if len(repeated) > _MAX_PREFIXES:
+                    raise _NoPrefix
+            whole = times == low == high or (low == 0 and high == 1)
+            alternatives = [[(p, c and whole) for p, c in repeated]]
             if low == 0:  # X? and X*: the match may also skip X
                 alternatives.append([((), True)])
         else:
@@ -217,15 +223,20 @@ class Prefiltered:
             yield m
             pos = m.end()  # never empty: every match starts with a non-empty prefix
 
-    def candidate_spans(self, text: str) -> list[tuple[int, int]] | None:
-        """Where in text a match may be: any match of the pattern in a part of the text
-        (a sentence) overlaps one of these spans. None when that cannot be told.
-
-        Overlap, not start: a prefix found at i hides one starting inside it."""
+    def prefix_search(self, text: str) -> Callable[[int], int] | None:
+        """A function giving the first place at or after a position where one of the
+        pattern's prefixes stands (-1: none), in text or its fold; None when the pattern
+        has no prefixes to look for. A match of the pattern in any part of the text (a
+        sentence, searched on its own) starts at such a place."""
         hay = self._haystack(text)
         if hay is None:
             return None
-        return [m.span() for m in self._prefix.finditer(hay)]
+        search = self._prefix.search
+
+        def first(pos: int) -> int:
+            m = search(hay, pos)
+            return m.start() if m else -1
+        return first
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return next(self.finditer(text, pos, endpos), None)
