@@ -10,32 +10,32 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import nlp
-from pipeline.extract.prefilter import MIN_TEXT, Prefiltered, folded, prefix_regex
+from pipeline.extract.prefilter import MIN_TEXT, Prefiltered, folded, prefix_regexes
 from tests.conftest import SEEDS, SHARED
 
 IC = re.IGNORECASE
 
-# (pattern, flags, the prefix regex it is searched by, searched in the lower-cased text)
+# (pattern, flags, the prefix regexes it is searched by, searched in the lower-cased text)
 PREFIXES = [
     # literals after a lookbehind, ignoring case: lower-cased, longest first
-    (r"(?<![\wåäö])(?:ska|skall|måste)\s+", IC, "måste|skall|ska", True),
-    (r"\bdenna\s+avtal\b|\bdetta\s+avtal\b", IC, "denna|detta", True),
-    (r"(?i:ab)C", 0, "abc", True),
+    (r"(?<![\wåäö])(?:ska|skall|måste)\s+", IC, ["måste|skall|ska"], True),
+    (r"\bdenna\s+avtal\b|\bdetta\s+avtal\b", IC, ["denna|detta"], True),
+    (r"(?i:ab)C", 0, ["abc"], True),
     # case-sensitive: searched as written, in the text itself
-    (r"Ab|c", 0, "Ab|c", False),
-    (r"\[(?:namn|ort)\]", 0, r"\[namn\]|\[ort\]", False),
+    (r"Ab|c", 0, ["Ab|c"], False),
+    (r"\[(?:namn|ort)\]", 0, [r"\[namn\]|\[ort\]"], False),
     # digits: any digit, or the literal digits written
-    (r"(?<![\d,.])\d{1,3}(?: \d{3})*", IC, r"\d", True),
-    (r"(?<!\d)(?:19|20)\d{2}", IC, r"19\d\d|20\d\d", True),
-    (r"(?<![\d-])\d{6}-\d{4}", 0, r"\d\d\d\d\d\d", False),  # repeats, up to six
-    # an optional part: a match may start with it or with what follows
-    (r"(?:den\s+)?\d+", IC, r"den|\d", True),
-    (r"[0-3]?\d/\d", 0, r"\d\d/\d|\d/\d", False),
+    (r"(?<![\d,.])\d{1,3}(?: \d{3})*", IC, [r"\d"], True),
+    (r"(?<!\d)(?:19|20)\d{2}", IC, [r"19\d\d|20\d\d"], True),
+    (r"(?<![\d-])\d{6}-\d{4}", 0, [r"\d(?:\d\d\d\d\d)"], False),  # repeats, up to six
+    # prefixes opening with a letter and with a digit: two regexes, each scanned fast
+    (r"(?:den\s+)?\d+", IC, ["den", r"\d"], True),
+    (r"[0-3]?\d/\d", 0, [r"\d(?:\d/\d|/\d)"], False),
     # a class of a few letters is a set of literals
-    (r"[xX]{2,}\s?kr", 0, "XX|Xx|xX|xx", False),
-    (r"(?:ab){2,3}c", 0, "abab", False),  # what comes after a repeat of 2 or 3 is unknown
+    (r"[xX]{2,}\s?kr", 0, ["XX|Xx|xX|xx"], False),
+    (r"(?:ab){2,3}c", 0, ["abab"], False),  # what comes after a repeat of 2 or 3 is unknown
     # prefixes are cut at six characters
-    (r"organisationsnummer", IC, "organi", True),
+    (r"organisationsnummer", IC, ["organi"], True),
 ]
 
 NO_PREFIX = [
@@ -50,14 +50,14 @@ NO_PREFIX = [
 
 @pytest.mark.parametrize(("source", "flags", "prefix", "fold"), PREFIXES)
 def test_prefix_regex(source: str, flags: int, prefix: str, fold: bool) -> None:
-    found = prefix_regex(re.compile(source, flags))
+    found = prefix_regexes(re.compile(source, flags))
     assert found is not None
-    assert (found[0].pattern, found[1]) == (prefix, fold)
+    assert ([r.pattern for r in found[0]], found[1]) == (prefix, fold)
 
 
 @pytest.mark.parametrize(("source", "flags"), NO_PREFIX)
 def test_no_prefix(source: str, flags: int) -> None:
-    assert prefix_regex(re.compile(source, flags)) is None
+    assert prefix_regexes(re.compile(source, flags)) is None
 
 
 PAD = "Överenskommelsen gäller mellan parterna. " * (MIN_TEXT // 40 + 1)
@@ -74,6 +74,8 @@ SAME_MATCHES = [
     (r"(?<![\w])kid\b", PAD + "kıd KİD kid"),  # dotless ı and dotted İ
     (r"(?<![\w])kelvin\b", PAD + "\u212aelvin Kelvin"),  # the Kelvin sign folds to k
     (r"(?<![\w])σας\b", PAD + "ΣΑΣ σας"),  # final sigma
+    # prefixes opening with a letter and with a digit, found in turn
+    (r"(?<![\w])(?:den\s+)?\d{1,2}\s+mars", PAD + "den 31 mars, 1 mars och den  2 mars 10 mars"),
     # the text is shorter than MIN_TEXT: the plain regex runs
     (r"(?<![\wåäö])ska\s+", "Föreningen ska ordna"),
 ]
@@ -141,7 +143,7 @@ def test_extractor_patterns_on_the_seeds_and_hostile_texts() -> None:
     prefiltered = 0
     for _, regex in PATTERNS:
         scan = Prefiltered(regex)
-        prefiltered += scan._prefix is not None
+        prefiltered += scan.prefiltered
         for text in texts:
             assert [(m.span(), m.groups()) for m in scan.finditer(text)] == \
                 [(m.span(), m.groups()) for m in regex.finditer(text)]
@@ -170,3 +172,21 @@ def test_period_kinds_skipped_only_where_no_cue_can_be() -> None:
             assert recognizer.kind_of(text[s:e], row) == expected
             kinds += expected is not None
     assert kinds > 20
+
+
+MENTION_PIECES = ["Röda ", "Korsets ", "förening", "Föreningen", "föreningen", "FÖRENINGEN",
+                  " ", "\n", "-", "_", "s ", "Stadsmissionen", "stadsmission", "x", "1",
+                  "Linköpings ", "Domkyrkopastorat", "pastoratet", ",", "Nämnden", "barnen"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(MENTION_PIECES), min_size=5, max_size=80))
+def test_organisation_mentions_tried_only_around_endings(pieces: list[str]) -> None:
+    """Parties try the mention pattern only at the word (or the word before) that holds
+    an ending: the same matches as the pattern's finditer."""
+    from pipeline.extract.parties import PartyRecognizer
+
+    recognizer = PartyRecognizer()
+    text = PAD + "".join(pieces)
+    assert [m.span() for m in recognizer._mention_matches(text)] == \
+        [m.span() for m in recognizer._res["mention"].finditer(text)]

@@ -6,6 +6,7 @@ mentioned in passing. Canonical names are decided later, in resolve.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 
 from spacy.language import Language
@@ -47,6 +48,7 @@ class PartyRecognizer(MentionComponent):
             "mention": re.compile(
                 rf"(?<![\wåäö-])(?:[A-ZÅÄÖ][\wåäö]+s\s+)?(?:[A-ZÅÄÖ][\wåäö-]*)?"
                 rf"(?i:{alternation(d['mention_endings'])})(?![\wåäö])"),
+            "mention_ending": Prefiltered(re.compile(alternation(d["mention_endings"]), _I)),
         }
 
     # -- finding names -------------------------------------------------------------------
@@ -257,7 +259,7 @@ class PartyRecognizer(MentionComponent):
         not_names = set(self.data["not_names"])
         covered = [(m.start, m.end) for m in found]
         out = []
-        for m in self._res["mention"].finditer(text):
+        for m in self._mention_matches(text):
             s, e = m.span()
             name = m.group(0)
             if not re.match(r"[A-ZÅÄÖ]", name) or name.lower() in not_names:
@@ -267,6 +269,48 @@ class PartyRecognizer(MentionComponent):
             out.append(Mention(LABEL, s, e, name, "party.mention", name,
                                {"role": "mentioned", "sector_hint": None}))
         return out
+
+    def _mention_matches(self, text: str) -> Iterator[re.Match]:
+        """The mention pattern's finditer(), tried only where a match can start.
+
+        It opens with optional words, so it has no prefix to skip ahead to, but every
+        match holds an ending ('föreningen') inside a run of word characters (or '-'), and
+        starts at the start of that run or of the word before it ('Röda Korsets
+        förening'). So the candidates are those two places for each ending found; the
+        pattern itself decides there, in text order, as finditer would.
+        """
+        regex = self._res["mention"]
+        find = self._res["mention_ending"].prefix_search(text)
+        if find is None:
+            yield from regex.finditer(text)
+            return
+        starts: set[int] = set()
+        at = find(0)
+        while at >= 0:
+            run = _run_start(text, at)
+            starts.add(run)
+            before = run
+            while before > 0 and text[before - 1].isspace():  # \s is str.isspace
+                before -= 1
+            if before < run:
+                starts.add(_run_start(text, before))
+            at = find(at + 1)
+        pos = 0
+        for start in sorted(starts):
+            if start < pos:
+                continue
+            m = regex.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+
+
+def _run_start(text: str, end: int) -> int:
+    """Where the run of word characters and hyphens that ends at `end` starts."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-åäö"):
+        start -= 1  # [\wåäö-]: \w is str.isalnum() or '_'
+    return start
 
 
 @Language.factory("iop_parties")

@@ -163,9 +163,14 @@ def _prefixes(items, flags: int, folds: list[bool]) -> list[tuple[tuple[str, ...
     return acc
 
 
-def prefix_regex(pattern: re.Pattern) -> tuple[re.Pattern, bool] | None:
-    """The prefilter of a pattern: a regex of its prefixes, and whether it must run on the
-    folded (lower-cased) text. None when the pattern has no usable prefix."""
+def prefix_regexes(pattern: re.Pattern) -> tuple[list[re.Pattern], bool] | None:
+    """The prefilter of a pattern: regexes of its prefixes, and whether they run on the
+    folded (lower-cased) text. None when the pattern has no usable prefix.
+
+    Prefixes that open with a letter make one alternation, those that open with a digit
+    another (\\d(?:...)): re scans fast for a set of first characters only when every
+    alternative opens with a literal, or the whole regex with a class.
+    """
     if not isinstance(pattern.pattern, str) or pattern.flags & (re.ASCII | re.LOCALE):
         return None
     folds = [False]
@@ -179,10 +184,48 @@ def prefix_regex(pattern: re.Pattern) -> tuple[re.Pattern, bool] | None:
     # Literals of a case-insensitive part were lower-cased: search the folded text. A
     # case-sensitive literal is lower-cased too then (equal characters fold alike).
     fold = folds[0]
-    sources = {"".join(_DIGIT if a == _DIGIT else re.escape(a.lower() if fold else a)
-                       for a in prefix) for prefix in found}
-    alternatives = sorted(sources, key=lambda s: (-len(s), s))
-    return re.compile("|".join(alternatives)), fold
+
+    def source(atoms) -> str:
+        return "".join(_DIGIT if a == _DIGIT else re.escape(a.lower() if fold else a)
+                       for a in atoms)
+
+    def longest_first(sources) -> list[str]:
+        return sorted(set(sources), key=lambda s: (-len(s), s))
+
+    regexes = []
+    letters = [source(p) for p in found if p[0] != _DIGIT]
+    if letters:
+        regexes.append(re.compile("|".join(longest_first(letters))))
+    tails = [source(p[1:]) for p in found if p[0] == _DIGIT]
+    if tails:
+        rest = "" if "" in tails else "(?:" + "|".join(longest_first(tails)) + ")"
+        regexes.append(re.compile(_DIGIT + rest))
+    return regexes, fold
+
+
+def _first_finder(regexes: list[re.Pattern], hay: str, end: int) -> Callable[[int], int]:
+    """first(pos): where the first prefix at or after pos starts in hay, -1 for none."""
+    if len(regexes) == 1:
+        search = regexes[0].search
+
+        def first(pos: int) -> int:
+            m = search(hay, pos, end)
+            return m.start() if m else -1
+        return first
+    searches = [r.search for r in regexes]
+    ahead = [-2] * len(searches)  # the next start each regex found (-2: not looked yet)
+
+    def first_of_all(pos: int) -> int:
+        best = -1
+        for i, search in enumerate(searches):
+            at = ahead[i]
+            if at == -2 or (at != -1 and at < pos):  # a start found before pos is stale
+                m = search(hay, pos, end)
+                at = ahead[i] = m.start() if m else -1
+            if at != -1 and (best == -1 or at < best):
+                best = at
+        return best
+    return first_of_all
 
 
 class Prefiltered:
@@ -191,15 +234,20 @@ class Prefiltered:
     Same results as the pattern's own finditer()/search() (the same Match objects).
     """
 
-    __slots__ = ("regex", "_prefix", "_fold")
+    __slots__ = ("regex", "_prefixes", "_fold")
 
     def __init__(self, regex: re.Pattern) -> None:
         self.regex = regex
-        found = prefix_regex(regex)
-        self._prefix, self._fold = found if found else (None, False)
+        found = prefix_regexes(regex)
+        self._prefixes, self._fold = found if found else (None, False)
+
+    @property
+    def prefiltered(self) -> bool:
+        """Does this pattern have prefixes to skip ahead to?"""
+        return self._prefixes is not None
 
     def _haystack(self, text: str) -> str | None:
-        if self._prefix is None or len(text) < MIN_TEXT:
+        if self._prefixes is None or len(text) < MIN_TEXT:
             return None
         return folded(text) if self._fold else text
 
@@ -210,12 +258,8 @@ class Prefiltered:
         if hay is None:
             yield from self.regex.finditer(text, pos, end)
             return
-        find, match = self._prefix.search, self.regex.match
-        while True:
-            candidate = find(hay, pos, end)
-            if candidate is None:
-                return
-            start = candidate.start()
+        first, match = _first_finder(self._prefixes, hay, end), self.regex.match
+        while (start := first(pos)) >= 0:
             m = match(text, start, end)
             if m is None:
                 pos = start + 1
@@ -229,14 +273,7 @@ class Prefiltered:
         has no prefixes to look for. A match of the pattern in any part of the text (a
         sentence, searched on its own) starts at such a place."""
         hay = self._haystack(text)
-        if hay is None:
-            return None
-        search = self._prefix.search
-
-        def first(pos: int) -> int:
-            m = search(hay, pos)
-            return m.start() if m else -1
-        return first
+        return None if hay is None else _first_finder(self._prefixes, hay, len(hay))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return next(self.finditer(text, pos, endpos), None)
