@@ -10,32 +10,32 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import nlp
-from pipeline.extract.prefilter import MIN_TEXT, Prefiltered, folded, prefix_regexes
+from pipeline.extract.prefilter import MIN_TEXT, Prefiltered, Prefixes, folded, prefixes
 from tests.conftest import SEEDS, SHARED
 
 IC = re.IGNORECASE
 
-# (pattern, flags, the prefix regexes it is searched by, searched in the lower-cased text)
+# (pattern, flags, the literals a match starts with, or a digit, looked for lower-cased)
 PREFIXES = [
-    # literals after a lookbehind, ignoring case: lower-cased, longest first
-    (r"(?<![\wåäö])(?:ska|skall|måste)\s+", IC, ["måste|skall|ska"], True),
-    (r"\bdenna\s+avtal\b|\bdetta\s+avtal\b", IC, ["denna|detta"], True),
-    (r"(?i:ab)C", 0, ["abc"], True),
-    # case-sensitive: searched as written, in the text itself
-    (r"Ab|c", 0, ["Ab|c"], False),
-    (r"\[(?:namn|ort)\]", 0, [r"\[namn\]|\[ort\]"], False),
-    # digits: any digit, or the literal digits written
-    (r"(?<![\d,.])\d{1,3}(?: \d{3})*", IC, [r"\d"], True),
-    (r"(?<!\d)(?:19|20)\d{2}", IC, [r"19\d\d|20\d\d"], True),
-    (r"(?<![\d-])\d{6}-\d{4}", 0, [r"\d(?:\d\d\d\d\d)"], False),  # repeats, up to six
-    # prefixes opening with a letter and with a digit: two regexes, each scanned fast
-    (r"(?:den\s+)?\d+", IC, ["den", r"\d"], True),
-    (r"[0-3]?\d/\d", 0, [r"\d(?:\d/\d|/\d)"], False),
-    # a class of a few letters is a set of literals
-    (r"[xX]{2,}\s?kr", 0, ["XX|Xx|xX|xx"], False),
-    (r"(?:ab){2,3}c", 0, ["abab"], False),  # what comes after a repeat of 2 or 3 is unknown
+    # literals after a lookbehind, ignoring case: lower-cased
+    (r"(?<![\wåäö])(?:ska|skall|måste)\s+", IC, ["måste", "ska", "skall"], False, True),
+    (r"\bdenna\s+avtal\b|\bdetta\s+avtal\b", IC, ["denna", "detta"], False, True),
+    (r"(?i:ab)C", 0, ["abc"], False, True),
+    # case-sensitive: looked for as written, in the text itself
+    (r"Ab|c", 0, ["Ab", "c"], False, False),
+    (r"\[(?:namn|ort)\]", 0, ["[namn]", "[ort]"], False, False),
+    # digits: any digit, or the literal digits written (cut where a digit class stands)
+    (r"(?<![\d,.])\d{1,3}(?: \d{3})*", IC, [], True, True),
+    (r"(?<!\d)(?:19|20)\d{2}", IC, ["19", "20"], False, True),
+    (r"(?<![\d-])\d{6}-\d{4}", 0, [], True, False),
+    # an optional part: a match may start with it or with what follows
+    (r"(?:den\s+)?\d+", IC, ["den"], True, True),
+    (r"[0-3]?\d/\d", 0, [], True, False),
+    # a class of a few letters is a set of literals; repeats extend a prefix
+    (r"[xX]{2,}\s?kr", 0, ["XX", "Xx", "xX", "xx"], False, False),
+    (r"(?:ab){2,3}c", 0, ["abab"], False, False),  # after 2 or 3 repeats: unknown
     # prefixes are cut at six characters
-    (r"organisationsnummer", IC, ["organi"], True),
+    (r"organisationsnummer", IC, ["organi"], False, True),
 ]
 
 NO_PREFIX = [
@@ -48,16 +48,14 @@ NO_PREFIX = [
 ]
 
 
-@pytest.mark.parametrize(("source", "flags", "prefix", "fold"), PREFIXES)
-def test_prefix_regex(source: str, flags: int, prefix: str, fold: bool) -> None:
-    found = prefix_regexes(re.compile(source, flags))
-    assert found is not None
-    assert ([r.pattern for r in found[0]], found[1]) == (prefix, fold)
+@pytest.mark.parametrize(("source", "flags", "literals", "digit", "fold"), PREFIXES)
+def test_prefixes(source: str, flags: int, literals: list[str], digit: bool, fold: bool) -> None:
+    assert prefixes(re.compile(source, flags)) == Prefixes(tuple(literals), digit, fold)
 
 
 @pytest.mark.parametrize(("source", "flags"), NO_PREFIX)
 def test_no_prefix(source: str, flags: int) -> None:
-    assert prefix_regexes(re.compile(source, flags)) is None
+    assert prefixes(re.compile(source, flags)) is None
 
 
 PAD = "Överenskommelsen gäller mellan parterna. " * (MIN_TEXT // 40 + 1)
