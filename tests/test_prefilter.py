@@ -188,3 +188,25 @@ def test_organisation_mentions_tried_only_around_endings(pieces: list[str]) -> N
     text = PAD + "".join(pieces)
     assert [m.span() for m in recognizer._mention_matches(text)] == \
         [m.span() for m in recognizer._res["mention"].finditer(text)]
+
+
+# Regexes written so that re can skip ahead (the boundary checked after the first letter)
+ALIAS_PIECES = ["Linköpings ", "kommun", "kommunen", "Stad", "stad", " ", "\n", "föreningen",
+                "s", "x", "_", "å", "Å", "ab", "a", "1 2", "x.y", ".", "Ös ", "-"]
+ALIASES = ("linköpings kommun", "kommunen", "kommun", "föreningen", "föreningens", "a", "ab",
+           "1 2", "x.y")
+
+
+@given(st.lists(st.sampled_from(ALIAS_PIECES), max_size=40))
+def test_party_regexes_find_what_their_plain_forms_find(pieces: list[str]) -> None:
+    from pipeline.resolve.parties import _TOWN, _alias_regex
+
+    text = "".join(pieces)
+    plain_alias = re.compile(
+        r"(?<![\wåäö])(?:" + "|".join(map(re.escape, ALIASES)) + r")(?![\wåäö])")
+    low = text.lower()
+    assert [m.span() for m in _alias_regex(ALIASES).finditer(low)] == \
+        [m.span() for m in plain_alias.finditer(low)]
+    plain_town = re.compile(r"\b([A-ZÅÄÖ][\wåäö]+s)\s+(kommun|stad|Stad)\b")
+    assert [(m.span(), m.groups()) for m in _TOWN.finditer(text)] == \
+        [(m.span(), m.groups()) for m in plain_town.finditer(text)]
