@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CID = re.compile(r"\(cid:\d+\)")
 # Characters counted in C instead of one by one in Python (a page in ~0.1 ms, not ~1 ms):
@@ -30,6 +31,7 @@ def word_char_ratio(text: str) -> float:
     return count_chars(_ALNUM, text) / visible
 
 
+@lru_cache(maxsize=256)  # ingest asks twice per PDF page (OCR needed? garbage?)
 def is_garbled(text: str) -> bool:
     """True when text has content but it is not language.
 
