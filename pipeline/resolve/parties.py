@@ -212,12 +212,16 @@ class Parties:
 @lru_cache(maxsize=256)  # the same parties recur across an archive's documents
 def _alias_regex(ordered: tuple[str, ...]) -> re.Pattern:
     """(?<![\\wåäö])(?:alias|...)(?![\\wåäö]), written so that re can skip ahead to the
-    aliases' first letters: each alias checks the character before it after reading its
-    first letter ((?<![\\wåäö][\\s\\S]): not a word character and then this letter),
-    instead of a lookbehind in front that re must try at every character."""
+    aliases' first letters: the aliases are grouped by their first letter, which checks the
+    character before it once read ((?<![\\wåäö][\\s\\S]): no word character, then this
+    letter) instead of a lookbehind in front that re must try at every character. Within a
+    group the aliases keep their order (longest first), so the same alias wins."""
+    groups: dict[str, list[str]] = {}
+    for alias in ordered:
+        groups.setdefault(alias[0], []).append(alias[1:])
     return re.compile("(?:" + "|".join(
-        re.escape(a[0]) + r"(?<![\wåäö][\s\S])" + re.escape(a[1:]) for a in ordered)
-        + r")(?![\wåäö])")
+        re.escape(first) + r"(?<![\wåäö][\s\S])(?:" + "|".join(map(re.escape, rests)) + ")"
+        for first, rests in groups.items()) + r")(?![\wåäö])")
 
 
 def _find(parties: list[Party], key: str) -> Party | None:
