@@ -60,8 +60,9 @@ def minhash(text: str) -> np.ndarray:
     if not len(hashes):
         return np.zeros(0, dtype=np.uint32)
     a, b = _permutations()
-    with np.errstate(over="ignore"):
-        values = (hashes[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
+    values = np.multiply.outer(hashes, a)  # in place from here: one matrix, not four
+    values += b  # uint64 arithmetic wraps: mod 2**64
+    values >>= np.uint64(32)
     return values.min(axis=0).astype(np.uint32)
 
 
