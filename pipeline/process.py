@@ -13,6 +13,7 @@ from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import resolve
+from pipeline.resolve.document_date import document_date, empty_date
 from pipeline.signature import columns as signature_columns
 from pipeline.timing import StageTimes
 
@@ -30,6 +31,7 @@ def documents_row(doc: Document) -> dict:
         "format": doc.format,
         "kind": "",
         "title": "",
+        **empty_date(),
         "pages": len(doc.pages) if doc.status != "error" else None,
         "status": doc.status,
         "code": doc.code,
@@ -73,5 +75,6 @@ def process(doc: Document, times: StageTimes | None = None
         row.update(signature_columns(clean.text))  # linking keys: MinHash, acronyms
         mentions = extract(clean.text)
         tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
+        row.update(document_date(clean, mentions.get("date", []), doc.pages, row["kind"]))
         annotate_confidence(doc.pages, tables)
     return row, tables
