@@ -1,7 +1,11 @@
 """Documents written in other municipalities' conventions than the seeds: `§ 1 Parter` with
 numbered parties and `org.nr`, `tkr`, `fr.o.m./t.o.m.`, a two-column signature block,
 an inline 'upprättad mellan A och B', `mnkr`/`miljoner kronor`/`:-`, dates in words, a memo
-that 'ingår IOP med A, B och C', `1/7 2021` dates, and amounts in a Word table."""
+that 'ingår IOP med A, B och C', `1/7 2021` dates, amounts in a Word table; `1 § Parter` with
+'Org. nr:' and '(nedan kallad kommunen)', a town without genitive s ('Umeå kommun'), duties as
+a list under 'åtar sig att', in-kind values ('värderad till'), a total stated after its parts;
+a protocol excerpt ('Sammanträdesdatum', '§ 27') naming 'Stadsmissionen i Västerås' and
+'Stiftelsen Västerås Stadsmission, org.nr ...'."""
 
 from __future__ import annotations
 
@@ -22,9 +26,12 @@ def doc(name: str):
 NORRKOPING = "norrkoping_paragraf_parter_orgnr_tkr.txt"
 REGION = "region_mellan_mnkr_datum_i_ord.txt"
 MEMO = "goteborg_memo_ingå_iop_med.txt"
+UMEA = "umea_paragraf_efter_nummer_lista_ataganden.txt"
+PROTOCOL = "vasteras_protokollsutdrag_stadsmissionen_i.txt"
 
 # (document, kind)
-KINDS = [(NORRKOPING, "agreement"), (REGION, "agreement"), (MEMO, "memo")]
+KINDS = [(NORRKOPING, "agreement"), (REGION, "agreement"), (MEMO, "memo"),
+         (UMEA, "agreement"), (PROTOCOL, "memo")]
 
 
 @pytest.mark.parametrize("name,kind", KINDS)
@@ -42,7 +49,22 @@ PARTIES = [
     (MEMO, "Stiftelsen Läxhjälpen", "", "nonprofit"),
     (MEMO, "Räddningsmissionen", "", "nonprofit"),
     (MEMO, "Socialnämnden Centrum", "", "public"),
+    (UMEA, "Umeå kommun, äldrenämnden", "212000-2627", "public"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "802477-1118", "nonprofit"),
+    # named 'Stadsmissionen i Västerås' in the title: one party with the org number
+    (PROTOCOL, "Stadsmissionen i Västerås", "802411-4509", "nonprofit"),
+    (PROTOCOL, "Socialnämnden", "", "public"),
 ]
+
+
+# (document, number of parties): no name split or joined across the party lines
+PARTY_COUNTS = [(UMEA, 2), (PROTOCOL, 2)]
+
+
+@pytest.mark.parametrize("name,count", PARTY_COUNTS)
+def test_party_count(name, count):
+    rows = [r for r in doc(name)[1]["parties"] if r["role"] == "party"]
+    assert len(rows) == count, [r["name"] for r in rows]
 
 
 @pytest.mark.parametrize("name,party,org_number,sector", PARTIES)
@@ -67,6 +89,21 @@ AMOUNTS = [
     (MEMO, 1400000, "source_of_funds", "budget"),
     (MEMO, 1000000, "source_of_funds", "state_grant"),
     (MEMO, 1000000, "part_of", "a1"),
+    # 'Kommunen' of 'Umeå kommun' (no genitive s) pays
+    (UMEA, 450000, "payer", "Umeå kommun, äldrenämnden"),
+    # a list item under 'Kommunen åtar sig att': the lead line's subject pays, in kind
+    (UMEA, 96000, "payer", "Umeå kommun, äldrenämnden"),
+    (UMEA, 96000, "in_kind", True),
+    (UMEA, 120000, "in_kind", True),
+    # the total after its parts, which add up to it: 96 + 450 + 120 = 666 tkr
+    (UMEA, 666000, "role", "total"),
+    (UMEA, 96000, "part_of", "a4"),
+    (UMEA, 450000, "part_of", "a4"),
+    (UMEA, 120000, "part_of", "a4"),
+    (PROTOCOL, 150000, "in_kind", True),
+    (PROTOCOL, 1750000, "role", "total"),
+    (PROTOCOL, 400000, "payer", "Stiftelsen Västerås Stadsmission"),
+    (PROTOCOL, 2400000, "basis", "per_period"),
 ]
 
 
@@ -84,6 +121,9 @@ PERIODS = [
     (NORRKOPING, "follow_up", None, None, None, 2),
     (NORRKOPING, "payment", None, None, None, 4),
     (REGION, "term", "2020-01-01", "2021-12-31", None, None),
+    (UMEA, "term", "2024-01-01", "2026-12-31", None, None),
+    (UMEA, "notice", None, None, 3, None),
+    (PROTOCOL, "term", "2023-04-01", "2025-03-31", None, None),
 ]
 
 
@@ -102,6 +142,9 @@ SIGNATORIES = [
     (NORRKOPING, "Föreningen Kvinnojouren Väst", "Berit Bengtsson", "Norrköping", "2023-12-15"),
     (REGION, "Region Östergötland", "Karl Karlsson", "Linköping", "2019-12-01"),
     (REGION, "Stiftelsen Bräcke diakoni", "Eva Eriksson", "Linköping", "2019-12-01"),
+    # under '7 § Underskrifter'
+    (UMEA, "Umeå kommun", "Karin Lund", "Umeå", "2023-12-12"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "Per Ek", "Umeå", "2023-12-12"),
 ]
 
 
@@ -116,6 +159,13 @@ def test_signatories(name, for_party, person, place, date):
 OBLIGATIONS = [
     (NORRKOPING, "Föreningen Kvinnojouren Väst", "jourtelefonen", 5, "per_week"),
     (NORRKOPING, "Norrköpings kommun genom socialnämnden", "lokaler", None, ""),
+    # one row per list item under 'Föreningen åtar sig att'
+    (UMEA, "Föreningen Gemenskap i Ersboda", "hålla mötesplatsen öppen", 3, "per_week"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "anordna en gemensam måltid", None, "per_week"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "redovisa antal besökare", 2, "per_year"),
+    # money in the action is no count: '96 000 kr per år' is not 96 of anything
+    (UMEA, "Umeå kommun, äldrenämnden", "tillhandahålla lokal", None, "per_year"),
+    (UMEA, "Umeå kommun, äldrenämnden", "utse en kontaktperson", None, ""),
 ]
 
 

@@ -41,7 +41,8 @@ def party_key(name: str) -> str:
 
     Lower case, no punctuation; no parent prefix ('Svenska kyrkan, '); no municipality
     after a committee ('Omsorgsnämnden, Linköpings kommun', '... i Linköpings kommun');
-    definite forms as indefinite ('domkyrkopastoratet' -> 'domkyrkopastorat').
+    definite forms as indefinite ('domkyrkopastoratet' -> 'domkyrkopastorat'); the place
+    first ('Stadsmissionen i Västerås' -> 'västerås stadsmission').
     """
     d = _data()
     key = normalized(name)
@@ -52,6 +53,10 @@ def party_key(name: str) -> str:
     units = "|".join(d["unit_words"])
     places = "|".join(w.strip("*") for w in d["municipality_words"])
     key = re.sub(rf"^(.*?(?:{units}))\s+(?:i\s+)?[\wåäö]+s?\s+(?:{places})$", r"\1", key)
+    inverted = re.match(d["place_after"], key)
+    if inverted and any(inverted["org"].endswith(e) for e, _ in _stems()):
+        place = inverted["place"]
+        key = f"{place if place.endswith(('s', 'x', 'z')) else place + 's'} {inverted['org']}"
     words = key.split()
     if words:
         last = words[-1]
@@ -133,7 +138,7 @@ class Parties:
         key = party.key
         out = {normalized(party.name), key}
         words = key.split()
-        if words:
+        if words and not (len(words) >= 3 and words[-2] in _data()["head_alias_blockers"]):
             head = words[-1]
             if len(head) >= 6:
                 out.add(head)
@@ -222,9 +227,18 @@ def _find(parties: list[Party], key: str) -> Party | None:
 
 
 def _municipality(text: str, parties: list[Party]) -> str:
-    """The municipality the document is about: the most frequent '<Name>s kommun'."""
+    """The municipality the document is about: the most frequent 'Linköpings kommun',
+    'Umeå kommun', 'Malmö stad' or 'Region Östergötland' (parties.toml: municipality)."""
+    data = _data()
     counts: dict[str, int] = {}
-    for m in re.finditer(r"\b([A-ZÅÄÖ][\wåäö]+s)\s+(kommun|stad|Stad)\b", text):
-        name = f"{m.group(1)} {m.group(2)}"
+    for m in _municipality_re().finditer(text):
+        if m.group("town") in data["not_towns"]:
+            continue
+        name = m.group(0)
         counts[name] = counts.get(name, 0) + 1
     return max(counts, key=counts.get) if counts else ""
+
+
+@cache
+def _municipality_re() -> re.Pattern:
+    return re.compile(_data()["municipality"])
