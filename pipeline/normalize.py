@@ -189,6 +189,8 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
             return "-"  # BIV/BIS-\ngrupperna
     if b.blank_before:
         return " " if runs_on and b.blank_before <= 2 else "\n\n"
+    if "\t" in a.text or "\t" in b.text:
+        return "\n"  # tab-separated cells: a table's rows stay rows
     if _BULLET.match(b.text):
         return "\n"
     if runs_on or _list_continues(a.text, b.text):

@@ -199,6 +199,65 @@ def test_amounts_in_a_word_table(tmp_path):
     assert sorted(r["amount_sek"] for r in amounts) == [450000, 475000]
 
 
+def test_a_memo_funding_table_with_a_summa_row(tmp_path):
+    """Lund: a Word table 'Finansiär | Belopp per år' whose 'Summa' row is the total of the
+    rows above it; the column header gives the basis."""
+    import docx
+
+    document = docx.Document()
+    for line in ("Tjänsteskrivelse", "Datum: 2024-05-06", "Förslag till beslut",
+                 "Socialnämnden beslutar att ingå idéburet offentligt partnerskap med "
+                 "Föreningen Fixarna i Lund under perioden 2024-07-01 – 2026-06-30.",
+                 "Ekonomiska konsekvenser", "Kostnaden fördelas enligt tabellen."):
+        document.add_paragraph(line)
+    table = document.add_table(rows=4, cols=2)
+    for row, cells in zip(table.rows, [("Finansiär", "Belopp per år"),
+                                       ("Socialnämnden", "500 000 kr"),
+                                       ("Statsbidrag", "300 000 kr"),
+                                       ("Summa", "800 000 kr")], strict=True):
+        row.cells[0].text, row.cells[1].text = cells
+    path = tmp_path / "tjansteskrivelse.docx"
+    document.save(path)
+    row, tables = facts_of(path)
+    amounts = {r["amount_sek"]: r for r in tables["amounts"]}
+    assert (row["kind"], row["date"]) == ("memo", "2024-05-06")
+    assert {v: r["basis"] for v, r in amounts.items()} == \
+        {500000: "per_year", 300000: "per_year", 800000: "per_year"}
+    total = amounts[800000]
+    assert total["role"] == "total"
+    assert [amounts[v]["part_of"] for v in (500000, 300000)] == [total["amount_id"]] * 2
+    assert amounts[300000]["source_of_funds"] == "state_grant"
+
+
+# (text, amount, its basis): a column header states the basis of the cells under it
+COLUMN_BASIS = [
+    ("Finansiär\tBelopp per år\nKommunen\t100 000 kr\n", 100000, "per_year"),
+    ("Finansiär\tBelopp för perioden\nKommunen\t100 000 kr\n", 100000, "per_period"),
+    ("Finansiär\tBelopp\nKommunen\t100 000 kr\n", 100000, "unknown"),
+    # the header of another column says nothing of this one
+    ("Per år\tBelopp\nKommunen\t100 000 kr\n", 100000, "unknown"),
+    # no table: the words above are no header
+    ("Belopp per år\nKommunen bidrar med 100 000 kr.\n", 100000, "unknown"),
+]
+
+
+@pytest.mark.parametrize("text,amount,basis", COLUMN_BASIS)
+def test_column_header_basis(text, amount, basis, tmp_path):
+    rows = [r for r in facts_of_text(text, tmp_path)[1]["amounts"] if r["amount_sek"] == amount]
+    assert [r["basis"] for r in rows] == [basis]
+
+
+def test_the_parties_section_ends_at_the_next_heading(tmp_path):
+    """Gävle: 'Parter' then the party lines, a blank line and the 'Ersättning' section."""
+    text = ("Avtal om idéburet offentligt partnerskap\n\nParter\n"
+            "Gävle kommun, kultur- och fritidsnämnden, organisationsnummer 212000-2312\n"
+            "IFK Gävle Ungdom, organisationsnummer 817600-1234\n\n"
+            "Ersättning\nKommunen betalar ut 25 000 kr per månad till föreningen.\n")
+    parties = [r["name"] for r in facts_of_text(text, tmp_path)[1]["parties"]
+               if r["role"] == "party"]
+    assert sorted(parties) == ["Gävle kommun, kultur- och fritidsnämnden", "IFK Gävle Ungdom"]
+
+
 def test_thousands_with_no_break_spaces(tmp_path):
     text = "Föreningen erhåller 150\u00a0000\u00a0kr per år och 450\u202f000 kr i startbidrag."
     amounts = facts_of_text(text, tmp_path)[1]["amounts"]

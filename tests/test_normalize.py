@@ -50,6 +50,12 @@ KEPT_APART = [
      "kommunen)\nFöreningen Gemenskap"),
 ]
 
+# a table's rows (tab-separated cells) stay rows
+TABLE_ROWS = [
+    ("Finansiär\tBelopp per år\nKommunen\t100 000 kr", "per år\nKommunen"),
+    ("År\tBidrag\n2024\t450 000 kr\n2025\t475 000 kr", "450 000 kr\n2025"),
+]
+
 # (source text, a fragment the clean text must contain): a party line that carries on
 PARTY_LINE_RUNS_ON = [
     ("Parterna är Umeå kommun, org.nr 212000-2627, och\nFöreningen Gemenskap i Ersboda.",
@@ -59,7 +65,8 @@ PARTY_LINE_RUNS_ON = [
 ]
 
 
-@pytest.mark.parametrize("source,fragment", JOINS + KEPT_APART + PARTY_LINE_RUNS_ON)
+@pytest.mark.parametrize("source,fragment",
+                         JOINS + KEPT_APART + TABLE_ROWS + PARTY_LINE_RUNS_ON)
 def test_normalize(source, fragment):
     assert fragment in clean(source)
 
