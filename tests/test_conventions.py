@@ -28,6 +28,7 @@ REGION = "region_mellan_mnkr_datum_i_ord.txt"
 MEMO = "goteborg_memo_ingå_iop_med.txt"
 UMEA = "umea_paragraf_efter_nummer_lista_ataganden.txt"
 PROTOCOL = "vasteras_protokollsutdrag_stadsmissionen_i.txt"
+LUND = "lund_nedan_kallad.txt"
 
 # (document, kind)
 KINDS = [(NORRKOPING, "agreement"), (REGION, "agreement"), (MEMO, "memo"),
@@ -58,7 +59,7 @@ PARTIES = [
 
 
 # (document, number of parties): no name split or joined across the party lines
-PARTY_COUNTS = [(UMEA, 2), (PROTOCOL, 2)]
+PARTY_COUNTS = [(UMEA, 2), (PROTOCOL, 2), (LUND, 2)]
 
 
 @pytest.mark.parametrize("name,count", PARTY_COUNTS)
@@ -104,6 +105,9 @@ AMOUNTS = [
     (PROTOCOL, 1750000, "role", "total"),
     (PROTOCOL, 400000, "payer", "Stiftelsen Västerås Stadsmission"),
     (PROTOCOL, 2400000, "basis", "per_period"),
+    # '(nedan kallad nämnden)' and '(nedan kallad FiL)': the aliases pay and receive
+    (LUND, 300000, "payer", "Lunds kommun, socialnämnden"),
+    (LUND, 300000, "payee", "Föreningen Fixarna i Lund"),
 ]
 
 
@@ -166,6 +170,7 @@ OBLIGATIONS = [
     # money in the action is no count: '96 000 kr per år' is not 96 of anything
     (UMEA, "Umeå kommun, äldrenämnden", "tillhandahålla lokal", None, "per_year"),
     (UMEA, "Umeå kommun, äldrenämnden", "utse en kontaktperson", None, ""),
+    (LUND, "Föreningen Fixarna i Lund", "utföra 200 hembesök", 200, "per_year"),
 ]
 
 
@@ -274,6 +279,20 @@ PERIOD_FORMS = [
     ("Uppsägningstiden är sex (6) månader.", "notice", None, None, 6),
     ("Överenskommelsen gäller i två år, från och med 2019-01-01 till och med 2020-12-31.",
      "term", "2019-01-01", "2020-12-31", 24),
+    # a range of whole years
+    ("Överenskommelsen gäller under åren 2024–2026.", "term", "2024-01-01", "2026-12-31", None),
+    ("Bidrag utgår för verksamhetsåren 2024-2025.", "funding", "2024-01-01", "2025-12-31",
+     None),
+    # a double hyphen with no spaces between the dates
+    ("Överenskommelsen gäller 2024-01-01--2026-12-31.", "term", "2024-01-01", "2026-12-31",
+     None),
+    ("Avtalsperiod: 2024-01-01 – 2026-12-31.", "term", "2024-01-01", "2026-12-31", None),
+    ("Partnerskapet gäller fr.o.m. den 1 mars 2024 t.o.m. den 28 februari 2025.", "term",
+     "2024-03-01", "2025-02-28", None),
+    ("Överenskommelsen gäller i tre år från och med 2024-01-01.", "term", "2024-01-01", None,
+     36),
+    ("Överenskommelsen kan sägas upp med sex månaders uppsägningstid.", "notice", None, None,
+     6),
 ]
 
 

@@ -127,10 +127,15 @@ class Parties:
                 found.append(match)
             if not match.org_number:
                 match.org_number, match.org_valid, match.org_mention = m.value, m.attrs["valid"], m
+        # 'Lunds kommun' mentioned is the party 'Lunds kommun, socialnämnden', not another
+        party_keys = [p.key for p in found if p.role == "party"]
+        found = [p for p in found if p.role != "mentioned"
+                 or not any(k.startswith(p.key + " ") for k in party_keys)]
         municipality = _municipality(text, found)
         parties = cls(found, municipality, kind)
         for p in found:
             p.aliases = parties._aliases(p)
+        _defined_aliases(text, found)
         return parties
 
     def _aliases(self, party: Party) -> set[str]:
@@ -224,6 +229,25 @@ def _find(parties: list[Party], key: str) -> Party | None:
     candidates = [p for p in parties
                   if p.key.endswith(" " + key) or key.endswith(" " + p.key)]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _defined_aliases(text: str, parties: list[Party]) -> None:
+    """'Föreningen Fixarna i Lund (nedan kallad FiL)': FiL refers to that party; the alias
+    belongs to the party named last before it on its line."""
+    for m in _alias_defined_re().finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        named = [(q.end, p) for p in parties
+                 for q in (p.mention, p.org_mention) if q is not None
+                 and line_start <= q.start and q.end <= m.start()]
+        if named:
+            alias = normalized(m.group("alias")).strip()
+            if alias:
+                max(named, key=lambda x: x[0])[1].aliases |= {alias, alias + "s"}
+
+
+@cache
+def _alias_defined_re() -> re.Pattern:
+    return re.compile(_data()["alias_defined"], re.IGNORECASE)
 
 
 def _municipality(text: str, parties: list[Party]) -> str:
