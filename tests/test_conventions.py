@@ -303,6 +303,41 @@ def test_period_forms(sentence, kind, start, end, months, tmp_path):
     assert (rows[0]["start"], rows[0]["end"], rows[0]["months"]) == (start, end, months)
 
 
+PARTIES_HEAD = ("Överenskommelse om idéburet offentligt partnerskap\n\nParter\n"
+                "Lunds kommun, socialnämnden, org.nr 212000-1124\n"
+                "Föreningen Fixarna i Lund, org.nr 802479-8996\n\n")
+
+# (sentence after the parties, party key word, action, quantity, frequency)
+OBLIGATION_FORMS = [
+    ("Föreningen ska erbjuda minst 20 platser per termin.", "fixarna",
+     "erbjuda minst 20 platser per termin", 20, "per_half_year"),
+    ("Föreningen har ansvar för rekrytering av volontärer.", "fixarna",
+     "rekrytering av volontärer", None, ""),
+    # the party after the cue
+    ("Det åligger föreningen att redovisa hur medlen använts.", "fixarna",
+     "redovisa hur medlen använts", None, ""),
+    # a day of a month is no count
+    ("Föreningen förbinder sig att lämna en verksamhetsberättelse senast den 31 mars varje år.",
+     "fixarna", "lämna en verksamhetsberättelse senast den 31 mars varje år", None, "per_year"),
+    # 'följande:' announces a list: one row per item
+    ("Socialnämnden åtar sig följande:\n• att upplåta lokal\n"
+     "• att bistå med handledning en gång per månad", "socialnämnd", "upplåta lokal", None, ""),
+    ("Socialnämnden åtar sig följande:\n• att upplåta lokal\n"
+     "• att bistå med handledning en gång per månad", "socialnämnd",
+     "bistå med handledning en gång per månad", 1, "per_month"),
+]
+
+
+@pytest.mark.parametrize("sentence,party,action,quantity,frequency", OBLIGATION_FORMS)
+def test_obligation_forms(sentence, party, action, quantity, frequency, tmp_path):
+    rows = facts_of_text(PARTIES_HEAD + sentence + "\n", tmp_path)[1]["obligations"]
+    match = [r for r in rows if r["action"] == action]
+    assert match, [(r["party"], r["action"]) for r in rows]
+    assert party in party_key(match[0]["party"])
+    assert (match[0]["quantity"], match[0]["frequency"]) == (quantity, frequency)
+    assert "följande" not in [r["action"] for r in rows]
+
+
 # (text, organisation, role)
 ROLES = [
     ("Denna överenskommelse är upprättad mellan Umeå kommun och Föreningen Gemenskap.\n"

@@ -39,10 +39,12 @@ def _res() -> dict:
         "times": re.compile(
             rf"(?P<count>{count})\s*(?:{alternation(periods['times_words'])})\s*"
             rf"(?:{alternation(periods['per_words'])})\s*(?P<unit>{units})(?![\wåäö])", _I),
-        # a count, not money: '120 tkr' and '96 000 kr' are no quantity of the action
+        # a count, not money or a day: '120 tkr', '96 000 kr' and 'senast den 31 mars' are
+        # no quantity of the action
         "count": re.compile(
             rf"(?P<count>{count})(?=\s+[\wåäö])"
-            rf"(?!\s+\d)(?!\s*(?:{alternation(table('amounts')['units'])})(?![\wåäö]))", _I),
+            rf"(?!\s+\d)(?!\s*(?:{alternation(table('amounts')['units'])})(?![\wåäö]))"
+            rf"(?!\s*(?:{alternation(table('months')['months'])})(?![\wåäö]))", _I),
         "per": re.compile(rf"(?<![\wåäö])(?:per|varje|i|om)\s+(?P<unit>{units})(?![\wåäö])", _I),
         "adverb": re.compile(word_alternation(
             a.replace("_", " ") for a in periods["frequency_adverbs"]).replace(
@@ -54,6 +56,7 @@ def _res() -> dict:
         "subordinate": re.compile(
             rf"^\s*(?:{alternation(table('obligations')['subordinate_openers'])})\s", _I),
         "money": re.compile(table("obligations")["money_action"], _I),
+        "list_announcements": set(table("obligations")["list_announcements"]),
     }
 
 
@@ -84,7 +87,8 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         if _res()["money"].match(text[cue.end : clause_end]):
             continue
         actions = _actions(text, action_start, clause_end)
-        if not actions and not text[action_start:clause_end].strip(" :"):
+        announced = text[action_start:clause_end].strip(" :").lower()
+        if not announced or announced in _res()["list_announcements"]:
             actions = _listed_actions(text, lists, cue.start)  # 'åtar sig att:' + a list
         for a_start, a_end in actions:
             action = text[a_start:a_end]
