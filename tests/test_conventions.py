@@ -9,6 +9,7 @@ a protocol excerpt ('Sammanträdesdatum', '§ 27') naming 'Stadsmissionen i Väs
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -359,3 +360,48 @@ def test_party_roles(text, organisation, role, tmp_path):
     match = [r for r in rows if party_key(r["name"]) == party_key(organisation)]
     assert match, [(r["name"], r["role"]) for r in rows]
     assert match[0]["role"] == role
+
+
+def pdf_of(text: str, path: Path) -> Path:
+    """A text-layer PDF of a convention document, laid out as a word processor would: lines
+    wrapped at the margin, a two-column signature block (cells split at 3+ spaces)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dejavu", size=10)
+    for line in text.split("\n"):
+        cells = [c.strip() for c in re.split(r"\s{3,}", line.strip()) if c.strip()]
+        if len(cells) == 2:
+            y = pdf.get_y()
+            for x, cell in zip((20, 110), cells, strict=True):
+                pdf.set_xy(x, y)
+                pdf.cell(80, 5, cell)
+            pdf.ln(5)
+        elif cells:
+            pdf.set_x(20)
+            pdf.multi_cell(170, 5, line.strip())
+        else:
+            pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+FACT_COLUMNS = {
+    "parties": ("name", "org_number", "sector", "role"),
+    "amounts": ("amount_sek", "payer", "payee", "basis", "in_kind", "role", "part_of"),
+    "periods": ("kind", "start", "end", "months", "times_per_year"),
+    "obligations": ("party", "action", "quantity", "frequency"),
+    "signatories": ("person", "for_party", "place", "date"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HERE.glob("*.txt")))
+def test_a_pdf_rendering_gives_the_same_facts(name, tmp_path):
+    text = (HERE / name).read_text(encoding="utf-8")
+    from_text = doc(name)[1]
+    from_pdf = facts_of(pdf_of(text, tmp_path / "rendering.pdf"))[1]
+    for table, columns in FACT_COLUMNS.items():
+        assert sorted(tuple(str(r[c]) for c in columns) for r in from_pdf[table]) == \
+            sorted(tuple(str(r[c]) for c in columns) for r in from_text[table]), table
