@@ -69,16 +69,29 @@ def title(text: str) -> str:
     Not a placeholder, not a generic section heading: a text that starts with
     "Bakgrund" has lost its title page, and its title is empty.
     """
-    lines = [line.strip(" -–•●*#") for line in text.split("\n")]
-    lines = [line for line in lines if line]
+    span = title_span(text)
+    return span[0] if span else ""
+
+
+def title_span(text: str) -> tuple[str, int, int] | None:
+    """The title and the span of the clean text it was read from (for its provenance)."""
+    lines = []
+    position = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip(" -–•●*#")
+        if stripped:
+            start = position + raw.index(stripped)
+            lines.append((stripped, start, start + len(stripped)))
+        position += len(raw) + 1
     continuations = set(words("title_continuations"))
-    for index, line in enumerate(lines):
+    for index, (line, start, end) in enumerate(lines):
         if len(line) < 4 or any(p.search(line) for p in _placeholders()):
             continue
         if line.lower().rstrip(":") in _generic_headings():
-            return ""
+            return None
         last_word = line.rsplit(" ", 1)[-1].lower()
         if last_word in continuations and index + 1 < len(lines):
-            line = f"{line} {lines[index + 1]}"
-        return line[:200]
-    return ""
+            line = f"{line} {lines[index + 1][0]}"
+            end = lines[index + 1][2]
+        return line[:200], start, end
+    return None

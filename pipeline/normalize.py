@@ -28,7 +28,10 @@ from pipeline.records import Page, Provenance
 # Invisible characters dropped, and space-like characters turned into a plain space.
 _DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"), None)
 _SPACES = "\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u200a\u3000\x0b"
-_BULLET = re.compile(r"^(?:[●•▪■◦‣∙·\-–—*]\s|\d{1,2}[.)]\s|[a-zåäö]\)\s|§\s*\d)")
+_BULLET = re.compile(r"^(?:[●•▪■◦‣∙·\-–—*]\s|\d{1,2}[.)]\s|[a-zåäö]\)\s|§\s*\d|\d{1,3}\s*§\s)")
+# A line that names an organisation by its number is a record of its own (a party line),
+# never the first half of a wrapped list: "Umeå kommun, äldrenämnden, Org. nr: 212000-2627".
+_ORG_NUMBER_LINE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)]*$")
 _FURNITURE_ZONE = 3  # lines at the top and bottom of a page that may be headers/footers
 
@@ -229,17 +232,31 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
             return "-"  # BIV/BIS-\ngrupperna
     if b.blank_before:
         return " " if runs_on and b.blank_before <= 2 else "\n\n"
+    if "\t" in a.text or "\t" in b.text:
+        return "\n"  # tab-separated cells: a table's rows stay rows
     if _BULLET.match(b.text):
         return "\n"
     if runs_on or _list_continues(a.text, b.text):
         return " "
+    if _ends_party_line(a.text) and first.isupper():
+        return "\n"
     if _SENTENCE_END.search(a.text) or len(a.text) < 0.7 * typical:
         return "\n"
     return " "
 
 
+def _ends_party_line(a: str) -> bool:
+    """'Umeå kommun, Org. nr: 212000-2627 (nedan kallad kommunen)': a party line ends here,
+    however wide it is, unless it ends in a comma or a conjunction that carries on."""
+    if not _ORG_NUMBER_LINE.search(a) or a.endswith(","):
+        return False
+    return a.rsplit(" ", 1)[-1].lower() not in _conjunctions()
+
+
 def _list_continues(a: str, b: str) -> bool:
     """'Röda Korset, Rädda Barnen, Göteborgs' + 'Räddningsmission, ...': one list line."""
+    if _ORG_NUMBER_LINE.search(a):
+        return False
     if a.endswith(","):
         return True
     if a.count(",") >= 2 and not _SENTENCE_END.search(a):

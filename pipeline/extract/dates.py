@@ -91,6 +91,11 @@ class DateRecognizer(MentionComponent):
             if parsed is None:
                 return None
             first, last = parsed.replace(day=1), _month_end(parsed)
+        elif rule == "date.years":
+            precision = "year"
+            first, last = date(int(groups["y"]), 1, 1), date(int(groups["y2"]), 12, 31)
+            if first > last:
+                return None
         elif rule == "date.year":
             precision = "year"
             year = int(groups["y"])

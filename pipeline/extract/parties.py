@@ -97,12 +97,17 @@ class PartyRecognizer(MentionComponent):
     def _party_block(self, text: str, start: int, rule: str) -> list[Mention]:
         """Party lines after a heading or 'mellan:' until a line that is not a party."""
         out: list[Mention] = []
+        after_blank = False
         for ls, le in self._lines(text, start, min(len(text), start + 2500)):
             line = text[ls:le]
             if not line.strip():
+                after_blank = bool(out)
                 continue
             if self._res["heading"].match(line):
                 continue
+            if after_blank and not (re.search(r"\d{6}-?\d{4}", line)
+                                    or self._has_org_word(line)):
+                break  # past the parties: the next section's heading ('Ersättning')
             names = self._party_line(text, ls, le, rule)
             if not names:
                 if out:

@@ -95,11 +95,14 @@ def _atoms_of_class(items, ignore_case: bool) -> list[str] | None:
             atoms.add(_DIGIT)
         elif op is sre.RANGE and 48 <= av[0] <= av[1] <= 57:
             atoms.add(_DIGIT)
+        elif op is sre.RANGE and av[1] - av[0] < 32:
+            atoms.update(_fold_literal(code, ignore_case) for code in range(av[0], av[1] + 1))
         else:
             return None
     if _DIGIT in atoms:
         atoms = {a for a in atoms if not a.isdigit()}
-    return sorted(atoms) if len(atoms) <= 16 else None
+    # Case-sensitive capitals ([A-ZÅÄÖ]) are few in a text; lower-case letters are not.
+    return sorted(atoms) if len(atoms) <= (32 if not ignore_case else 16) else None
 
 
 def _fold_literal(code: int, ignore_case: bool) -> str:
@@ -162,8 +165,9 @@ def _prefixes(items, flags: int, folds: list[bool]) -> list[tuple[tuple[str, ...
                     done = tail_complete and len(prefix + tail) < _MAX_PREFIX_LEN
                     # one way to reach a prefix that is not a whole match stops it for all
                     merged[joined] = merged.get(joined, True) and done
-        if len(merged) > _MAX_PREFIXES:
-            raise _NoPrefix
+        if len(merged) > _MAX_PREFIXES:  # too many to extend: the prefixes so far stand
+            acc = [(p, False) for p, _ in acc]
+            break
         acc = list(merged.items())
     return acc
 
@@ -204,6 +208,8 @@ def prefixes(pattern: re.Pattern) -> Prefixes | None:
         cut = prefix.index(_DIGIT) if _DIGIT in prefix else len(prefix)
         literals.add("".join(a.lower() if fold else a for a in prefix[:cut]))
     digit = any(prefix[0] == _DIGIT for prefix in found)
+    if fold and sum(len(literal) == 1 for literal in literals) > 16:
+        return None  # capitals folded to small letters: nearly every letter a candidate
     return Prefixes(tuple(sorted(literals)), digit, fold)
 
 

@@ -14,7 +14,7 @@ from functools import cache
 
 from pipeline.extract.numbers import count_regex, count_value
 from pipeline.extract.patterns import alternation, word_alternation
-from pipeline.extract.sentences import sentence_of, sentences
+from pipeline.extract.sentences import Lists, sentence_of, sentences
 from pipeline.lang import table
 from pipeline.normalize import CleanText
 from pipeline.records import Mention
@@ -52,7 +52,12 @@ def _res() -> dict:
         "times": re.compile(
             rf"(?P<count>{count})\s*(?:{alternation(periods['times_words'])})\s*"
             rf"(?:{alternation(periods['per_words'])})\s*(?P<unit>{units})(?![\wåäö])", _I),
-        "count": re.compile(rf"(?P<count>{count})(?=\s+[\wåäö])", _I),
+        # a count, not money or a day: '120 tkr', '96 000 kr' and 'senast den 31 mars' are
+        # no quantity of the action
+        "count": re.compile(
+            rf"(?P<count>{count})(?=\s+[\wåäö])"
+            rf"(?!\s+\d)(?!\s*(?:{alternation(table('amounts')['units'])})(?![\wåäö]))"
+            rf"(?!\s*(?:{alternation(table('months')['months'])})(?![\wåäö]))", _I),
         "per": re.compile(rf"(?<![\wåäö])(?:per|varje|i|om)\s+(?P<unit>{units})(?![\wåäö])", _I),
         "adverb": re.compile(word_alternation(
             a.replace("_", " ") for a in periods["frequency_adverbs"]).replace(
@@ -64,6 +69,7 @@ def _res() -> dict:
         "subordinate": re.compile(
             rf"^\s*(?:{alternation(table('obligations')['subordinate_openers'])})\s", _I),
         "money": re.compile(table("obligations")["money_action"], _I),
+        "list_announcements": set(table("obligations")["list_announcements"]),
     }
 
 
@@ -71,6 +77,7 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
                     parties: Parties) -> list[dict]:
     text = clean.text
     spans = sentences(text)
+    lists = Lists(text)
     cues = mentions.get("obligation_cue", [])
     rows: list[dict] = []
     previous: tuple[int, str, int] | None = None  # (sentence start, party, clause end)
@@ -93,8 +100,14 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         previous = (s, party, cue.end)
         if _res()["money"].match(text[cue.end : clause_end]):
             continue
-        for a_start, a_end in _actions(text, action_start, clause_end):
+        actions = _actions(text, action_start, clause_end)
+        announced = text[action_start:clause_end].strip(" :").lower()
+        if not announced or announced in _res()["list_announcements"]:
+            actions = _listed_actions(text, lists, cue.start)  # 'åtar sig att:' + a list
+        for a_start, a_end in actions:
             action = text[a_start:a_end]
+            if _res()["money"].match(action):
+                continue
             quantity, frequency = _quantity_frequency(action)
             rows.append({
                 "doc_id": doc_id, "party": party, "action": _short(action),
@@ -160,6 +173,23 @@ def _actions(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((start + ps + lead, start + pe - (len(tail.group(0)) if tail else 0)))
     # a trailing comma-phrase that is an adverbial ('genom denna överenskommelse') joins back
     return [(a, b) for a, b in out if b > a]
+
+
+def _listed_actions(text: str, lists: Lists, cue_start: int) -> list[tuple[int, int]]:
+    """The items of the list that the cue's line introduces, each one action:
+    'Föreningen åtar sig att' + '- hålla mötesplatsen öppen ...', '- anordna ...'."""
+    line_end = text.find("\n", cue_start)
+    if line_end == -1:
+        return []
+    out = []
+    for start, end in lists.items_after(line_end):
+        start = Lists.marker_end(text, start)
+        item = text[start:end]
+        trimmed = re.sub(r"(?:[\s,;.]|\s(?:och|samt|eller))+$", "", item, flags=_I)
+        lead = len(item) - len(re.sub(r"^\s*(?:att\s+)?", "", item))
+        if re.search(r"[a-zåäö]{3}", trimmed):
+            out.append((start + lead, start + len(trimmed)))
+    return out
 
 
 def _quantity_frequency(action: str) -> tuple[int | None, str]:
