@@ -25,7 +25,7 @@ COMPONENTS = [
 
 # A word and the one plain space after it (the token's trailing space), or a run of other
 # whitespace, which is a token of its own (a line break, a second space).
-_TOKENS = re.compile(r"(\S+)( ?)|(\s+)")
+_TOKENS = re.compile(r"\S+ ?|\s+")
 
 
 class WhitespaceTokenizer:
@@ -45,8 +45,9 @@ class WhitespaceTokenizer:
         from spacy.tokens import Doc
 
         found = _TOKENS.findall(text)
-        words = [word or space_run for word, _, space_run in found]
-        spaces = [bool(space) for _, space, _ in found]
+        # a word that took its trailing space (a whitespace run never does)
+        spaces = [t[-1] == " " and not t[0].isspace() for t in found]
+        words = [t[:-1] if space else t for t, space in zip(found, spaces, strict=True)]
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
