@@ -7,6 +7,7 @@ import re
 from functools import cache
 
 from pipeline.extract.patterns import alternation
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.extract.sentences import Lists, sentence_of, sentences
 from pipeline.lang import table
 from pipeline.normalize import CleanText
@@ -205,10 +206,19 @@ class _named(str):
         return str(self)
 
 
+@cache
+def _payment_sentence_prefilter() -> Prefiltered:
+    return Prefiltered(_cues()["payment_sentence"])
+
+
 def _payment_routes(text: str, spans, parties: Parties) -> dict[str, Party]:
     """'Utbetalning sker från X till Y': payer key -> payee."""
     routes: dict[str, Party] = {}
+    # A payment sentence holds one of the cue's prefixes: only those sentences are searched.
+    find = _payment_sentence_prefilter().prefix_search(text)
     for s, e in spans:
+        if find is not None and not s <= find(s) < e:
+            continue
         sentence = text[s:e]
         if not _cues()["payment_sentence"].search(sentence):
             continue
