@@ -70,6 +70,7 @@ def _res() -> dict:
             rf"^\s*(?:{alternation(table('obligations')['subordinate_openers'])})\s", _I),
         "money": re.compile(table("obligations")["money_action"], _I),
         "list_announcements": set(table("obligations")["list_announcements"]),
+        "joint_subjects": set(table("obligations")["joint_subjects"]),
     }
 
 
@@ -95,6 +96,9 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         if not party and previous and previous[0] == s and _SAME_SUBJECT.search(
                 text[previous[2] : cue.start]):
             party = previous[1]  # 'bidrar med X och ansvarar för Y': the same subject
+        joint = not party and _joint_subject(text, s, cue)
+        if joint:  # 'Parterna ska gemensamt ...': a row for each party
+            party = ", ".join(p.name for p in parties.parties if p.role == "party")
         if not party:
             continue
         previous = (s, party, cue.end)
@@ -109,13 +113,22 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
             if _res()["money"].match(action):
                 continue
             quantity, frequency = _quantity_frequency(action)
-            rows.append({
-                "doc_id": doc_id, "party": party, "action": _short(action),
+            bound = ([p.name for p in parties.parties if p.role == "party"] if joint
+                     else [party])
+            rows.extend({
+                "doc_id": doc_id, "party": name, "action": _short(action),
                 "quantity": quantity, "frequency": frequency,
                 **provenance(clean, start=cue.start if a_start == cue.end else a_start,
                              end=a_end, rule_id=cue.rule_id),
-            })
+            } for name in bound)
     return rows
+
+
+def _joint_subject(text: str, s: int, cue: Mention) -> bool:
+    """'Parterna ska gemensamt ...', 'Båda parter ansvarar för ...': every party commits."""
+    before = text[s : cue.start].strip(" ,").lower()
+    before = re.sub(r"\s+", " ", before)
+    return before in _res()["joint_subjects"]
 
 
 def _subject(text: str, s: int, cue: Mention, parties: Parties) -> str | None:
