@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table, words
 
 
@@ -21,11 +22,12 @@ class Kind:
 
 
 @cache
-def _signals() -> dict[str, list[tuple[str, re.Pattern, int, bool]]]:
+def _signals() -> dict[str, list[tuple[str, Prefiltered, int, bool]]]:
     data = table("document_kinds")
     return {
         kind: [
-            (s["id"], re.compile(s["regex"], re.IGNORECASE), s["weight"], s.get("head", False))
+            (s["id"], Prefiltered(re.compile(s["regex"], re.IGNORECASE)), s["weight"],
+             s.get("head", False))
             for s in data[kind]
         ]
         for kind in ("agreement", "memo")
@@ -34,12 +36,13 @@ def _signals() -> dict[str, list[tuple[str, re.Pattern, int, bool]]]:
 
 def classify(text: str) -> Kind:
     data = table("document_kinds")
-    head = text[: data["head_chars"]]
+    head_end = min(len(text), data["head_chars"])
     scores = {"agreement": 0, "memo": 0}
     fired: list[str] = []
     for kind, signals in _signals().items():
         for signal_id, regex, weight, head_only in signals:
-            if regex.search(head if head_only else text):
+            # search(text, 0, n) reads the text as if it ended at n: it is search(text[:n])
+            if regex.search(text, 0, head_end if head_only else len(text)):
                 scores[kind] += weight
                 fired.append(signal_id)
     best = max(scores, key=lambda k: (scores[k], k == "memo"))
@@ -66,16 +69,29 @@ def title(text: str) -> str:
     Not a placeholder, not a generic section heading: a text that starts with
     "Bakgrund" has lost its title page, and its title is empty.
     """
-    lines = [line.strip(" -–•●*#") for line in text.split("\n")]
-    lines = [line for line in lines if line]
+    span = title_span(text)
+    return span[0] if span else ""
+
+
+def title_span(text: str) -> tuple[str, int, int] | None:
+    """The title and the span of the clean text it was read from (for its provenance)."""
+    lines = []
+    position = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip(" -–•●*#")
+        if stripped:
+            start = position + raw.index(stripped)
+            lines.append((stripped, start, start + len(stripped)))
+        position += len(raw) + 1
     continuations = set(words("title_continuations"))
-    for index, line in enumerate(lines):
+    for index, (line, start, end) in enumerate(lines):
         if len(line) < 4 or any(p.search(line) for p in _placeholders()):
             continue
         if line.lower().rstrip(":") in _generic_headings():
-            return ""
+            return None
         last_word = line.rsplit(" ", 1)[-1].lower()
         if last_word in continuations and index + 1 < len(lines):
-            line = f"{line} {lines[index + 1]}"
-        return line[:200]
-    return ""
+            line = f"{line} {lines[index + 1][0]}"
+            end = lines[index + 1][2]
+        return line[:200], start, end
+    return None

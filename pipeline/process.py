@@ -6,13 +6,14 @@ It knows nothing of workers, caches or terminals.
 
 from __future__ import annotations
 
-from pipeline.classify import classify, title
+from pipeline.classify import classify, title_span
 from pipeline.extract import extract
 from pipeline.ingest import page_ranges
 from pipeline.ingest.ocr import annotate_confidence, repairs_note
 from pipeline.normalize import normalize
 from pipeline.records import Document
 from pipeline.resolve import resolve
+from pipeline.resolve.document_date import document_date, empty_date
 from pipeline.signature import columns as signature_columns
 from pipeline.timing import StageTimes
 
@@ -30,6 +31,10 @@ def documents_row(doc: Document) -> dict:
         "format": doc.format,
         "kind": "",
         "title": "",
+        "title_page": None,
+        "title_char_start": None,
+        "title_char_end": None,
+        **empty_date(),
         "pages": len(doc.pages) if doc.status != "error" else None,
         "status": doc.status,
         "code": doc.code,
@@ -69,9 +74,14 @@ def process(doc: Document, times: StageTimes | None = None
         clean = normalize(doc.pages)
     with times.stage("extract"):
         row["kind"] = classify(clean.text).kind
-        row["title"] = title(clean.text)
+        found = title_span(clean.text)
+        if found:
+            where = clean.locate(found[1], found[2])
+            row.update(title=found[0], title_page=where.page,
+                       title_char_start=where.char_start, title_char_end=where.char_end)
         row.update(signature_columns(clean.text))  # linking keys: MinHash, acronyms
         mentions = extract(clean.text)
         tables.update(resolve(doc.doc_id, clean, mentions, row["kind"], doc.pages))
+        row.update(document_date(clean, mentions.get("date", []), doc.pages, row["kind"]))
         annotate_confidence(doc.pages, tables)
     return row, tables

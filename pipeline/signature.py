@@ -45,13 +45,13 @@ def _shingle_hashes(text: str) -> np.ndarray:
     words = _WORD.findall(text.lower())
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    n = max(1, len(words) - SHINGLE + 1)
-    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(n)}
-    return np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little")
-         for s in shingles),
-        dtype=np.uint64, count=len(shingles),
-    )
+    if len(words) < SHINGLE:
+        shingles = {" ".join(words)}
+    else:  # every run of SHINGLE words: zip the word list with itself shifted
+        shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE)), strict=False)))
+    blake2b = hashlib.blake2b
+    digests = b"".join(blake2b(s.encode(), digest_size=4).digest() for s in shingles)
+    return np.frombuffer(digests, dtype="<u4").astype(np.uint64)  # little-endian 32-bit
 
 
 def minhash(text: str) -> np.ndarray:
@@ -60,8 +60,9 @@ def minhash(text: str) -> np.ndarray:
     if not len(hashes):
         return np.zeros(0, dtype=np.uint32)
     a, b = _permutations()
-    with np.errstate(over="ignore"):
-        values = (hashes[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
+    values = np.multiply.outer(hashes, a)  # in place from here: one matrix, not four
+    values += b  # uint64 arithmetic wraps: mod 2**64
+    values >>= np.uint64(32)
     return values.min(axis=0).astype(np.uint32)
 
 
@@ -83,11 +84,27 @@ def _generic_acronyms() -> frozenset[str]:
 
 def acronyms(text: str) -> str:
     """Distinctive acronyms, most frequent first, space-separated: 'BIV BIS'."""
-    lower_words = {w for w in _WORD.findall(text) if w.islower()}
-    counts = Counter(m for m in _ACRONYM.findall(text)
-                     if m not in _generic_acronyms() and m.lower() not in lower_words)
+    found = Counter(m for m in _ACRONYM.findall(text) if m not in _generic_acronyms())
+    counts = {m: n for m, n in found.items() if not _written_in_lower_case(text, m.lower())}
     ranked = sorted(counts, key=lambda a: -counts[a])[:MAX_ACRONYMS]  # ties: first seen
     return " ".join(ranked)
+
+
+def _written_in_lower_case(text: str, word: str) -> bool:
+    """Is `word` (lower case) one of the text's words (runs of \\w)? str.find and a look
+    at the characters around each find: no word list of the whole text."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (
+                end == len(text) or not _is_word_char(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \\w matches
 
 
 def columns(text: str) -> dict[str, str]:

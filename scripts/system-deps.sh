@@ -2,7 +2,8 @@
 # Install the system packages iop uses, when this machine can (Debian/Ubuntu, as root).
 #   scripts/system-deps.sh ocr       Tesseract with its Swedish model (scanned PDFs)
 #   scripts/system-deps.sh browser   Debian's chromium + chromedriver (report browser test)
-#   scripts/system-deps.sh all       both, plus python3.11 if missing
+#   scripts/system-deps.sh all       both, plus python3.11 if missing and the DejaVu font
+#                                    (tests render PDFs in other conventions with it)
 # Idempotent and quiet: installs only what is missing. Elsewhere it prints what to install
 # and exits 0, so `make extract` still runs (scanned pages then get a clear error row).
 set -uo pipefail
@@ -20,6 +21,9 @@ install() {
 }
 if [ "$want" = all ] && ! command -v python3.11 >/dev/null 2>&1; then
   install python3.11 python3.11-venv
+fi
+if [ "$want" = all ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  install fonts-dejavu-core
 fi
 if [ "$want" = ocr ] || [ "$want" = all ]; then
   tesseract --list-langs 2>/dev/null | grep -qx swe || install tesseract-ocr tesseract-ocr-swe

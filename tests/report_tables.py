@@ -25,7 +25,7 @@ AGREEMENT_PAGES = [
     "Överenskommelsen gäller från och med 2023-04-01 till och med 2024-03-31.\n\n"
     "Linköping 2023-03-15\nAnna Andersson\nFör Föreningen Hopp\n",
 ]
-MEMO_PAGES = ["Tjänsteskrivelse\n\nKommunen föreslås bidra med 250 000 kr per år.\n"]
+MEMO_PAGES = ["Tjänsteskrivelse 2022-10-19\n\nKommunen föreslås bidra med 250 000 kr per år.\n"]
 HOSTILE_PAGES = [f"Rubrik {PWN}\nBelopp 5 000 kr till {IMG} och </mark></pre>slut.\n"]
 
 
@@ -54,7 +54,9 @@ def rows() -> dict[str, list[dict]]:
             {"doc_id": AGREEMENT, "source": "avtal.pdf", "kind": "agreement", "status": "ok",
              "title": "Överenskommelse om IOP med Föreningen Hopp", "pages": 2},
             {"doc_id": MEMO, "source": "memo.docx", "kind": "memo", "status": "ok",
-             "title": "Tjänsteskrivelse IOP", "pages": 1},
+             "title": "Tjänsteskrivelse IOP", "pages": 1, "date": "2022-10-19",
+             "date_rule_id": "document_date.header",
+             **{f"date_{k}": v for k, v in span(MEMO_PAGES, 1, "2022-10-19").items()}},
             {"doc_id": HOSTILE, "source": f"elak{IMG}.txt", "kind": "other", "status": "warning",
              "code": "ENCODING_FALLBACK", "error": f"läst som cp1252 {PWN}", "title": PWN,
              "pages": 1},

@@ -1,10 +1,15 @@
 """Documents written in other municipalities' conventions than the seeds: `§ 1 Parter` with
 numbered parties and `org.nr`, `tkr`, `fr.o.m./t.o.m.`, a two-column signature block,
 an inline 'upprättad mellan A och B', `mnkr`/`miljoner kronor`/`:-`, dates in words, a memo
-that 'ingår IOP med A, B och C', `1/7 2021` dates, and amounts in a Word table."""
+that 'ingår IOP med A, B och C', `1/7 2021` dates, amounts in a Word table; `1 § Parter` with
+'Org. nr:' and '(nedan kallad kommunen)', a town without genitive s ('Umeå kommun'), duties as
+a list under 'åtar sig att', in-kind values ('värderad till'), a total stated after its parts;
+a protocol excerpt ('Sammanträdesdatum', '§ 27') naming 'Stadsmissionen i Västerås' and
+'Stiftelsen Västerås Stadsmission, org.nr ...'."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,9 +27,13 @@ def doc(name: str):
 NORRKOPING = "norrkoping_paragraf_parter_orgnr_tkr.txt"
 REGION = "region_mellan_mnkr_datum_i_ord.txt"
 MEMO = "goteborg_memo_ingå_iop_med.txt"
+UMEA = "umea_paragraf_efter_nummer_lista_ataganden.txt"
+PROTOCOL = "vasteras_protokollsutdrag_stadsmissionen_i.txt"
+LUND = "lund_nedan_kallad.txt"
 
 # (document, kind)
-KINDS = [(NORRKOPING, "agreement"), (REGION, "agreement"), (MEMO, "memo")]
+KINDS = [(NORRKOPING, "agreement"), (REGION, "agreement"), (MEMO, "memo"),
+         (UMEA, "agreement"), (PROTOCOL, "memo")]
 
 
 @pytest.mark.parametrize("name,kind", KINDS)
@@ -42,7 +51,22 @@ PARTIES = [
     (MEMO, "Stiftelsen Läxhjälpen", "", "nonprofit"),
     (MEMO, "Räddningsmissionen", "", "nonprofit"),
     (MEMO, "Socialnämnden Centrum", "", "public"),
+    (UMEA, "Umeå kommun, äldrenämnden", "212000-2627", "public"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "802477-1118", "nonprofit"),
+    # named 'Stadsmissionen i Västerås' in the title: one party with the org number
+    (PROTOCOL, "Stadsmissionen i Västerås", "802411-4509", "nonprofit"),
+    (PROTOCOL, "Socialnämnden", "", "public"),
 ]
+
+
+# (document, number of parties): no name split or joined across the party lines
+PARTY_COUNTS = [(UMEA, 2), (PROTOCOL, 2), (LUND, 2)]
+
+
+@pytest.mark.parametrize("name,count", PARTY_COUNTS)
+def test_party_count(name, count):
+    rows = [r for r in doc(name)[1]["parties"] if r["role"] == "party"]
+    assert len(rows) == count, [r["name"] for r in rows]
 
 
 @pytest.mark.parametrize("name,party,org_number,sector", PARTIES)
@@ -67,6 +91,24 @@ AMOUNTS = [
     (MEMO, 1400000, "source_of_funds", "budget"),
     (MEMO, 1000000, "source_of_funds", "state_grant"),
     (MEMO, 1000000, "part_of", "a1"),
+    # 'Kommunen' of 'Umeå kommun' (no genitive s) pays
+    (UMEA, 450000, "payer", "Umeå kommun, äldrenämnden"),
+    # a list item under 'Kommunen åtar sig att': the lead line's subject pays, in kind
+    (UMEA, 96000, "payer", "Umeå kommun, äldrenämnden"),
+    (UMEA, 96000, "in_kind", True),
+    (UMEA, 120000, "in_kind", True),
+    # the total after its parts, which add up to it: 96 + 450 + 120 = 666 tkr
+    (UMEA, 666000, "role", "total"),
+    (UMEA, 96000, "part_of", "a4"),
+    (UMEA, 450000, "part_of", "a4"),
+    (UMEA, 120000, "part_of", "a4"),
+    (PROTOCOL, 150000, "in_kind", True),
+    (PROTOCOL, 1750000, "role", "total"),
+    (PROTOCOL, 400000, "payer", "Stiftelsen Västerås Stadsmission"),
+    (PROTOCOL, 2400000, "basis", "per_period"),
+    # '(nedan kallad nämnden)' and '(nedan kallad FiL)': the aliases pay and receive
+    (LUND, 300000, "payer", "Lunds kommun, socialnämnden"),
+    (LUND, 300000, "payee", "Föreningen Fixarna i Lund"),
 ]
 
 
@@ -84,6 +126,9 @@ PERIODS = [
     (NORRKOPING, "follow_up", None, None, None, 2),
     (NORRKOPING, "payment", None, None, None, 4),
     (REGION, "term", "2020-01-01", "2021-12-31", None, None),
+    (UMEA, "term", "2024-01-01", "2026-12-31", None, None),
+    (UMEA, "notice", None, None, 3, None),
+    (PROTOCOL, "term", "2023-04-01", "2025-03-31", None, None),
 ]
 
 
@@ -102,6 +147,9 @@ SIGNATORIES = [
     (NORRKOPING, "Föreningen Kvinnojouren Väst", "Berit Bengtsson", "Norrköping", "2023-12-15"),
     (REGION, "Region Östergötland", "Karl Karlsson", "Linköping", "2019-12-01"),
     (REGION, "Stiftelsen Bräcke diakoni", "Eva Eriksson", "Linköping", "2019-12-01"),
+    # under '7 § Underskrifter'
+    (UMEA, "Umeå kommun", "Karin Lund", "Umeå", "2023-12-12"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "Per Ek", "Umeå", "2023-12-12"),
 ]
 
 
@@ -116,6 +164,14 @@ def test_signatories(name, for_party, person, place, date):
 OBLIGATIONS = [
     (NORRKOPING, "Föreningen Kvinnojouren Väst", "jourtelefonen", 5, "per_week"),
     (NORRKOPING, "Norrköpings kommun genom socialnämnden", "lokaler", None, ""),
+    # one row per list item under 'Föreningen åtar sig att'
+    (UMEA, "Föreningen Gemenskap i Ersboda", "hålla mötesplatsen öppen", 3, "per_week"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "anordna en gemensam måltid", None, "per_week"),
+    (UMEA, "Föreningen Gemenskap i Ersboda", "redovisa antal besökare", 2, "per_year"),
+    # money in the action is no count: '96 000 kr per år' is not 96 of anything
+    (UMEA, "Umeå kommun, äldrenämnden", "tillhandahålla lokal", None, "per_year"),
+    (UMEA, "Umeå kommun, äldrenämnden", "utse en kontaktperson", None, ""),
+    (LUND, "Föreningen Fixarna i Lund", "utföra 200 hembesök", 200, "per_year"),
 ]
 
 
@@ -149,6 +205,65 @@ def test_amounts_in_a_word_table(tmp_path):
     assert sorted(r["amount_sek"] for r in amounts) == [450000, 475000]
 
 
+def test_a_memo_funding_table_with_a_summa_row(tmp_path):
+    """Lund: a Word table 'Finansiär | Belopp per år' whose 'Summa' row is the total of the
+    rows above it; the column header gives the basis."""
+    import docx
+
+    document = docx.Document()
+    for line in ("Tjänsteskrivelse", "Datum: 2024-05-06", "Förslag till beslut",
+                 "Socialnämnden beslutar att ingå idéburet offentligt partnerskap med "
+                 "Föreningen Fixarna i Lund under perioden 2024-07-01 – 2026-06-30.",
+                 "Ekonomiska konsekvenser", "Kostnaden fördelas enligt tabellen."):
+        document.add_paragraph(line)
+    table = document.add_table(rows=4, cols=2)
+    for row, cells in zip(table.rows, [("Finansiär", "Belopp per år"),
+                                       ("Socialnämnden", "500 000 kr"),
+                                       ("Statsbidrag", "300 000 kr"),
+                                       ("Summa", "800 000 kr")], strict=True):
+        row.cells[0].text, row.cells[1].text = cells
+    path = tmp_path / "tjansteskrivelse.docx"
+    document.save(path)
+    row, tables = facts_of(path)
+    amounts = {r["amount_sek"]: r for r in tables["amounts"]}
+    assert (row["kind"], row["date"]) == ("memo", "2024-05-06")
+    assert {v: r["basis"] for v, r in amounts.items()} == \
+        {500000: "per_year", 300000: "per_year", 800000: "per_year"}
+    total = amounts[800000]
+    assert total["role"] == "total"
+    assert [amounts[v]["part_of"] for v in (500000, 300000)] == [total["amount_id"]] * 2
+    assert amounts[300000]["source_of_funds"] == "state_grant"
+
+
+# (text, amount, its basis): a column header states the basis of the cells under it
+COLUMN_BASIS = [
+    ("Finansiär\tBelopp per år\nKommunen\t100 000 kr\n", 100000, "per_year"),
+    ("Finansiär\tBelopp för perioden\nKommunen\t100 000 kr\n", 100000, "per_period"),
+    ("Finansiär\tBelopp\nKommunen\t100 000 kr\n", 100000, "unknown"),
+    # the header of another column says nothing of this one
+    ("Per år\tBelopp\nKommunen\t100 000 kr\n", 100000, "unknown"),
+    # no table: the words above are no header
+    ("Belopp per år\nKommunen bidrar med 100 000 kr.\n", 100000, "unknown"),
+]
+
+
+@pytest.mark.parametrize("text,amount,basis", COLUMN_BASIS)
+def test_column_header_basis(text, amount, basis, tmp_path):
+    rows = [r for r in facts_of_text(text, tmp_path)[1]["amounts"] if r["amount_sek"] == amount]
+    assert [r["basis"] for r in rows] == [basis]
+
+
+def test_the_parties_section_ends_at_the_next_heading(tmp_path):
+    """Gävle: 'Parter' then the party lines, a blank line and the 'Ersättning' section."""
+    text = ("Avtal om idéburet offentligt partnerskap\n\nParter\n"
+            "Gävle kommun, kultur- och fritidsnämnden, organisationsnummer 212000-2312\n"
+            "IFK Gävle Ungdom, organisationsnummer 817600-1234\n\n"
+            "Ersättning\nKommunen betalar ut 25 000 kr per månad till föreningen.\n")
+    parties = [r["name"] for r in facts_of_text(text, tmp_path)[1]["parties"]
+               if r["role"] == "party"]
+    assert sorted(parties) == ["Gävle kommun, kultur- och fritidsnämnden", "IFK Gävle Ungdom"]
+
+
 def test_thousands_with_no_break_spaces(tmp_path):
     text = "Föreningen erhåller 150\u00a0000\u00a0kr per år och 450\u202f000 kr i startbidrag."
     amounts = facts_of_text(text, tmp_path)[1]["amounts"]
@@ -165,6 +280,20 @@ PERIOD_FORMS = [
     ("Uppsägningstiden är sex (6) månader.", "notice", None, None, 6),
     ("Överenskommelsen gäller i två år, från och med 2019-01-01 till och med 2020-12-31.",
      "term", "2019-01-01", "2020-12-31", 24),
+    # a range of whole years
+    ("Överenskommelsen gäller under åren 2024–2026.", "term", "2024-01-01", "2026-12-31", None),
+    ("Bidrag utgår för verksamhetsåren 2024-2025.", "funding", "2024-01-01", "2025-12-31",
+     None),
+    # a double hyphen with no spaces between the dates
+    ("Överenskommelsen gäller 2024-01-01--2026-12-31.", "term", "2024-01-01", "2026-12-31",
+     None),
+    ("Avtalsperiod: 2024-01-01 – 2026-12-31.", "term", "2024-01-01", "2026-12-31", None),
+    ("Partnerskapet gäller fr.o.m. den 1 mars 2024 t.o.m. den 28 februari 2025.", "term",
+     "2024-03-01", "2025-02-28", None),
+    ("Överenskommelsen gäller i tre år från och med 2024-01-01.", "term", "2024-01-01", None,
+     36),
+    ("Överenskommelsen kan sägas upp med sex månaders uppsägningstid.", "notice", None, None,
+     6),
 ]
 
 
@@ -173,6 +302,47 @@ def test_period_forms(sentence, kind, start, end, months, tmp_path):
     rows = [r for r in facts_of_text(sentence, tmp_path)[1]["periods"] if r["kind"] == kind]
     assert rows, facts_of_text(sentence, tmp_path)[1]["periods"]
     assert (rows[0]["start"], rows[0]["end"], rows[0]["months"]) == (start, end, months)
+
+
+PARTIES_HEAD = ("Överenskommelse om idéburet offentligt partnerskap\n\nParter\n"
+                "Lunds kommun, socialnämnden, org.nr 212000-1124\n"
+                "Föreningen Fixarna i Lund, org.nr 802479-8996\n\n")
+
+# (sentence after the parties, party key word, action, quantity, frequency)
+OBLIGATION_FORMS = [
+    ("Föreningen ska erbjuda minst 20 platser per termin.", "fixarna",
+     "erbjuda minst 20 platser per termin", 20, "per_half_year"),
+    ("Föreningen har ansvar för rekrytering av volontärer.", "fixarna",
+     "rekrytering av volontärer", None, ""),
+    # the party after the cue
+    ("Det åligger föreningen att redovisa hur medlen använts.", "fixarna",
+     "redovisa hur medlen använts", None, ""),
+    # a day of a month is no count
+    ("Föreningen förbinder sig att lämna en verksamhetsberättelse senast den 31 mars varje år.",
+     "fixarna", "lämna en verksamhetsberättelse senast den 31 mars varje år", None, "per_year"),
+    # a joint duty binds each party
+    ("Parterna ska gemensamt följa upp verksamheten två gånger per år.", "fixarna",
+     "följa upp verksamheten två gånger per år", 2, "per_year"),
+    ("Parterna ska gemensamt följa upp verksamheten två gånger per år.", "socialnämnd",
+     "följa upp verksamheten två gånger per år", 2, "per_year"),
+    ("Båda parter ansvarar för att informera om partnerskapet.", "socialnämnd",
+     "informera om partnerskapet", None, ""),
+    # 'följande:' announces a list: one row per item
+    ("Socialnämnden åtar sig följande:\n• att upplåta lokal\n"
+     "• att bistå med handledning en gång per månad", "socialnämnd", "upplåta lokal", None, ""),
+    ("Socialnämnden åtar sig följande:\n• att upplåta lokal\n"
+     "• att bistå med handledning en gång per månad", "socialnämnd",
+     "bistå med handledning en gång per månad", 1, "per_month"),
+]
+
+
+@pytest.mark.parametrize("sentence,party,action,quantity,frequency", OBLIGATION_FORMS)
+def test_obligation_forms(sentence, party, action, quantity, frequency, tmp_path):
+    rows = facts_of_text(PARTIES_HEAD + sentence + "\n", tmp_path)[1]["obligations"]
+    match = [r for r in rows if r["action"] == action and party in party_key(r["party"])]
+    assert match, [(r["party"], r["action"]) for r in rows]
+    assert (match[0]["quantity"], match[0]["frequency"]) == (quantity, frequency)
+    assert "följande" not in [r["action"] for r in rows]
 
 
 # (text, organisation, role)
@@ -196,3 +366,48 @@ def test_party_roles(text, organisation, role, tmp_path):
     match = [r for r in rows if party_key(r["name"]) == party_key(organisation)]
     assert match, [(r["name"], r["role"]) for r in rows]
     assert match[0]["role"] == role
+
+
+def pdf_of(text: str, path: Path) -> Path:
+    """A text-layer PDF of a convention document, laid out as a word processor would: lines
+    wrapped at the margin, a two-column signature block (cells split at 3+ spaces)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dejavu", size=10)
+    for line in text.split("\n"):
+        cells = [c.strip() for c in re.split(r"\s{3,}", line.strip()) if c.strip()]
+        if len(cells) == 2:
+            y = pdf.get_y()
+            for x, cell in zip((20, 110), cells, strict=True):
+                pdf.set_xy(x, y)
+                pdf.cell(80, 5, cell)
+            pdf.ln(5)
+        elif cells:
+            pdf.set_x(20)
+            pdf.multi_cell(170, 5, line.strip())
+        else:
+            pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+FACT_COLUMNS = {
+    "parties": ("name", "org_number", "sector", "role"),
+    "amounts": ("amount_sek", "payer", "payee", "basis", "in_kind", "role", "part_of"),
+    "periods": ("kind", "start", "end", "months", "times_per_year"),
+    "obligations": ("party", "action", "quantity", "frequency"),
+    "signatories": ("person", "for_party", "place", "date"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HERE.glob("*.txt")))
+def test_a_pdf_rendering_gives_the_same_facts(name, tmp_path):
+    text = (HERE / name).read_text(encoding="utf-8")
+    from_text = doc(name)[1]
+    from_pdf = facts_of(pdf_of(text, tmp_path / "rendering.pdf"))[1]
+    for table, columns in FACT_COLUMNS.items():
+        assert sorted(tuple(str(r[c]) for c in columns) for r in from_pdf[table]) == \
+            sorted(tuple(str(r[c]) for c in columns) for r in from_text[table]), table

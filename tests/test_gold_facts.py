@@ -1,7 +1,7 @@
 """Every fact in the gold files, field by field, for the seeds and their renderings:
 parties (org number, sector, role), amounts (payer, payee, basis, in kind, role, period,
 source of funds), sums, term, notice, follow-up, other periods, signing place and date,
-signatories and obligations."""
+signatories, obligations and a memo's date."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ CASES = gold_cases()
 @cache
 def facts(path):
     return facts_of(path)[1]
+
+
+@cache
+def document_row(path):
+    return facts_of(path)[0]
 
 
 def same_party(a: str | None, b: str | None) -> bool:
@@ -158,3 +163,12 @@ def test_obligations(case, shared):
             assert match[0]["quantity"] == want["quantity"], (want, match[0])
         if "frequency" in want:
             assert match[0]["frequency"] == want["frequency"], (want, match[0])
+
+
+@pytest.mark.parametrize("case", cases_with("memo_date"), ids=case_id)
+def test_memo_date(case, shared):
+    path, gold = case
+    row = document_row(path)
+    assert row["date"] == gold["memo_date"]
+    assert row["date_rule_id"].startswith("document_date.")
+    assert row["date_quote"] and row["date_page"] >= 1

@@ -44,6 +44,12 @@ def test_title(case, shared):
     row, _ = facts_of(path)
     if "title_contains" in gold:
         assert gold["title_contains"] in row["title"]
+    if row["title"]:  # provenance: the source text where the title was read
+        from pipeline.ingest import read_document
+
+        pages = {p.number: p.text for p in read_document(path, path.name).pages}
+        source = pages[row["title_page"]][row["title_char_start"]:row["title_char_end"]]
+        assert " ".join(source.split()) == " ".join(row["title"].split())
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
+from pipeline.ingest import pdf as pdf_reader
 from pipeline.ingest import read_document
-from tests.conftest import SHARED
+from tests.conftest import FIXTURES, SHARED
 
 TEXTS = SHARED / "corpus" / "hostile-texts"
 PDFS = SHARED / "corpus" / "hostile-pdfs"
@@ -88,3 +91,41 @@ def test_docx_that_is_not_a_zip(tmp_path):
     path.write_text("Detta är inte ett Word-dokument.", encoding="utf-8")
     doc = read_document(path, "avtal.docx")
     assert (doc.status, doc.code) == ("error", "WRONG_TYPE")
+
+
+# Text runs (Page.words) of text-layer pages are read when layout code first asks for them.
+LAYOUT_PDFS = [
+    FIXTURES / "agreement-biv-2023.pdf",  # a two-column signature block
+    FIXTURES / "agreement-utsatta-2018.pdf",
+    FIXTURES / "memo-biv-2022.pdf",
+    PDFS / "synthetic" / "syn-junk-before-header.pdf",
+]
+
+
+@pytest.mark.parametrize("path", LAYOUT_PDFS, ids=lambda p: p.name)
+def test_lazy_runs_are_the_runs_read_at_once(path, shared):
+    eager, _ = pdf_reader.read_pages(path, 100)
+    lazy, _ = pdf_reader.read_pages(path, 100, path.read_bytes())
+    assert [p.text for p in lazy] == [p.text for p in eager]
+    assert any(p.words for p in eager)
+    for e, page in zip(eager, lazy, strict=True):
+        assert isinstance(page.words, pdf_reader.LazyRuns)
+        assert list(page.words) == (e.words or [])
+        assert page.words == (e.words or []) and bool(page.words) == bool(e.words)
+        assert pickle.loads(pickle.dumps(page.words)) == (e.words or [])
+
+
+def test_lazy_runs_of_a_crowded_page_are_empty(shared, monkeypatch):
+    """Eager reading gives None over MAX_RUNS_PER_PAGE runs; lazy runs are empty: falsy both."""
+    path = FIXTURES / "agreement-biv-2023.pdf"
+    monkeypatch.setattr(pdf_reader, "MAX_RUNS_PER_PAGE", 3)
+    eager, _ = pdf_reader.read_pages(path, 100)
+    lazy, _ = pdf_reader.read_pages(path, 100, path.read_bytes())
+    assert [p.words for p in eager] == [None] * len(eager)
+    assert [len(p.words) for p in lazy] == [0] * len(lazy)
+
+
+def test_read_document_leaves_runs_unread_until_asked(shared):
+    doc = read_document(FIXTURES / "agreement-biv-2023.pdf", "agreement-biv-2023.pdf")
+    assert all(p.words._runs is None for p in doc.pages)  # nothing read at ingest
+    assert doc.pages[-1].words  # the signature page's runs, read now

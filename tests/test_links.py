@@ -211,9 +211,39 @@ def test_signature_is_stable_and_compact():
     ("Idéburet offentligt partnerskap (IOP) enligt FN:s konvention och EU.", ""),
     ("AVTAL\n\nDetta avtal gäller.", ""),  # a heading in capitals is a word, not a name
     ("Projektet KOLL och KOLL-gruppen.", "KOLL"),
+    ("Gruppen BIV, i texten även biv.", ""),  # written in lower case too: a word
+    ("Gruppen BIV och biv_grupp, 2biv, bivå.", "BIV"),  # 'biv' only inside other words
+    ("BIS, BIV, BIS.", "BIS BIV"),  # most frequent first
 ])
 def test_acronyms(text, expected):
     assert acronyms(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    AGREEMENT_TEXT, DRAFT_TEXT, "", "två ord", "ett två tre fyra", "ett två tre fyra fem",
+    "Ett, två; TRE fyra fem sex sju ett två tre fyra fem.",
+])
+def test_minhash_is_the_minimum_of_each_hash_over_the_shingles(text):
+    """The definition: blake2b (4 bytes, little-endian) of each distinct 5-word shingle of
+    the lower-cased words (all words when fewer), then per hash function the minimum."""
+    import hashlib
+    import re
+
+    import numpy as np
+
+    from pipeline.signature import _permutations
+
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        assert len(minhash(text)) == 0
+        return
+    shingles = {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+    a, b = _permutations()
+    expected = [min(((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(),
+                                      "little") * int(ai) + int(bi)) % 2**64) >> 32
+                    for s in shingles) for ai, bi in zip(a, b, strict=True)]
+    assert minhash(text).tolist() == expected
+    assert minhash(text).dtype == np.uint32
 
 
 def test_seeds_are_linked_as_the_gold_files_say(tmp_path, shared):

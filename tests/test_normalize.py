@@ -41,10 +41,32 @@ KEPT_APART = [
     ("utgår från:\n● Linköpings kommuns överenskommelse", "utgår från:\n● Linköpings"),
     # paragraphs stay paragraphs
     ("Första stycket slutar här.\n\nAndra stycket.", "här.\n\nAndra"),
+    # a '1 § Parter' heading is no run-on of the line before it
+    ("Mötesplats för äldre i Ersboda\n\n1 § Parter\nUmeå kommun", "Ersboda\n\n1 § Parter"),
+    # a party line with its org number ends there, however wide it is
+    ("Umeå kommun, äldrenämnden, Org. nr: 212000-2627 (nedan kallad kommunen)\n"
+     "Föreningen Gemenskap i Ersboda, Org. nr: 802477-1118 (nedan kallad föreningen)\n"
+     "Partnerskapet syftar till att minska ofrivillig ensamhet bland äldre i Ersboda.",
+     "kommunen)\nFöreningen Gemenskap"),
+]
+
+# a table's rows (tab-separated cells) stay rows
+TABLE_ROWS = [
+    ("Finansiär\tBelopp per år\nKommunen\t100 000 kr", "per år\nKommunen"),
+    ("År\tBidrag\n2024\t450 000 kr\n2025\t475 000 kr", "450 000 kr\n2025"),
+]
+
+# (source text, a fragment the clean text must contain): a party line that carries on
+PARTY_LINE_RUNS_ON = [
+    ("Parterna är Umeå kommun, org.nr 212000-2627, och\nFöreningen Gemenskap i Ersboda.",
+     "och Föreningen Gemenskap"),
+    ("Överenskommelsen är upprättad mellan Umeå kommun, org.nr 212000-2627,\n"
+     "Föreningen Gemenskap i Ersboda.", "2627, Föreningen"),
 ]
 
 
-@pytest.mark.parametrize("source,fragment", JOINS + KEPT_APART)
+@pytest.mark.parametrize("source,fragment",
+                         JOINS + KEPT_APART + TABLE_ROWS + PARTY_LINE_RUNS_ON)
 def test_normalize(source, fragment):
     assert fragment in clean(source)
 

@@ -26,6 +26,8 @@ CASES = [
     ("Dnr 2022-10-19", []),
     # labelled but wrong check digit: kept, marked invalid
     ("Föreningen Q, organisationsnummer 212000-0448", [("212000-0448", False)]),
+    ("Föreningen Q, Org nr.: 802411-4505", [("802411-4505", False)]),
+    ("Föreningen Q, Org. nr: 802411-4505", [("802411-4505", False)]),
 ]
 
 

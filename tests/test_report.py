@@ -299,6 +299,14 @@ def test_document_page_highlights_every_value_in_place(report):
     assert 'class="funding-bar"' in html and "Skillnad: -50\u00a0000\u00a0kr" in html
 
 
+def test_document_page_shows_the_memo_date_and_where_it_was_read(report):
+    html = (report / "docs" / f"{rt.MEMO}.html").read_text(encoding="utf-8")
+    assert re.search(r"<th>Daterad</th><td>2022-10-19 .*sidan 1: \"2022-10-19\".*"
+                     r"document_date\.header", html)
+    assert "<th>Daterad</th>" not in (report / "docs" / f"{rt.AGREEMENT}.html").read_text(
+        encoding="utf-8")
+
+
 def test_offsets_outside_the_text_are_listed_not_highlighted(report):
     html = (report / "docs" / f"{rt.MEMO}.html").read_text(encoding="utf-8")
     assert 'id="f-amounts-0"' in html and 'id="f-amounts-1"' not in html

@@ -51,12 +51,14 @@ def written_tolerance(quote: str) -> float:
 
 
 def _slot(parts: pd.DataFrame) -> pd.Series:
-    """What a part stands for (who pays whom, from which funds, for when). When the text
-    restates a split, the n-th mention of a slot belongs to the n-th statement."""
+    """What a part stands for (who pays whom, in cash or in kind, from which funds, for
+    when). When the text restates a split, the n-th mention of a slot belongs to the n-th
+    statement."""
+    in_kind = parts["in_kind"].astype("boolean").fillna(False).map({True: "kind", False: ""})
     key = (text(parts, "payer").str.lower() + "|" + text(parts, "payee").str.lower() + "|" +
            text(parts, "source_of_funds") + "|" + text(parts, "period_start") + "|" +
-           text(parts, "period_end"))
-    anonymous = key == "||||"
+           text(parts, "period_end") + "|" + in_kind.astype("string"))
+    anonymous = key == "|||||"
     return key.where(~anonymous, "amount:" + parts["amount_sek"].astype("string"))
 
 

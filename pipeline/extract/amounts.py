@@ -44,14 +44,15 @@ class AmountRecognizer(MentionComponent):
         ctx = self.data["context"]
         return {
             key: re.compile(alternation(ctx[key]), re.IGNORECASE)
-            for key in ("per_year", "per_period", "ceiling", "in_kind", "vat_excl", "vat_incl")
+            for key in ("per_year", "per_period", "one_off", "ceiling", "in_kind", "vat_excl",
+                        "vat_incl")
         }
 
     def match(self, text: str) -> list[Mention]:
         found: dict[tuple[int, int], Mention] = {}
         taken = TakenSpans()
         for pattern in self.patterns:  # earlier patterns win overlaps
-            for m in pattern.regex.finditer(text):
+            for m in pattern.finditer(text):
                 start = m.start("unit") if "unit" in m.groupdict() and m.group("unit") and \
                     m.start("unit") < m.start("number") else m.start("number")
                 end = m.end()
@@ -93,6 +94,9 @@ class AmountRecognizer(MentionComponent):
         elif c["per_period"].search(after_clause):
             basis = "per_period"
         last_clause_before = re.split(r"[,;.](?!\d)", before)[-1]
+        if basis == "unknown" and (c["one_off"].search(after_clause)
+                                   or c["one_off"].search(last_clause_before)):
+            basis = "one_off"
         return {
             "basis": basis,
             "ceiling": bool(c["ceiling"].search(last_clause_before[-25:])),

@@ -56,7 +56,7 @@ class DateRecognizer(MentionComponent):
         taken = TakenSpans()
         out: list[Mention] = []
         for pattern in self.patterns:
-            for m in pattern.regex.finditer(text):
+            for m in pattern.finditer(text):
                 start, end = m.span()
                 if taken.overlaps(start, end):
                     continue
@@ -91,6 +91,11 @@ class DateRecognizer(MentionComponent):
             if parsed is None:
                 return None
             first, last = parsed.replace(day=1), _month_end(parsed)
+        elif rule == "date.years":
+            precision = "year"
+            first, last = date(int(groups["y"]), 1, 1), date(int(groups["y2"]), 12, 31)
+            if first > last:
+                return None
         elif rule == "date.year":
             precision = "year"
             year = int(groups["y"])

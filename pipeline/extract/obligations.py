@@ -26,7 +26,7 @@ class ObligationCueRecognizer(MentionComponent):
         out: list[Mention] = []
         taken = TakenSpans()
         for pattern in self.patterns:
-            for m in pattern.regex.finditer(text):
+            for m in pattern.finditer(text):
                 s, e = m.span()
                 if taken.overlaps(s, e):
                     continue

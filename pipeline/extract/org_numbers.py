@@ -38,7 +38,7 @@ class OrgNumberRecognizer(MentionComponent):
         seen: set[int] = set()
         for pattern in self.patterns:
             labelled = "label" in pattern.regex.groupindex
-            for m in pattern.regex.finditer(text):
+            for m in pattern.finditer(text):
                 start, end = m.span("number")
                 if start in seen:
                     continue

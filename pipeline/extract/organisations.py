@@ -30,8 +30,12 @@ def sector(name: str, org_number: str = "") -> str:
     return "unknown"
 
 
+_PUNCTUATION = re.compile(r"[^\wåäöéü ]")
+_SPACES = re.compile(r"\s+")
+
+
 def normalized(name: str) -> str:
     """A join key: lower case, no punctuation, 'Social- och' = 'social och'."""
     key = name.lower().replace("-", " ")
-    key = re.sub(r"[^\wåäöéü ]", " ", key)
-    return re.sub(r"\s+", " ", key).strip()
+    key = _PUNCTUATION.sub(" ", key)
+    return _SPACES.sub(" ", key).strip()

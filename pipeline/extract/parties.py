@@ -6,12 +6,14 @@ mentioned in passing. Canonical names are decided later, in resolve.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 
 from spacy.language import Language
 
 from pipeline.extract.component import MentionComponent
 from pipeline.extract.patterns import alternation, word_alternation
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table
 from pipeline.records import Mention
 
@@ -31,11 +33,12 @@ class PartyRecognizer(MentionComponent):
         d = self.data
         return {
             "heading": re.compile(d["heading"], _I),
-            "between": re.compile(d["between"], _I),
-            "memo_partner": re.compile(d["memo_partner"], _I),
-            "contact_sentence": re.compile(d["contact_sentence"], _I),
+            # the patterns that scan the whole text skip ahead to their prefixes
+            "between": Prefiltered(re.compile(d["between"], _I)),
+            "memo_partner": Prefiltered(re.compile(d["memo_partner"], _I)),
+            "contact_sentence": Prefiltered(re.compile(d["contact_sentence"], _I)),
             "contact_org": re.compile(d["contact_org"], _I),
-            "memo_decider": re.compile(d["memo_decider"], _I),
+            "memo_decider": Prefiltered(re.compile(d["memo_decider"], _I)),
             "memo_decider_nominative": re.compile(d["memo_decider_nominative"]),
             "prefix": re.compile(rf"^\s*(?:[-–•●*]\s*|\d+[.)]\s*)?"
                                  rf"(?P<prefix>{alternation(d['line_prefixes'])})\s*:\s*", _I),
@@ -45,6 +48,7 @@ class PartyRecognizer(MentionComponent):
             "mention": re.compile(
                 rf"(?<![\wåäö-])(?:[A-ZÅÄÖ][\wåäö]+s\s+)?(?:[A-ZÅÄÖ][\wåäö-]*)?"
                 rf"(?i:{alternation(d['mention_endings'])})(?![\wåäö])"),
+            "mention_ending": Prefiltered(re.compile(alternation(d["mention_endings"]), _I)),
         }
 
     # -- finding names -------------------------------------------------------------------
@@ -93,12 +97,17 @@ class PartyRecognizer(MentionComponent):
     def _party_block(self, text: str, start: int, rule: str) -> list[Mention]:
         """Party lines after a heading or 'mellan:' until a line that is not a party."""
         out: list[Mention] = []
+        after_blank = False
         for ls, le in self._lines(text, start, min(len(text), start + 2500)):
             line = text[ls:le]
             if not line.strip():
+                after_blank = bool(out)
                 continue
             if self._res["heading"].match(line):
                 continue
+            if after_blank and not (re.search(r"\d{6}-?\d{4}", line)
+                                    or self._has_org_word(line)):
+                break  # past the parties: the next section's heading ('Ersättning')
             names = self._party_line(text, ls, le, rule)
             if not names:
                 if out:
@@ -194,7 +203,8 @@ class PartyRecognizer(MentionComponent):
     def _from_memo(self, text: str) -> list[Mention]:
         out: list[Mention] = []
         head = text[:4000]
-        for m in self._res["memo_decider"].finditer(head):
+        head_end = len(head)  # finditer(text, 0, n) is finditer(text[:n]) on the same text
+        for m in self._res["memo_decider"].finditer(text, 0, head_end):
             s, e = m.span("name")
             written = text[s:e]
             name = re.sub(r"s$", "", written)
@@ -205,7 +215,7 @@ class PartyRecognizer(MentionComponent):
             s, e = m.span("name")
             out.append(Mention(LABEL, s, e, text[s:e], "party.memo_decider", text[s:e],
                                {"role": "party", "sector_hint": "public"}))
-        for m in self._res["memo_partner"].finditer(head):
+        for m in self._res["memo_partner"].finditer(text, 0, head_end):
             s, e = m.span("names")
             out += [n for n in self._names_in(text, s, e, "party.memo_partner", None)
                     if self._has_org_word(n.text)]
@@ -254,7 +264,7 @@ class PartyRecognizer(MentionComponent):
         not_names = set(self.data["not_names"])
         covered = [(m.start, m.end) for m in found]
         out = []
-        for m in self._res["mention"].finditer(text):
+        for m in self._mention_matches(text):
             s, e = m.span()
             name = m.group(0)
             if not re.match(r"[A-ZÅÄÖ]", name) or name.lower() in not_names:
@@ -264,6 +274,48 @@ class PartyRecognizer(MentionComponent):
             out.append(Mention(LABEL, s, e, name, "party.mention", name,
                                {"role": "mentioned", "sector_hint": None}))
         return out
+
+    def _mention_matches(self, text: str) -> Iterator[re.Match]:
+        """The mention pattern's finditer(), tried only where a match can start.
+
+        It opens with optional words, so it has no prefix to skip ahead to, but every
+        match holds an ending ('föreningen') inside a run of word characters (or '-'), and
+        starts at the start of that run or of the word before it ('Röda Korsets
+        förening'). So the candidates are those two places for each ending found; the
+        pattern itself decides there, in text order, as finditer would.
+        """
+        regex = self._res["mention"]
+        find = self._res["mention_ending"].prefix_search(text)
+        if find is None:
+            yield from regex.finditer(text)
+            return
+        starts: set[int] = set()
+        at = find(0)
+        while at >= 0:
+            run = _run_start(text, at)
+            starts.add(run)
+            before = run
+            while before > 0 and text[before - 1].isspace():  # \s is str.isspace
+                before -= 1
+            if before < run:
+                starts.add(_run_start(text, before))
+            at = find(at + 1)
+        pos = 0
+        for start in sorted(starts):
+            if start < pos:
+                continue
+            m = regex.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+
+
+def _run_start(text: str, end: int) -> int:
+    """Where the run of word characters and hyphens that ends at `end` starts."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-åäö"):
+        start -= 1  # [\wåäö-]: \w is str.isalnum() or '_'
+    return start
 
 
 @Language.factory("iop_parties")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table
 
 
@@ -14,6 +16,14 @@ class Pattern:
     id: str
     regex: re.Pattern
     doc: str = ""
+    scan: Prefiltered = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scan", Prefiltered(self.regex))
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        """regex.finditer(text), skipping to where a match can start (see prefilter)."""
+        return self.scan.finditer(text)
 
 
 def alternation(items) -> str:

@@ -7,6 +7,7 @@ halvår'), classified by the cue words of their sentence (lang/sv/periods.toml).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,6 +18,7 @@ from pipeline.extract.component import MentionComponent
 from pipeline.extract.doc_text import text_of
 from pipeline.extract.numbers import count_regex, count_value
 from pipeline.extract.patterns import alternation, word_alternation
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.extract.sentences import sentences
 from pipeline.lang import table
 from pipeline.records import Mention
@@ -60,6 +62,8 @@ class PeriodRecognizer(MentionComponent):
             "term_duration_cue": re.compile(
                 word_alternation(d["term_duration_cues"]) + r"[^.\n]{0,20}$", i),
             "kinds": [(k["kind"], re.compile(word_alternation(k["cues"]), i)) for k in d["kinds"]],
+            "kind_prefilters": [Prefiltered(re.compile(word_alternation(k["cues"]), i))
+                                for k in d["kinds"]],
         }
 
     def match_doc(self, doc: Doc) -> list[Mention]:
@@ -67,11 +71,35 @@ class PeriodRecognizer(MentionComponent):
         dates = doc.user_data.get("mentions", {}).get("date", [])
         return self.match(text_of(doc), dates)
 
-    def kind_of(self, sentence: str) -> str | None:
-        for kind, regex in self._res["kinds"]:
-            if regex.search(sentence):
+    def kind_of(self, sentence: str, possible: list[bool] | None = None) -> str | None:
+        """The kind of the first cue list the sentence holds a cue of. `possible[k]` False
+        means cue list k cannot match here (see _possible_kinds)."""
+        for k, (kind, regex) in enumerate(self._res["kinds"]):
+            if (possible is None or possible[k]) and regex.search(sentence):
                 return kind
         return None
+
+    def _possible_kinds(self, text: str, spans) -> list[list[bool]]:
+        """Per sentence, per cue list: may the sentence hold a cue? A cue can only start
+        where one of its list's prefixes is (prefilter): a few fast searches over the text
+        per list instead of a regex search per sentence and list."""
+        starts = [s for s, _ in spans]
+        possible = [[False] * len(self._res["kinds"]) for _ in spans]
+        for k, scan in enumerate(self._res["kind_prefilters"]):
+            found = scan.prefix_search(text)
+            if found is None:
+                for row in possible:
+                    row[k] = True
+                continue
+            pos = 0
+            while (at := found(pos)) >= 0:
+                index = bisect_right(starts, at) - 1
+                if index >= 0 and at < spans[index][1]:
+                    possible[index][k] = True
+                    pos = spans[index][1]  # the sentence is marked: go on after it
+                else:
+                    pos = at + 1  # between sentences
+        return possible
 
     def frequencies(self, text: str, start: int, end: int) -> list[Frequency]:
         out = []
@@ -114,9 +142,10 @@ class PeriodRecognizer(MentionComponent):
                 si += 1
             if si < len(spans) and spans[si][0] <= d.start:
                 by_sentence.setdefault(spans[si], []).append(d)
-        for s, e in spans:
+        possible = self._possible_kinds(text, spans)
+        for index, (s, e) in enumerate(spans):
             sentence = text[s:e]
-            kind = self.kind_of(sentence)
+            kind = self.kind_of(sentence, possible[index])
             if kind is None:
                 continue
             sdates = [d for d in by_sentence.get((s, e), []) if not d.attrs["placeholder"]]

@@ -22,7 +22,7 @@ class PlaceholderRecognizer(MentionComponent):
 
     def match(self, text: str) -> list[Mention]:
         return sorted((Mention(LABEL, m.start(), m.end(), m.group(0), p.id)
-                       for p in self.patterns for m in p.regex.finditer(text)),
+                       for p in self.patterns for m in p.finditer(text)),
                       key=lambda m: m.start)
 
 

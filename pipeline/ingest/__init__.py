@@ -87,7 +87,7 @@ def read_document(path: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> D
         return _fail(doc, "NOT_A_PDF", DESCRIPTIONS.get(kind, kind))
     if kind == "pdf":
         doc.format = "pdf"
-        return _read_pdf(doc, path, limits)
+        return _read_pdf(doc, path, data, limits)
     if kind == "zip":
         if suffix not in (".docx", ".txt", ""):
             return _fail(doc, "UNSUPPORTED_TYPE", f"{suffix} (iop reads PDF, DOCX and TXT)")
@@ -116,10 +116,11 @@ def _size_of(path: Path) -> int:
         return 0
 
 
-def _read_pdf(doc: Document, path: Path, limits: Limits) -> Document:
+def _read_pdf(doc: Document, path: Path, data: bytes, limits: Limits) -> Document:
     started = time.monotonic()
     try:
-        pages, broken = pdf_reader.read_pages(path, limits.max_pages)
+        # from the bytes read (and hashed) above; text runs are read when layout needs them
+        pages, broken = pdf_reader.read_pages(path, limits.max_pages, data)
     except pdf_reader.PdfReadError as exc:
         return _fail(doc, exc.code, exc.detail)
     doc.pages = pages

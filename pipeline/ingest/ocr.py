@@ -47,7 +47,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.ingest.quality import is_garbled
+from pipeline.ingest.quality import is_garbled, visible_chars
 from pipeline.lang import table
 from pipeline.records import Page, Word
 
@@ -128,12 +128,27 @@ def text_layer_problem(text: str) -> str:
     """Why a page's text layer may need OCR: 'empty', 'garbled', 'sparse', or '' if good."""
     if not text.strip():
         return "empty"
-    visible = sum(not c.isspace() for c in text)
-    if is_garbled(text) or len(_MOJIBAKE.findall(text)) > max(2, visible // 50):
+    mojibake = len(_MOJIBAKE.findall(text))
+    if is_garbled(text) or (mojibake > 2 and mojibake > visible_chars(text) // 50):
         return "garbled"
-    if sum(c.isalpha() for c in text) < MIN_LETTERS:
+    if not _has_letters(text, MIN_LETTERS):
         return "sparse"
     return ""
+
+
+# Every letter (str.isalpha) is in a run of these; a run may also hold other numerals (Ⅷ, ²).
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+def _has_letters(text: str, needed: int) -> bool:
+    """At least `needed` characters of text are letters (str.isalpha), counted run by run."""
+    letters = 0
+    for run in _LETTER_RUNS.finditer(text):
+        chunk = run.group()
+        letters += len(chunk) if chunk.isalpha() else sum(c.isalpha() for c in chunk)
+        if letters >= needed:
+            return True
+    return False
 
 
 def _scan_dpi(page: pdfium.PdfPage) -> float | None:

@@ -6,6 +6,7 @@ use processes).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,9 +22,9 @@ class PdfReadError(Exception):
         self.code, self.detail = code, detail
 
 
-def _open(path: Path) -> pdfium.PdfDocument:
+def _open(source: Path | bytes) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
     except pdfium.PdfiumError as exc:
         text = str(exc)
         if "password" in text.lower():
@@ -33,9 +34,15 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise PdfReadError("DAMAGED", "PDF structure is broken or truncated") from None
 
 
-def read_pages(path: Path, max_pages: int) -> tuple[list[Page], list[int]]:
-    """Return the pages' text (line ends as \\n) and the numbers of pages PDFium could not load."""
-    pdf = _open(path)
+def read_pages(path: Path, max_pages: int, data: bytes | None = None
+               ) -> tuple[list[Page], list[int]]:
+    """Return the pages' text (line ends as \\n) and the numbers of pages PDFium could not load.
+
+    `data`, when given, is the file's content (ingest has read it): PDFium reads it from
+    memory, and each page's text runs (Page.words) are read from it when layout code first
+    asks for them (LazyRuns). Without it, the file is opened and the runs read at once.
+    """
+    pdf = _open(path if data is None else data)
     try:
         count = len(pdf)
         if count > max_pages:
@@ -50,7 +57,8 @@ def read_pages(path: Path, max_pages: int) -> tuple[list[Page], list[int]]:
             try:
                 textpage = page.get_textpage()
                 text = textpage.get_text_range()
-                runs = _text_runs(textpage, page.get_height())
+                runs = (_text_runs(textpage, page.get_height()) if data is None
+                        else LazyRuns(data, index))
                 textpage.close()
             finally:
                 page.close()
@@ -59,6 +67,63 @@ def read_pages(path: Path, max_pages: int) -> tuple[list[Page], list[int]]:
         if broken and not pages:
             raise PdfReadError("DAMAGED", "no page could be loaded")
         return pages, broken
+    finally:
+        pdf.close()
+
+
+class LazyRuns(Sequence[Word]):
+    """The text runs of one page (Page.words), read from the PDF on first use.
+
+    Runs cost ~2 ms a page (each run's text is fetched by its box) and only layout code
+    uses them: the signature block of an agreement, a page or two. Reading them when asked
+    gives the same runs (the same bytes, the same calls) for a fraction of the cost. Empty
+    where eager reading gave None (more than MAX_RUNS_PER_PAGE runs): both are falsy, and
+    that is all layout code asks.
+    """
+
+    __slots__ = ("_data", "_index", "_runs")
+
+    def __init__(self, data: bytes, index: int) -> None:
+        self._data: bytes | None = data
+        self._index = index
+        self._runs: list[Word] | None = None
+
+    def _load(self) -> list[Word]:
+        if self._runs is None:
+            self._runs = _runs_of_page(self._data, self._index) or []
+            self._data = None  # the document's bytes are not needed any more
+        return self._runs
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __getitem__(self, index):
+        return self._load()[index]
+
+    def __eq__(self, other: object) -> bool:
+        return self._load() == (list(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # like a list
+
+    def __repr__(self) -> str:
+        return repr(self._load())
+
+    def __reduce__(self):
+        return list, (self._load(),)  # pickles as the plain list of runs
+
+
+def _runs_of_page(data: bytes, index: int) -> list[Word] | None:
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                return _text_runs(textpage, page.get_height())
+            finally:
+                textpage.close()
+        finally:
+            page.close()
     finally:
         pdf.close()
 

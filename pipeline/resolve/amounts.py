@@ -7,7 +7,8 @@ import re
 from functools import cache
 
 from pipeline.extract.patterns import alternation
-from pipeline.extract.sentences import sentence_of, sentences
+from pipeline.extract.prefilter import Prefiltered
+from pipeline.extract.sentences import Lists, sentence_of, sentences
 from pipeline.lang import table
 from pipeline.normalize import CleanText
 from pipeline.records import Mention
@@ -26,7 +27,41 @@ def _cues() -> dict[str, re.Pattern]:
         out[f"source:{source}"] = re.compile(rf"(?<![\wåäö]){alternation(words)}(?![\wåäö])", _I)
     for name, regex in d["regex"].items():
         out[name] = re.compile(regex, _I)
+    context = table("amounts")["context"]
+    for basis in ("per_year", "per_period"):
+        out[f"basis:{basis}"] = re.compile(
+            rf"(?<![\wåäö]){alternation(context[basis])}(?![\wåäö])", _I)
     return out
+
+
+def _column_basis(text: str, m: Mention) -> str | None:
+    """The basis a table's column header states for the amounts under it ('Belopp per
+    år'): a table row is a line of tab-separated cells (DOCX tables, PDF columns)."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.start)
+    line_end = len(text) if line_end == -1 else line_end
+    if "\t" not in text[line_start:line_end]:
+        return None
+    column = text.count("\t", line_start, m.start)
+    header = None
+    position = line_start
+    while position > 0:  # up over the table's rows (blank lines between them allowed)
+        previous_start = text.rfind("\n", 0, position - 1) + 1
+        row = text[previous_start:position - 1]
+        if "\t" in row:
+            header = row
+        elif row.strip():
+            break
+        position = previous_start
+    if header is None:
+        return None
+    cells = header.split("\t")
+    if column >= len(cells):
+        return None
+    for basis in ("per_year", "per_period"):
+        if _cues()[f"basis:{basis}"].search(cells[column]):
+            return basis
+    return None
 
 
 def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]],
@@ -36,6 +71,7 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
     periods = [p for p in mentions.get("period", [])
                if p.attrs["kind"] in ("funding", "allocation", "term") and p.attrs["start"]]
     spans = sentences(text)
+    lists = Lists(text)
     cues = _cues()
     payments = _payment_routes(text, spans, parties)
     decider = next((p for p in parties.parties if p.mention.rule_id == "party.memo_decider"), None)
@@ -102,6 +138,13 @@ def amount_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]
                 refs_after = parties.find_in(after[to.end():])
                 if refs_after and refs_after[0][0] == 0:
                     payee = refs_after[0][2]
+        if payer is None and a.get("role") in ("contribution", "grant", ""):
+            lead = lists.lead_of(m.start)  # '- lokal värderad till 96 000 kr' under 'Kommunen
+            refs_lead = parties.find_in(text[lead[0]:lead[1]]) if lead else []  # åtar sig att'
+            if refs_lead:
+                payer = refs_lead[0][2]
+        if a.get("basis", "unknown") == "unknown":
+            a["basis"] = _column_basis(text, m) or "unknown"
         a["source_of_funds"] = _source_of_funds(text, m, previous_end, following, e)
         if kind == "memo" and a["source_of_funds"] and decider:
             payer = decider  # the deciding committee spends its budget and the grant
@@ -163,10 +206,19 @@ class _named(str):
         return str(self)
 
 
+@cache
+def _payment_sentence_prefilter() -> Prefiltered:
+    return Prefiltered(_cues()["payment_sentence"])
+
+
 def _payment_routes(text: str, spans, parties: Parties) -> dict[str, Party]:
     """'Utbetalning sker från X till Y': payer key -> payee."""
     routes: dict[str, Party] = {}
+    # A payment sentence holds one of the cue's prefixes: only those sentences are searched.
+    find = _payment_sentence_prefilter().prefix_search(text)
     for s, e in spans:
+        if find is not None and not s <= find(s) < e:
+            continue
         sentence = text[s:e]
         if not _cues()["payment_sentence"].search(sentence):
             continue
@@ -193,6 +245,29 @@ def _period_for(m: Mention, in_sentence: list[Mention], first_amount: int) -> Me
     return None
 
 
+def _parts_before(text: str, earlier: list[Mention], total: Mention) -> list[Mention]:
+    """A total stated after its parts ('Kommunen bidrar med 450 tkr ... Föreningen med 120
+    tkr ... Den totala omfattningen är 666 tkr', or a table's 'Summa' row): the
+    contributions (or amounts of no role yet) before it in its paragraph, else in the whole
+    document, on the same basis, but only when they add up to it. A total after its parts
+    may also be a period's sum of one yearly amount, so parts that do not add up are left
+    unlinked rather than flagged."""
+    def candidates(since: int) -> list[Mention]:
+        return [m for m in earlier if m.start >= since
+                and (m.attrs.get("role") or "") in ("contribution", "")
+                and not m.attrs.get("part_of")
+                and m.attrs.get("basis") == total.attrs.get("basis")]
+
+    paragraph_start = text.rfind("\n\n", 0, total.start) + 1
+    for since in (paragraph_start, 0):
+        parts = candidates(since)
+        if len(parts) >= 2 and sum(m.value for m in parts) == total.value:
+            for m in parts:
+                m.attrs["role"] = "contribution"
+            return parts
+    return []
+
+
 def _link_parts(text: str, amounts: list[Mention], spans) -> None:
     """part_of: contributions after a stated total in its paragraph; allocations of a
     party's share; a memo's funding split (amounts with a source of funds) of its cost."""
@@ -201,11 +276,16 @@ def _link_parts(text: str, amounts: list[Mention], spans) -> None:
             continue
         paragraph_end = text.find("\n", total.end)
         paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+        parts = []
         for m in amounts[index + 1 :]:
             if m.start > paragraph_end:
                 break
             if m.attrs.get("role") == "contribution":
-                m.attrs["part_of"] = total.attrs["amount_id"]
+                parts.append(m)
+        if not parts:
+            parts = _parts_before(text, amounts[:index], total)
+        for m in parts:
+            m.attrs["part_of"] = total.attrs["amount_id"]
     cash_by_payer: dict[str, list[Mention]] = {}
     for m in amounts:
         if m.attrs.get("role") == "contribution" and m.attrs.get("payer") \

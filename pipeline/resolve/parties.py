@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.organisations import normalized, sector
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table
 from pipeline.normalize import CleanText
 from pipeline.records import Mention
@@ -41,7 +42,8 @@ def party_key(name: str) -> str:
 
     Lower case, no punctuation; no parent prefix ('Svenska kyrkan, '); no municipality
     after a committee ('Omsorgsnämnden, Linköpings kommun', '... i Linköpings kommun');
-    definite forms as indefinite ('domkyrkopastoratet' -> 'domkyrkopastorat').
+    definite forms as indefinite ('domkyrkopastoratet' -> 'domkyrkopastorat'); the place
+    first ('Stadsmissionen i Västerås' -> 'västerås stadsmission').
     """
     d = _data()
     key = normalized(name)
@@ -52,6 +54,10 @@ def party_key(name: str) -> str:
     units = "|".join(d["unit_words"])
     places = "|".join(w.strip("*") for w in d["municipality_words"])
     key = re.sub(rf"^(.*?(?:{units}))\s+(?:i\s+)?[\wåäö]+s?\s+(?:{places})$", r"\1", key)
+    inverted = re.match(d["place_after"], key)
+    if inverted and any(inverted["org"].endswith(e) for e, _ in _stems()):
+        place = inverted["place"]
+        key = f"{place if place.endswith(('s', 'x', 'z')) else place + 's'} {inverted['org']}"
     words = key.split()
     if words:
         last = words[-1]
@@ -122,10 +128,15 @@ class Parties:
                 found.append(match)
             if not match.org_number:
                 match.org_number, match.org_valid, match.org_mention = m.value, m.attrs["valid"], m
+        # 'Lunds kommun' mentioned is the party 'Lunds kommun, socialnämnden', not another
+        party_keys = [p.key for p in found if p.role == "party"]
+        found = [p for p in found if p.role != "mentioned"
+                 or not any(k.startswith(p.key + " ") for k in party_keys)]
         municipality = _municipality(text, found)
         parties = cls(found, municipality, kind)
         for p in found:
             p.aliases = parties._aliases(p)
+        _defined_aliases(text, found)
         return parties
 
     def _aliases(self, party: Party) -> set[str]:
@@ -133,7 +144,7 @@ class Parties:
         key = party.key
         out = {normalized(party.name), key}
         words = key.split()
-        if words:
+        if words and not (len(words) >= 3 and words[-2] in _data()["head_alias_blockers"]):
             head = words[-1]
             if len(head) >= 6:
                 out.add(head)
@@ -175,8 +186,7 @@ class Parties:
             if not self._alias_of:
                 return []
             ordered = sorted(self._alias_of, key=len, reverse=True)
-            self._alias_re = re.compile(
-                r"(?<![\wåäö])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\wåäö])")
+            self._alias_re = _alias_regex(tuple(ordered))
         low = text.lower().replace("-", " ")
         return [(m.start(), m.end(), self._alias_of[m.group(0)])
                 for m in self._alias_re.finditer(low)]
@@ -210,6 +220,21 @@ class Parties:
         return rows
 
 
+@lru_cache(maxsize=256)  # the same parties recur across an archive's documents
+def _alias_regex(ordered: tuple[str, ...]) -> re.Pattern:
+    """(?<![\\wåäö])(?:alias|...)(?![\\wåäö]), written so that re can skip ahead to the
+    aliases' first letters: the aliases are grouped by their first letter, which checks the
+    character before it once read ((?<![\\wåäö][\\s\\S]): no word character, then this
+    letter) instead of a lookbehind in front that re must try at every character. Within a
+    group the aliases keep their order (longest first), so the same alias wins."""
+    groups: dict[str, list[str]] = {}
+    for alias in ordered:
+        groups.setdefault(alias[0], []).append(alias[1:])
+    return re.compile("(?:" + "|".join(
+        re.escape(first) + r"(?<![\wåäö][\s\S])(?:" + "|".join(map(re.escape, rests)) + ")"
+        for first, rests in groups.items()) + r")(?![\wåäö])")
+
+
 def _find(parties: list[Party], key: str) -> Party | None:
     if not key:
         return None
@@ -221,10 +246,38 @@ def _find(parties: list[Party], key: str) -> Party | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def _defined_aliases(text: str, parties: list[Party]) -> None:
+    """'Föreningen Fixarna i Lund (nedan kallad FiL)': FiL refers to that party; the alias
+    belongs to the party named last before it on its line."""
+    for m in _alias_defined_re().finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        named = [(q.end, p) for p in parties
+                 for q in (p.mention, p.org_mention) if q is not None
+                 and line_start <= q.start and q.end <= m.start()]
+        if named:
+            alias = normalized(m.group("alias")).strip()
+            if alias:
+                max(named, key=lambda x: x[0])[1].aliases |= {alias, alias + "s"}
+
+
+@cache
+def _alias_defined_re() -> re.Pattern:
+    return re.compile(_data()["alias_defined"], re.IGNORECASE)
+
+
 def _municipality(text: str, parties: list[Party]) -> str:
-    """The municipality the document is about: the most frequent '<Name>s kommun'."""
+    """The municipality the document is about: the most frequent 'Linköpings kommun',
+    'Umeå kommun', 'Malmö stad' or 'Region Östergötland' (parties.toml: municipality)."""
+    data = _data()
     counts: dict[str, int] = {}
-    for m in re.finditer(r"\b([A-ZÅÄÖ][\wåäö]+s)\s+(kommun|stad|Stad)\b", text):
-        name = f"{m.group(1)} {m.group(2)}"
+    for m in _municipality_re().finditer(text):
+        if m.group("town") in data["not_towns"]:
+            continue
+        name = m.group(0)
         counts[name] = counts.get(name, 0) + 1
     return max(counts, key=counts.get) if counts else ""
+
+
+@cache
+def _municipality_re() -> Prefiltered:
+    return Prefiltered(re.compile(_data()["municipality"]))  # skips ahead to capitals
