@@ -176,8 +176,8 @@ class SortedFacts:
 
     def _read(self, name: str, entries: list[tuple[str, int, int, int]],
               columns: tuple[str, ...]) -> pd.DataFrame:
-        """One chunk: each part it needs is read once, and only its rows are copied out
-        (a chunk whose documents are spread over every part holds one part at a time)."""
+        """One chunk: each part it needs is read once and only its rows are copied out, so
+        a chunk whose documents are spread over every part holds at most PARTS_KEPT parts."""
         by_part: dict[int, list[int]] = {}
         for i, (_doc, number, _start, _rows) in enumerate(entries):
             by_part.setdefault(number, []).append(i)
