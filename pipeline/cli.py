@@ -68,7 +68,7 @@ def extract(
     On a Dask cluster: iop extract /shared/archive --executor dask --scheduler tcp://host:8786
     """
     from pipeline.config import Limits
-    from pipeline.run import extract_archive
+    from pipeline.uptodate import current
     from pipeline.workers import PoolConfigError, default_workers
 
     if executor not in ("local", "dask") or (executor == "dask") != bool(scheduler):
@@ -81,6 +81,18 @@ def extract(
         typer.echo(f"iop extract: no such file or folder: {', '.join(missing)}", err=True)
         raise typer.Exit(EXIT_USAGE)
     limits = Limits(timeout_s=timeout, memory_bytes=int(memory * 2**30), max_pages=max_pages)
+    done = None if no_cache else current(inputs, out, cache, limits)
+    if done is not None:  # nothing changed since the tables in --out were written
+        if timings:
+            _write_up_to_date_timings(timings, done, workers or default_workers(), executor)
+        counts = ", ".join(f"{n} {name}" for name, n in done.counts.items()
+                           if name != "documents")
+        typer.echo(f"{done.documents} files up to date in {done.out} (nothing changed since "
+                   f"they were read; {done.failed} failed, {done.warnings} with warnings): "
+                   f"{counts}")
+        raise typer.Exit(EXIT_SOME_FAILED if done.failed else EXIT_OK)
+    from pipeline.run import extract_archive
+
     try:
         with _progress() as (on_total, on_progress):
             summary = extract_archive(
@@ -108,6 +120,23 @@ def extract(
     typer.echo(f"{summary.files} files read into {summary.out} ({summary.failed} failed, "
                f"{summary.warnings} with warnings, {summary.cached} from cache): {counts}")
     raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+def _write_up_to_date_timings(path: Path, done, workers: int, executor: str) -> None:
+    """--timings of a run with nothing to do: no file read, no stage run."""
+    import json
+    import os
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    path.write_text(json.dumps({
+        "files": done.documents, "failed": done.failed, "cached": done.documents,
+        "hashed": 0, "processed": 0, "by_stat": done.documents, "up_to_date": True,
+        "stages_s": {}, "cpu_s": {"parent": own.ru_utime + own.ru_stime, "workers": 0.0},
+        "peak_rss_bytes": {"parent": own.ru_maxrss * 1024, "largest_worker": 0},
+        "workers": workers, "executor": executor, "cores": os.cpu_count(),
+        "rows": done.counts,
+    }, indent=2) + "\n", encoding="utf-8")
 
 
 def _write_timings(path: Path, summary, workers: int, executor: str) -> None:

@@ -6,9 +6,7 @@ location; the stages know none of these.
 
 from __future__ import annotations
 
-import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,11 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from pipeline import codes, schemas, store
+from pipeline import codes, schemas, store, uptodate
 from pipeline.cache import CacheCounts, ResultCache, cache_version
 from pipeline.checks import flag_rows, in_order, link_documents
 from pipeline.collect import FactCollector, SortedFacts
 from pipeline.config import DEFAULT_LIMITS, Limits
+from pipeline.discover import discover
 from pipeline.executors import make_executor
 from pipeline.fingerprint import fingerprint
 from pipeline.ingest import read_document
@@ -62,90 +61,6 @@ class RunSummary:
     stages: dict[str, float] = field(default_factory=dict)  # seconds; see pipeline.timing
 
 
-def discover(inputs: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[tuple[Path, str, str]]:
-    """Yield (path, source, problem) for every file under the inputs, in sorted order.
-
-    `source` is the path relative to the input folder; with several inputs, relative to
-    the folder that holds them all, so two inputs' `a.pdf` stay apart. `problem` is empty
-    for a regular file, else `CODE:detail` for an entry that must not be opened (a symlink
-    leaving its input folder, a FIFO, a symlink loop, a folder that cannot be listed).
-    Hidden files and folders are skipped, and so are the `exclude` folders (--out,
-    --cache) when they lie inside an input.
-    """
-    roots = [Path(os.path.abspath(p)) for p in inputs]
-    containers = [r if r.is_dir() else r.parent for r in roots]
-    base = Path(os.path.commonpath(containers)) if containers else Path("/")
-    skip = {Path(os.path.abspath(p)) for p in exclude}
-    seen: set[Path] = set()
-
-    def entry(path: Path, problem: str) -> tuple[Path, str, str] | None:
-        if path in seen:
-            return None
-        seen.add(path)
-        return path, _display(path.relative_to(base).as_posix()), problem
-
-    for root in roots:
-        try:
-            root_real = root.resolve()
-        except (OSError, RuntimeError):  # a looping symlink given as an input
-            root_real = root
-        if not root.is_dir():
-            found = entry(root, _problem(root, root_real.parent))
-            if found:
-                yield found
-            continue
-        errors: list[OSError] = []
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False,
-                                                    onerror=errors.append):
-            folder = Path(dirpath)
-            yield from _unlisted(errors, entry)
-            dirnames[:] = sorted(d for d in dirnames
-                                 if not d.startswith(".") and folder / d not in skip)
-            for name in sorted(filenames):
-                if name.startswith("."):
-                    continue
-                found = entry(folder / name, _problem(folder / name, root_real))
-                if found:
-                    yield found
-            for name in dirnames:
-                path = folder / name
-                if path.is_symlink():
-                    found = entry(path, "UNREADABLE:a symlink to a folder, not followed")
-                    if found:
-                        yield found
-        yield from _unlisted(errors, entry)
-
-
-def _unlisted(errors: list[OSError], entry) -> Iterator[tuple[Path, str, str]]:
-    """Folders os.walk could not list: one row each, so their files are not lost silently."""
-    while errors:
-        error = errors.pop(0)
-        found = entry(Path(error.filename),
-                      f"UNREADABLE:a folder that could not be listed ({error.strerror})")
-        if found:
-            yield found
-
-
-def _display(source: str) -> str:
-    """A file name that is not UTF-8 (a latin-1 'å') keeps its bytes as \\xNN escapes:
-    the tables are UTF-8 and the name must stay unique."""
-    return os.fsencode(source).decode("utf-8", errors="backslashreplace")
-
-
-def _problem(path: Path, root_real: Path) -> str:
-    try:
-        if path.is_symlink():
-            target = path.resolve(strict=True)
-            if not target.is_relative_to(root_real):
-                return "UNREADABLE:a symlink that leaves the input folder, not followed"
-        mode = os.stat(path).st_mode
-    except (OSError, RuntimeError) as exc:
-        return f"UNREADABLE:{getattr(exc, 'strerror', None) or 'broken or looping symlink'}"
-    if not stat.S_ISREG(mode):
-        return "UNSUPPORTED_TYPE:not a regular file (a pipe, socket or device)"
-    return ""
-
-
 def work(task: Task) -> tuple[dict, dict[str, list[dict]], dict[str, float]]:
     """Runs in a worker: read one file and extract its facts, with the seconds per stage.
 
@@ -179,6 +94,8 @@ def extract_archive(
     summary = RunSummary()
     times = StageTimes()
     files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
+    # ... and, once the cache knows every file, what the tables are the outputs of
+    inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits)
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
@@ -224,9 +141,10 @@ def extract_archive(
         summary.counts = {name: len(t) if isinstance(t, pd.DataFrame) else
                           sorted_facts.counts[name] for name, t in tables.items()}
         with times.stage("write"):
-            summary.out = store.write_tables(tables, out, {"pipeline_version": fingerprint(),
-                                                           "files": summary.files,
-                                                           "failed": summary.failed})
+            summary.out = store.write_tables(tables, out, {
+                "pipeline_version": fingerprint(), "inputs": inputs_of(),
+                "documents": summary.files, "failed": summary.failed,
+                "warnings": summary.warnings, "counts": summary.counts})
     finally:
         if sorted_facts is not None:
             sorted_facts.close()
