@@ -23,6 +23,7 @@ from pathlib import Path
 from pipeline.cache import cache_version, stat_key
 from pipeline.config import Limits
 from pipeline.discover import discover
+from pipeline.ingest import sha256_file
 
 
 @dataclass(slots=True)
@@ -75,7 +76,7 @@ def published(out: Path, key: str | None) -> Published | None:
             return None
         for name, entry in manifest["files"].items():
             path = out / name
-            if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+            if path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:
                 return None
         return Published(out, manifest["documents"], manifest["failed"],
                          manifest["warnings"], manifest["counts"])
@@ -89,11 +90,3 @@ def current(inputs: list[Path], out: Path, cache_dir: Path | None,
     exclude = tuple(p for p in (out, cache_dir) if p)
     return published(out, inputs_key(list(discover(inputs, exclude=exclude)), cache_dir,
                                       limits))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
