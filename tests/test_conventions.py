@@ -253,6 +253,25 @@ def test_column_header_basis(text, amount, basis, tmp_path):
     assert [r["basis"] for r in rows] == [basis]
 
 
+# (the municipal party's line, how the text refers to it): 'kommunen', 'staden', 'regionen'
+# mean the municipality or region that is a party, whatever its name's form
+MUNICIPAL_REFERENCES = [
+    ("Umeå kommun, org.nr 212000-2627", "Kommunen"),  # no genitive s after a vowel
+    ("Malmö stad, org.nr 212000-1124", "Staden"),
+    ("Region Skåne, org.nr 232100-0255", "Regionen"),
+    ("Linköpings kommun, org.nr 212000-0449", "Kommunen"),
+]
+
+
+@pytest.mark.parametrize("line,reference", MUNICIPAL_REFERENCES)
+def test_the_municipality_pays(line, reference, tmp_path):
+    text = ("Överenskommelse om idéburet offentligt partnerskap\n\nParter\n" + line +
+            "\nFöreningen Fixarna, org.nr 802479-8996\n\n"
+            f"{reference} bidrar med 200 000 kr per år.\n")
+    [amount] = facts_of_text(text, tmp_path)[1]["amounts"]
+    assert amount["payer"] == line.split(",")[0]
+
+
 def test_the_parties_section_ends_at_the_next_heading(tmp_path):
     """Gävle: 'Parter' then the party lines, a blank line and the 'Ersättning' section."""
     text = ("Avtal om idéburet offentligt partnerskap\n\nParter\n"
