@@ -10,6 +10,7 @@ as long as one statement of each side matches.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import pandas as pd
@@ -40,9 +41,25 @@ def _both_sides(pairs: pd.DataFrame, rows: pd.DataFrame, on: list[str]) -> pd.Da
     return merged.reset_index(drop=True)
 
 
+def _same(value):
+    return value
+
+
 def _side_evidence(row: dict, prefix: str, doc_key: str, table_name: str, value) -> dict:
     fields = {c: row[f"{prefix}{c}"] for c in _PROVENANCE}
     return evidence({"doc_id": row[doc_key], **fields}, table_name, value)
+
+
+def _mismatch(row: dict, table_name: str, column: str, rule: str, aspect: str,
+              value: Callable = _same, say: Callable = _same) -> dict:
+    """The flag on the memo of a memo-agreement pair that disagree on `column`: the value
+    on each side as evidence (`value` of it) and in the message (`say` of it)."""
+    agreement, memo = value(row[f"a_{column}"]), value(row[f"m_{column}"])
+    return flag(CODE, row["memo"],
+                [_side_evidence(row, "a_", "agreement", table_name, agreement),
+                 _side_evidence(row, "m_", "memo", table_name, memo)],
+                rule, related_doc_id=row["agreement"], agreement=say(agreement),
+                aspect=aspect, memo=say(memo))
 
 
 def _disagreeing(combos: pd.DataFrame, group: list[str], comparable: pd.Series,
@@ -95,12 +112,8 @@ def amount_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:
     rows = []
     for row in wrong.to_dict("records"):
         aspect = "som total" if row["a_flow"] == "total" else f"{row['a_flow']} {row['a_party']}"
-        rows.append(flag(
-            CODE, row["memo"],
-            [_side_evidence(row, "a_", "agreement", "amounts", int(row["a_amount_sek"])),
-             _side_evidence(row, "m_", "memo", "amounts", int(row["m_amount_sek"]))],
-            "check.memo_agreement.amount", related_doc_id=row["agreement"],
-            agreement=kr(row["a_amount_sek"]), aspect=aspect, memo=kr(row["m_amount_sek"])))
+        rows.append(_mismatch(row, "amounts", "amount_sek", "check.memo_agreement.amount",
+                              aspect, value=int, say=kr))
     return rows
 
 
@@ -120,12 +133,8 @@ def term_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:
         comparable = pd.Series(True, index=combos.index)
         wrong = _disagreeing(combos, ["memo", "agreement"], comparable, equal)
         for row in wrong.to_dict("records"):
-            rows.append(flag(
-                CODE, row["memo"],
-                [_side_evidence(row, "a_", "agreement", "periods", row["a_value"]),
-                 _side_evidence(row, "m_", "memo", "periods", row["m_value"])],
-                f"check.memo_agreement.term_{column}", related_doc_id=row["agreement"],
-                agreement=row["a_value"], aspect=aspect, memo=row["m_value"]))
+            rows.append(_mismatch(row, "periods", "value",
+                                  f"check.memo_agreement.term_{column}", aspect))
     return rows
 
 
@@ -185,12 +194,8 @@ def count_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:
     for row in wrong.to_dict("records"):
         how_often = FREQUENCIES.get(row["a_frequency"] or row["m_frequency"], "")
         aspect = f"{row['thing']} {how_often}".strip()
-        rows.append(flag(
-            CODE, row["memo"],
-            [_side_evidence(row, "a_", "agreement", "obligations", int(row["a_quantity"])),
-             _side_evidence(row, "m_", "memo", "obligations", int(row["m_quantity"]))],
-            "check.memo_agreement.count", related_doc_id=row["agreement"],
-            agreement=int(row["a_quantity"]), aspect=aspect, memo=int(row["m_quantity"])))
+        rows.append(_mismatch(row, "obligations", "quantity", "check.memo_agreement.count",
+                              aspect, value=int))
     return rows
 
 
@@ -214,15 +219,8 @@ def party_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:
     lonely = lonely.sort_values(["memo", "agreement", "a_char_start", "m_char_start"])
     lonely = lonely.drop_duplicates(["memo", "agreement", "a_name"])
     lonely = lonely.drop_duplicates(["memo", "agreement", "m_name"])
-    rows = []
-    for row in lonely.to_dict("records"):
-        rows.append(flag(
-            CODE, row["memo"],
-            [_side_evidence(row, "a_", "agreement", "parties", row["a_name"]),
-             _side_evidence(row, "m_", "memo", "parties", row["m_name"])],
-            "check.memo_agreement.party", related_doc_id=row["agreement"],
-            agreement=row["a_name"], aspect="som part", memo=row["m_name"]))
-    return rows
+    return [_mismatch(row, "parties", "name", "check.memo_agreement.party", "som part")
+            for row in lonely.to_dict("records")]
 
 
 def memo_agreement_mismatch(tables: Tables) -> list[dict]:
