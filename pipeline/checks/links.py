@@ -20,15 +20,16 @@ times and other acronyms do not count (a memo's background names last agreement'
 
 - proposes: a memo and an agreement with evidence >= PROPOSES_MIN_SCORE, one item of it
   telling who (dnr, partner, number, acronym or a rare amount). An amendment is proposed
-  only by a memo about an amendment. A memo left unlinked whose partner and time match
+  only by a memo about a change or an extension. A memo left unlinked whose partner and time match
   one agreement (and its other versions) and no other proposes that one.
 - draft_of / same_as: two documents of one kind whose wording is nearly the same (MinHash
   estimate of the Jaccard similarity of word 5-shingles >= DRAFT_MIN_SIMILARITY; candidates
   from equal bands of the signature), unless they name other partners, activities,
   municipalities or non-overlapping terms: a template reused for another partner or year
-  is another agreement. The same organisationsnummer, amounts and term and near-identical
-  wording is the same document (same_as, e.g. a PDF and a DOCX of it); otherwise the row
-  goes from the later version to the earlier (UTKAST first, then by date, then by name).
+  is another agreement. Near-identical wording in another file format, with no amount,
+  term or organisationsnummer that differs, is the same document (same_as: a PDF and a
+  DOCX of it, a scan); otherwise the row goes from the later version to the earlier
+  (UTKAST first, then by date, then by name).
 - amends: an agreement whose opening calls it an amendment (tilläggsöverenskommelse,
   förlängning) and the agreement of the same partner it changes (evidence >= 3; the best).
 """
@@ -322,8 +323,10 @@ def _versions(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFram
         return pd.DataFrame()
     draft = _marked(facts, "draft")
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    fmt = text(docs, "format").to_numpy() if "format" in docs else np.full(len(docs), "")
     same = (pairs["similarity"] >= SAME_MIN_SIMILARITY) & (draft[a] == draft[b]) & \
-        (pairs["amount"] >= 0) & (pairs["term"] >= 0) & (pairs["org_number"] >= 0)
+        (fmt[a] != fmt[b]) & (pairs["amount"] >= 0) & (pairs["term"] >= 0) & \
+        (pairs["org_number"] >= 0)
     # the later version links to the earlier: a draft is earlier, then the earlier date
     day = dates(docs, "date").to_numpy() if "date" in docs else np.full(len(docs), np.nan)
     b_first = (draft[b] & ~draft[a]) | ((draft[b] == draft[a]) & (day[b] < day[a]))
@@ -427,8 +430,9 @@ def proposal_candidates(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]
     pairs = _evidence(pairs, facts)
     score, vetoed, tells_who = _weigh(pairs)
     amendment = _marked(facts, "amendment")
-    # an amendment is proposed by a memo about an amendment, not by the first decision
-    same_stage = amendment[pairs["a"].to_numpy()] == amendment[pairs["b"].to_numpy()]
+    # an amendment is proposed by a memo about a change or an extension, not by the first
+    # decision (a memo about an extension may propose a new agreement, though)
+    same_stage = amendment[pairs["a"].to_numpy()] | ~amendment[pairs["b"].to_numpy()]
     pairs = pairs.assign(_score=score, _possible=~vetoed & same_stage)
     keep = pairs["_possible"] & tells_who & (score >= PROPOSES_MIN_SCORE)
     return pairs, score, keep
