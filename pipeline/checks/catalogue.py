@@ -38,15 +38,21 @@ CATALOGUE: dict[str, FlagCode] = {
         ),
         FlagCode(
             "MEMO_AGREEMENT_MISMATCH", "error",
-            "Avtalet anger {agreement} {aspect}, beslutsförslaget {memo}.",
-            "A memo and an agreement it proposes (links.relation = proposes) differ on a "
-            "party's amount, the term's start or end, a count in an obligation, or a party. "
-            "Values are compared as parsed (31 mars 2024 = 2024-03-31, sex = 6); a value "
-            "that either side restates elsewhere in agreement with the other is no mismatch, "
-            "and amounts on different bases (per år vs för perioden) are not compared. The "
-            "flag sits on the memo; related_doc_id is the agreement.",
-            "Avtalet anger 350 500 kr från Social- och omsorgsnämnden, beslutsförslaget "
-            "300 500 kr.",
+            "Avtalet anger {agreement}, beslutsförslaget {memo}.",
+            "A memo and an agreement it proposes (links.relation = proposes) differ on an "
+            "amount paid by the same side (the municipal side, a partner, a total) in the "
+            "same kind (money, in kind, a ceiling), the term's start or end, a count in an "
+            "obligation, or a party. Amounts are compared in every form of the same money: "
+            "45 000 kr per månad = 540 000 kr per år, 500 000 kr per år for a three-year "
+            "term = 1 500 000 kr för perioden, named years add up to the period; an amount "
+            "that equals one on the other side in any form is no mismatch, and one with no "
+            "payer (nor a total) only answers for others. A memo's term wholly before the "
+            "agreement's is the agreement it replaces, not compared. Values are compared as "
+            "parsed (31 mars 2024 = 2024-03-31, sex = 6). The flag sits on the memo; "
+            "related_doc_id is the agreement; the message gives each side's value with its "
+            "basis and payer.",
+            "Avtalet anger 350 500 kr för perioden från Social- och omsorgsnämnden, "
+            "beslutsförslaget 300 500 kr för perioden från Linköpings kommun.",
         ),
         FlagCode(
             "DURATION_MISMATCH", "error",

@@ -26,9 +26,10 @@ times and other acronyms do not count (a memo's background names last agreement'
   estimate of the Jaccard similarity of word 5-shingles >= DRAFT_MIN_SIMILARITY; candidates
   from equal bands of the signature), unless they name other partners, activities,
   municipalities or non-overlapping terms: a template reused for another partner or year
-  is another agreement. Near-identical wording in another file format, with no amount,
-  term or organisationsnummer that differs, is the same document (same_as: a PDF and a
-  DOCX of it, a scan); otherwise the row goes from the later version to the earlier
+  is another agreement. Near-identical wording in another file format (or wording as
+  close as OCR and page layout leave it, with the same term dates), with no amount, term
+  or organisationsnummer that differs, is the same document (same_as: a PDF and a DOCX of
+  it, a scan); otherwise the row goes from the later version to the earlier
   (UTKAST first, then by date, then by name).
 - amends: an agreement whose opening calls it an amendment (tilläggsöverenskommelse,
   förlängning) and the agreement of the same partner it changes (evidence >= 3; the best).
@@ -51,6 +52,7 @@ Tables = dict[str, pd.DataFrame]
 
 DRAFT_MIN_SIMILARITY = 0.6
 SAME_MIN_SIMILARITY = 0.9  # near-identical wording: a rendering, if the facts agree too
+RENDERING_MIN_SIMILARITY = 0.7  # a scan or a PDF's layout: a rendering with the same term
 BAND_ROWS = 4  # NUM_PERM / BAND_ROWS bands: pairs at similarity 0.6 share a band 99% of times
 MAX_BUCKET = 200  # a band value shared by more documents is boilerplate, not one family
 MAX_KEY_DOCS = 200  # a blocking key shared by more documents (a round amount) finds no pair
@@ -324,9 +326,12 @@ def _versions(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFram
     draft = _marked(facts, "draft")
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     fmt = text(docs, "format").to_numpy() if "format" in docs else np.full(len(docs), "")
-    same = (pairs["similarity"] >= SAME_MIN_SIMILARITY) & (draft[a] == draft[b]) & \
-        (fmt[a] != fmt[b]) & (pairs["amount"] >= 0) & (pairs["term"] >= 0) & \
-        (pairs["org_number"] >= 0)
+    # a scan's OCR or a PDF's layout costs wording: below SAME_MIN_SIMILARITY the term
+    # dates must be the same
+    close = (pairs["similarity"] >= SAME_MIN_SIMILARITY) | \
+        ((pairs["similarity"] >= RENDERING_MIN_SIMILARITY) & (pairs["term"] > 0))
+    same = close & (draft[a] == draft[b]) & (fmt[a] != fmt[b]) & (pairs["amount"] >= 0) & \
+        (pairs["term"] >= 0) & (pairs["org_number"] >= 0)
     # the later version links to the earlier: a draft is earlier, then the earlier date
     day = dates(docs, "date").to_numpy() if "date" in docs else np.full(len(docs), np.nan)
     b_first = (draft[b] & ~draft[a]) | ((draft[b] == draft[a]) & (day[b] < day[a]))
