@@ -130,7 +130,9 @@ _PER_MONTHS = {"per_month": 1.0, "per_year": 12.0}
 
 def _adds_up(total: dict, parts: list[dict], term_months: float | None) -> bool:
     """The parts make the total, within the written precision: as written, or with each
-    part counted on the total's basis (per month, per year, for the term)."""
+    part counted on the total's basis (per month, per year, for the term). Parts on a
+    basis that cannot be counted on the total's (no dated term) are given the benefit of
+    the doubt."""
     total_tolerance = written_tolerance(total.get("quote") or "")
     tolerances = [written_tolerance(p.get("quote") or "") for p in parts]
     value = float(total["amount_sek"])
@@ -140,8 +142,8 @@ def _adds_up(total: dict, parts: list[dict], term_months: float | None) -> bool:
     converted, tolerance = 0.0, total_tolerance
     for part, part_tolerance in zip(parts, tolerances, strict=True):
         factor = _factor(part["basis"], total["basis"], term_months)
-        if factor is None:
-            return False
+        if factor is None:  # per year against the term's total, no term: cannot tell
+            return True
         converted += float(part["amount_sek"]) * factor
         tolerance += part_tolerance * factor
     return abs(converted - value) <= tolerance
