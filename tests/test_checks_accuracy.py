@@ -439,3 +439,35 @@ def test_dev_corpus_links_as_the_gold_files_say(tmp_path, shared):
     assert wrong == {}
     assert len(result["proposes"]["right"]) >= 13 and len(result["draft_of"]["right"]) >= 2
     assert len(result["amends"]["right"]) >= 1
+
+
+# --- memos left unlinked, for the report -------------------------------------------------
+UNLINKED = [
+    ("a memo sharing nothing", dict(
+        documents=[doc("a", "agreement", KLUBB_AGREEMENT), doc("m", "memo", words(11))]),
+     [("m", "", "no_candidate")]),
+    ("a memo sharing only a round amount and the years", dict(
+        documents=[doc("a", "agreement", KLUBB_AGREEMENT), doc("m", "memo", OTHER_MEMO)],
+        parties=[klubb("a"), klubb("m", JOUR)],
+        periods=[term("a", "2024-01-01", "2025-12-31"), term("m", "2024-01-01", "2025-12-31")],
+        amounts=[{"doc": "a", "amount_sek": 300000}, {"doc": "m", "amount_sek": 300000}]),
+     [("m", "a", "weak")]),
+    ("a memo of the first decision and only the amendment in the archive", dict(
+        documents=[doc("t", "agreement", KLUBB_AMENDMENT), doc("m", "memo", KLUBB_MEMO)],
+        parties=[klubb("t"), klubb("m")]),
+     [("m", "t", "amendment")]),
+    ("a linked memo is not listed", dict(
+        documents=[doc("a", "agreement", KLUBB_AGREEMENT), doc("m", "memo", KLUBB_MEMO)],
+        parties=[klubb("a"), klubb("m")]), []),
+]
+
+
+@pytest.mark.parametrize("name,rows,expected", UNLINKED, ids=[c[0] for c in UNLINKED])
+def test_unlinked_memos_with_their_best_candidate(name, rows, expected):
+    from pipeline.report import model
+
+    names = {doc_id(r["doc"]): r["doc"] for r in rows["documents"]}
+    names[""] = ""
+    found = [(names[u.doc_id], names[u.candidate_doc_id], u.reason)
+             for u in model.unlinked_memos(build(**rows))]
+    assert found == expected

@@ -5,7 +5,8 @@ From what the documents say, never from file names, and by joins over the whole 
 (blocking keys), never by comparing all pairs. A pair is weighed on evidence of several
 kinds, and the link row says which (links.evidence):
 
-- `dnr`: a diarienummer both name (weight 2: the register says it is one matter);
+- `dnr`: a diarienummer both name (weight 2: the register says it is one matter; both
+  naming diarienummer, none the same: -2, two matters);
 - `org_number`: the partner's organisationsnummer in both texts (2);
 - `partner`: a non-public party of the same organisation (1; a different partner -1);
 - `amount`: an amount both state, directly or in another form of the same money (45 000
@@ -265,7 +266,9 @@ def _weigh(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     acronym = np.where(strong, np.maximum(acronym, 0), acronym)
     partner = np.where(pairs["partner"] > 0, 1, np.where(
         (pairs["partner"] < 0) & (pairs["org_number"] <= 0), -1, 0))
-    score = (2 * (pairs["dnr"] > 0) + 2 * (pairs["org_number"] > 0) + partner + acronym +
+    # both name a diarienummer, and not the same: two matters of the register
+    register = np.where(pairs["dnr"] > 0, 2, np.where(pairs["dnr"] < 0, -2, 0))
+    score = (register + 2 * (pairs["org_number"] > 0) + partner + acronym +
              (pairs["amount"] > 0) + (pairs["rare_amount"] > 0) + time)
     vetoed = pairs["municipality"] < 0
     tells_who = strong | (pairs["partner"] > 0) | (pairs["acronym"] > 0) | \
@@ -298,6 +301,8 @@ def _marked(facts: dict[str, pd.DataFrame], mark: str) -> np.ndarray:
 # --- draft_of and same_as ------------------------------------------------------------------
 
 def _versions(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    if "signature" not in docs:
+        return pd.DataFrame()
     signatures = [decode(s) for s in text(docs, "signature")]
     usable = np.array([i for i, s in enumerate(signatures) if len(s) == NUM_PERM], dtype=int)
     if len(usable) < 2:
