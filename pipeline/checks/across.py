@@ -19,7 +19,14 @@ import pandas as pd
 
 from pipeline.checks import names
 from pipeline.checks.catalogue import FREQUENCIES, flag
-from pipeline.checks.values import dates, evidence, kr, months_between, text
+from pipeline.checks.values import (
+    dates,
+    evidence,
+    kr,
+    months_between_columns,
+    rows_of,
+    text,
+)
 from pipeline.lang import table
 
 Tables = dict[str, pd.DataFrame]
@@ -101,16 +108,10 @@ class Money:
     trigger: bool  # a top-level amount whose payer is known: a difference is reported
 
 
-def _months(row: dict) -> float | None:
-    start, end = row.get("start_date"), row.get("end_date")
-    if start is None or end is None or pd.isna(start) or pd.isna(end):
-        return None
-    return months_between(start, end)
-
-
 def _forms(row: dict, term_months: float | None) -> frozenset[tuple[str, float]]:
     value, basis = float(row["amount_sek"]), row["basis"]
-    own = _months({"start_date": row["period_start_date"], "end_date": row["period_end_date"]})
+    own = row["own_months"]
+    own = None if own != own else own  # NaN: no period of its own
     forms: set[tuple[str, float]] = set()
     if basis == "per_year":
         forms.add(("year", value))
@@ -201,24 +202,22 @@ def _amount_rows(tables: Tables, docs: set) -> dict[str, list[dict]]:
         "in_kind": amounts["in_kind"].astype("boolean").fillna(False).astype(bool),
         "ceiling": amounts["ceiling"].astype("boolean").fillna(False).astype(bool),
         "period_start": text(amounts, "period_start"), "period_end": text(amounts, "period_end"),
-        "period_start_date": dates(amounts, "period_start"),
-        "period_end_date": dates(amounts, "period_end"),
+        "own_months": months_between_columns(dates(amounts, "period_start"),
+                                             dates(amounts, "period_end")),
         **{c: amounts[c] for c in _PROVENANCE}})
     grouped: dict[str, list[dict]] = {}
-    for row in frame.to_dict("records"):
+    for row in rows_of(frame):
         grouped.setdefault(row["doc_id"], []).append(row)
     return grouped
 
 
 def _term_months(tables: Tables, docs: set) -> dict[str, float]:
+    """Each document's term in months (its first dated term)."""
     terms = _dated_terms(tables)
-    terms = terms[terms["doc_id"].isin(docs)]
-    out: dict[str, float] = {}
-    for row in terms.to_dict("records"):
-        months = _months(row)
-        if months:
-            out.setdefault(row["doc_id"], months)
-    return out
+    terms = terms[terms["doc_id"].isin(docs) & terms["start_date"].notna() &
+                  terms["end_date"].notna()].drop_duplicates("doc_id")
+    months = months_between_columns(terms["start_date"], terms["end_date"])
+    return dict(zip(terms["doc_id"], months, strict=True))
 
 
 def amount_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:

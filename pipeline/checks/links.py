@@ -126,8 +126,10 @@ def _split(docs: pd.DataFrame, column: str) -> pd.DataFrame:
     """(doc, key) of a space-separated documents column; empty when the column is absent."""
     if column not in docs:
         return pd.DataFrame({"doc": np.array([], dtype=int), "key": []})
-    keys = text(docs, column).str.split().explode()
-    return _long(keys.index.to_numpy(), keys)
+    pairs = [(doc, key) for doc, value in enumerate(text(docs, column).tolist())
+             for key in dict.fromkeys(value.split())]
+    return pd.DataFrame({"doc": np.array([d for d, _ in pairs], dtype=int),
+                         "key": [k for _, k in pairs]})
 
 
 def _facts(docs: pd.DataFrame, tables: Tables) -> dict[str, pd.DataFrame]:
@@ -224,8 +226,10 @@ def _shared(pairs: pd.DataFrame, long: pd.DataFrame, name: str) -> pd.DataFrame:
                 for x, y in zip(matched["name_x"], matched["name_y"], strict=True)]
         matched = matched[np.array(same, dtype=bool)]
         matched = matched.assign(key=matched["name_y"])
-    counted = matched.drop_duplicates(["a", "b", "key"]).groupby(["a", "b"], as_index=False)
-    counted = counted.agg(_n=("key", "size"), _key=("key", "first"))
+    matched = matched.drop_duplicates(["a", "b", "key"])
+    counted = matched.drop_duplicates(["a", "b"])[["a", "b", "key"]].rename(
+        columns={"key": "_key"})
+    counted["_n"] = matched.groupby(["a", "b"], sort=False).size().to_numpy()
     pairs = pairs.merge(counted, on=["a", "b"], how="left")
     shared = pairs.pop("_n").fillna(0).astype(int).to_numpy()
     both = has[pairs["a"].to_numpy()] & has[pairs["b"].to_numpy()]
@@ -295,7 +299,7 @@ def _describe(pairs: pd.DataFrame) -> list[str]:
 
 
 def _marked(facts: dict[str, pd.DataFrame], mark: str) -> np.ndarray:
-    return facts["marks"].str.split().map(lambda m: mark in m).to_numpy(dtype=bool)
+    return np.array([mark in marks.split() for marks in facts["marks"].tolist()], dtype=bool)
 
 
 # --- draft_of and same_as ------------------------------------------------------------------

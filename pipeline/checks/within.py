@@ -23,6 +23,8 @@ from pipeline.checks.values import (
     kr,
     kr_sum,
     months_between,
+    months_between_columns,
+    rows_of,
     text,
 )
 from pipeline.lang import table
@@ -81,15 +83,31 @@ def sum_mismatch(tables: Tables) -> list[dict]:
     parts["basis"] = text(parts, "basis")
     parts = parts.sort_values(["doc_id", "part_of", "page", "char_start"], kind="stable")
     parts["statement"] = parts.groupby(["doc_id", "part_of", "slot"]).cumcount()
+    parts["tolerance"] = text(parts, "quote").map(written_tolerance).astype(float)
     totals = amounts.assign(amount_id=text(amounts, "amount_id"), basis=text(amounts, "basis"))
     totals = totals[totals["amount_id"].isin(set(parts["part_of"])) &
                     totals["doc_id"].isin(set(parts["doc_id"]))]
+    # most splits add up as written, all parts once: only the others are read closer
+    written = parts.groupby(["doc_id", "part_of"], as_index=False).agg(
+        parts_sum=("amount_sek", "sum"), parts_n=("amount_sek", "size"),
+        parts_tolerance=("tolerance", "sum"))
+    totals = totals.merge(written, left_on=["doc_id", "amount_id"],
+                          right_on=["doc_id", "part_of"])
+    tolerance = totals["parts_tolerance"] + \
+        text(totals, "quote").map(written_tolerance).astype(float)
+    totals = totals[(totals["parts_n"] >= 2) &
+                    ((totals["parts_sum"] - totals["amount_sek"]).abs() > tolerance)]
+    columns = ["doc_id", "part_of", "slot", "statement", "basis", "amount_sek", "quote",
+               *_LOCATION]
+    wanted = parts.merge(totals[["doc_id", "amount_id"]].rename(
+        columns={"amount_id": "part_of"}), on=["doc_id", "part_of"])
     by_total: dict[tuple, list[dict]] = {}
-    for part in parts.to_dict("records"):
+    for part in rows_of(wanted[columns]):
         by_total.setdefault((part["doc_id"], part["part_of"]), []).append(part)
     months = _term_months(tables, set(totals["doc_id"]))
     rows = []
-    for total in totals.to_dict("records"):
+    for total in rows_of(totals[["doc_id", "amount_id", "amount_sek", "basis", "quote",
+                                 *_LOCATION]]):
         group = by_total.get((total["doc_id"], total["amount_id"]), [])
         for statement in _readings(group):
             if len(statement) < 2 or _adds_up(total, statement, months.get(total["doc_id"])):
@@ -126,6 +144,7 @@ def _readings(parts: list[dict]) -> list[list[dict]]:
 
 
 _PER_MONTHS = {"per_month": 1.0, "per_year": 12.0}
+_LOCATION = ["page", "char_start", "char_end"]
 
 
 def _adds_up(total: dict, parts: list[dict], term_months: float | None) -> bool:
@@ -162,13 +181,12 @@ def _factor(basis: str, target: str, term_months: float | None) -> float | None:
 
 
 def _term_months(tables: Tables, docs: set) -> dict[str, float]:
+    """Each document's term in months (its first dated term)."""
     terms = _terms(tables)
     terms = terms[terms["doc_id"].isin(docs) & terms["start_date"].notna() &
-                  terms["end_date"].notna()]
-    out: dict[str, float] = {}
-    for row in terms.to_dict("records"):
-        out.setdefault(row["doc_id"], months_between(row["start_date"], row["end_date"]))
-    return out
+                  terms["end_date"].notna()].drop_duplicates("doc_id")
+    months = months_between_columns(terms["start_date"], terms["end_date"])
+    return dict(zip(terms["doc_id"], months, strict=True))
 
 
 # --- DURATION_MISMATCH -----------------------------------------------------------------
@@ -189,14 +207,17 @@ def _extension_words() -> tuple[str, ...]:
 def _extensions(dated: pd.DataFrame) -> dict[str, set[int]]:
     """Per document, the months by which one dated term runs past another of the same
     start: an amendment's extension ('förlängs med tolv månader'), not a duration."""
+    spans = dated[["doc_id", "start_date", "end_date"]].drop_duplicates()
+    spans = spans[spans.duplicated(["doc_id", "start_date"], keep=False)]
+    if spans.empty:
+        return {}
+    pairs = spans.merge(spans, on=["doc_id", "start_date"])
+    pairs = pairs[pairs["end_date_y"] > pairs["end_date_x"]]
+    gaps = months_between_columns(pairs["end_date_x"] + pd.Timedelta(days=1),
+                                  pairs["end_date_y"]).round().astype(int)
     out: dict[str, set[int]] = {}
-    for doc, group in dated.groupby("doc_id"):
-        ends = sorted(set(zip(group["start_date"], group["end_date"], strict=True)))
-        for i, (start, end) in enumerate(ends):
-            for other_start, other_end in ends[i + 1:]:
-                if other_start == start and other_end > end:
-                    gap = months_between(end + pd.Timedelta(days=1), other_end)
-                    out.setdefault(doc, set()).add(round(gap))
+    for doc, gap in zip(pairs["doc_id"], gaps, strict=True):
+        out.setdefault(doc, set()).add(int(gap))
     return out
 
 
