@@ -1,10 +1,13 @@
 """MEMO_AGREEMENT_MISMATCH: a memo against each agreement it proposes (links).
 
-One function per aspect (amounts, term dates, counts in obligations, parties). Each joins
-the linked pairs to both documents' rows at once. A value is a mismatch only when the two
-documents state comparable values and none of them agree: a memo that restates its cost
-in two places, or an agreement that writes the count in words and digits, is consistent
-as long as one statement of each side matches.
+One function per aspect (amounts, term dates, counts in obligations, parties). A value is
+a mismatch only when the two documents state comparable values and none of them agree: a
+memo that restates its cost in two places, or an agreement that writes the count in words
+and digits, is consistent as long as one statement of each side matches. Amounts are
+compared like with like: every amount in each form of the same money (per month x 12,
+per year x the term, named years added up), by who pays and in what kind; an amount that
+equals one of the other side in some form is the same money, and what is left on both
+sides, paid by one side in one kind, is the difference reported.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ class Money:
     side: str  # who pays: names.side of the payer, 'total' for a total without one, ''
     kind: str  # cash, kind (in kind) or ceiling
     payee: str
-    trigger: bool  # a top-level amount whose payer is known: a difference is reported
+    trigger: bool  # an amount whose payer is known (or a total): a difference is reported
 
 
 def _forms(row: dict, term_months: float | None) -> frozenset[tuple[str, float]]:
@@ -137,10 +140,14 @@ def _forms(row: dict, term_months: float | None) -> frozenset[tuple[str, float]]
     return frozenset(forms)
 
 
-def _equal(x: frozenset, y: frozenset) -> bool:
-    """Some form of one is the same money as some form of the other (to the krona)."""
+def _equal(x: Money, y: Money) -> bool:
+    """The same figure (whatever span each ties it to: that is a PERIOD_MISMATCH's
+    business), or some form of one is the same money as some form of the other (to the
+    krona)."""
+    if x.row and y.row and x.row["amount_sek"] == y.row["amount_sek"]:
+        return True
     return any((ux == uy or "any" in (ux, uy)) and abs(vx - vy) <= 1
-               for ux, vx in x for uy, vy in y)
+               for ux, vx in x.forms for uy, vy in y.forms)
 
 
 def _comparable(x: frozenset, y: frozenset) -> bool:
@@ -156,7 +163,7 @@ def _document_money(rows: list[dict], term_months: float | None) -> list[Money]:
         side = names.side(payer) if payer else ("total" if row["role"] == "total" else "")
         kind = "kind" if row["in_kind"] else "ceiling" if row["ceiling"] else "cash"
         budget_line = row["role"] == "cost" and row["amount_id"] not in totals
-        trigger = bool(side) and not row["part_of"] and not budget_line
+        trigger = bool(side) and not budget_line
         out.append(Money(row, _forms(row, term_months), side, kind, row["payee"], trigger))
     # the amounts of named years together: the money of the years they cover
     years = [m for m in out if m.row["basis"] == "per_period" and ("year", float(
@@ -235,22 +242,22 @@ def amount_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:
         term = months.get(agreement) or months.get(memo)
         m_money = _document_money(rows[memo], term)
         a_money = _document_money(rows[agreement], term)
-        m_left = [m for m in m_money if m.trigger and
-                  not any(_equal(m.forms, a.forms) for a in a_money)]
-        a_left = [a for a in a_money if a.trigger and
-                  not any(_equal(a.forms, m.forms) for m in m_money)]
+        m_left = [m for m in m_money if m.trigger and not any(_equal(m, a) for a in a_money)]
+        a_left = [a for a in a_money if a.trigger and not any(_equal(a, m) for m in m_money)]
+        # the message pairs like with like: the same basis first
+        candidates = sorted(((a, m) for a in a_left for m in m_left),
+                            key=lambda p: p[0].row["basis"] != p[1].row["basis"])
         seen = set()
-        for a in a_left:
-            for m in m_left:
-                if (a.side, a.kind) in seen or not _same_slot(m, a) or \
-                        not _comparable(m.forms, a.forms):
-                    continue
-                seen.add((a.side, a.kind))
-                out.append(flag(CODE, memo, [
-                    _side_evidence(a.row, agreement, int(a.row["amount_sek"])),
-                    _side_evidence(m.row, memo, int(m.row["amount_sek"]))],
-                    "check.memo_agreement.amount", related_doc_id=agreement,
-                    agreement=_say(a), memo=_say(m)))
+        for a, m in candidates:
+            if (a.side, a.kind) in seen or not _same_slot(m, a) or \
+                    not _comparable(m.forms, a.forms):
+                continue
+            seen.add((a.side, a.kind))
+            out.append(flag(CODE, memo, [
+                _side_evidence(a.row, agreement, int(a.row["amount_sek"])),
+                _side_evidence(m.row, memo, int(m.row["amount_sek"]))],
+                "check.memo_agreement.amount", related_doc_id=agreement,
+                agreement=_say(a), memo=_say(m)))
     return out
 
 
