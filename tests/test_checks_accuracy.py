@@ -249,6 +249,13 @@ PERIODS = [
      periods_of({"kind": "term", "start": "2024-02-01", "end": "2026-01-31"},
                 {"kind": "term", "start": "2024-02-01", "end": "2027-01-31"}),
      [kr("avtal", 660000, period_start="2026-02-01", period_end="2027-01-31")], []),
+    ("an extension option does not move the end",
+     periods_of({"kind": "term", "start": "2024-04-01", "end": "2026-03-31"},
+                {"kind": "term", "start": "2024-04-01", "end": "2027-03-31",
+                 "quote": "med möjlighet till förlängning i ett år"},
+                {"kind": "funding", "start": "2024-04-01", "end": "2027-03-31"}), [],
+     ["Perioden 2024-04-01–2027-03-31 för finansieringen ligger utanför avtalstiden "
+      "2024-04-01–2026-03-31."]),
     ("funding that runs a year past the term",
      periods_of({"kind": "term", "start": "2025-01-01", "end": "2026-12-31"},
                 {"kind": "funding", "start": "2025-01-01", "end": "2027-12-31"}), [],

@@ -73,8 +73,9 @@ CATALOGUE: dict[str, FlagCode] = {
             "{term_end}.",
             "A funding or allocation period (periods of kind funding/allocation, or an "
             "amount's period) starts before or ends after the agreement's term (the widest "
-            "of its terms: an amended term counts). Deadlines (a final report due after the "
-            "term), notice, follow-up, payment and indexation are not funding periods.",
+            "of its terms: an amended term counts, an option to extend does not). Deadlines "
+            "(a final report due after the term), notice, follow-up, payment and indexation "
+            "are not funding periods.",
             "Perioden 2023-04-01–2025-03-31 för 300 500 kr ligger utanför avtalstiden "
             "2023-04-01–2024-03-31.",
         ),

@@ -262,8 +262,19 @@ def duration_mismatch(tables: Tables) -> list[dict]:
 
 # --- PERIOD_MISMATCH -------------------------------------------------------------------
 
+@cache
+def _option_words() -> tuple[str, ...]:
+    return tuple(table("checks")["periods"]["option_words"])
+
+
 def period_mismatch(tables: Tables) -> list[dict]:
+    """Funding and allocation periods (and amounts' periods) outside the term: the widest
+    of the document's terms (an amendment's new term counts), not an extension option
+    (möjlighet till förlängning: the end does not move until it is used)."""
     terms = _terms(tables)
+    quote = text(terms, "quote").str.lower()
+    option = np.array([any(w in q for w in _option_words()) for q in quote], dtype=bool)
+    terms = terms[~option]
     if terms.empty:
         return []
     span = terms.groupby("doc_id", as_index=False).agg(
