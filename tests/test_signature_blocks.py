@@ -363,3 +363,50 @@ def test_provenance_points_at_the_name_in_the_page():
     row = rows("", [page])[0]
     assert page.text[row["char_start"]:row["char_end"]] == "Sara Lindholm" == row["quote"]
     assert row["rule_id"].startswith("signatory.")
+
+
+MORE_LAYOUTS = [
+    ("the party under the names",
+     "Underskrifter\n\n____________________          ____________________\n"
+     "Sara Lindholm                 Johan Ek\n"
+     "Lerums kommun                 Föreningen Grannstöd i Lerum\n",
+     [("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Föreningen Grannstöd i Lerum")]),
+    ("'För X' under the names",
+     "Underskrifter\n\n____________________          ____________________\n"
+     "Sara Lindholm                 Johan Ek\n"
+     "För Lerums kommun             För Föreningen Grannstöd i Lerum\n",
+     [("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Föreningen Grannstöd i Lerum")]),
+    ("the org number after the party",
+     "Underskrifter\n\nFör Föreningen Grannstöd i Lerum, org.nr 802480-1121\nJohan Ek\n",
+     [("Johan Ek", "Föreningen Grannstöd i Lerum")]),
+    ("a 'Namn:' and 'Befattning:' form",
+     "Underskrifter\n\nFör Lerums kommun\nUnderskrift: ____________________\n"
+     "Namn: Sara Lindholm\nBefattning: Ordförande\n\nFör Föreningen Grannstöd i Lerum\n"
+     "Underskrift: ____________________\nNamn: ____________________\n"
+     "Befattning: ____________________\n",
+     [("Sara Lindholm", "Lerums kommun"), ("", "Föreningen Grannstöd i Lerum")]),
+    ("signed by, without 'digitalt'",
+     "Underskrifter\n\nFör Lerums kommun\nSignerat av: Sara Lindholm 2024-12-03\n",
+     [("Sara Lindholm", "Lerums kommun")]),
+]
+
+
+@pytest.mark.parametrize("name,block,expected", MORE_LAYOUTS, ids=[c[0] for c in MORE_LAYOUTS])
+def test_more_layouts(name, block, expected):
+    assert who(block) == expected
+
+
+MORE_DATES = [
+    ("a date under each signer",
+     "Underskrifter\n\nFör Lerums kommun\nSara Lindholm\nLerum 2024-12-03\n\n\n"
+     "För Föreningen Grannstöd i Lerum\nJohan Ek\nGöteborg 2024-12-05\n",
+     [("Lerum", "2024-12-03"), ("Göteborg", "2024-12-05")]),
+    ("place and date on lines of their own",
+     "Underskrifter\n\nOrt: Lerum\nDatum: 2024-12-03\n\nFör Lerums kommun\nSara Lindholm\n",
+     [("Lerum", "2024-12-03")]),
+]
+
+
+@pytest.mark.parametrize("name,block,expected", MORE_DATES, ids=[c[0] for c in MORE_DATES])
+def test_more_dates(name, block, expected):
+    assert [(r["place"], r["date"]) for r in rows(block)] == expected

@@ -76,6 +76,7 @@ class _Data:
     furniture: re.Pattern
     rule: re.Pattern
     for_party: re.Pattern
+    party_tail: re.Pattern
     for_not_party: frozenset[str]
     esign: tuple[re.Pattern, ...]
     label: re.Pattern
@@ -111,6 +112,7 @@ def _data() -> _Data:
         furniture=re.compile("|".join(f"(?:{p})" for p in d["furniture"]), _I),
         rule=re.compile(d["rule"]),
         for_party=re.compile(d["for_party"], _I),
+        party_tail=re.compile(d["party_tail"], _I),
         for_not_party=frozenset(d["for_not_party"]),
         esign=tuple(re.compile(p, _I) for p in d["esign"]),
         label=re.compile(rf"^\s*(?:{label})(?![\wåäöÅÄÖ])\s*(?::|\s)?\s*(?P<value>.*)$", _I),
@@ -165,6 +167,7 @@ class _Line:
     page: int
     start: int
     text: str
+    blank_before: int = 0  # empty lines (a page break counts as two) above it
     cells: list[_Cell] = field(default_factory=list)
 
 
@@ -251,6 +254,7 @@ def _block_lines(clean: CleanText, pages: list[Page], start: int, end: int) -> l
     kept = set(clean.offsets[start:end])
     first = min(kept)
     lines: list[_Line] = []
+    blank = 0
     for index, page in enumerate(pages):
         base = clean.page_starts[index]
         if base + len(page.text) < first:
@@ -258,10 +262,14 @@ def _block_lines(clean: CleanText, pages: list[Page], start: int, end: int) -> l
         offset = 0
         for raw in page.text.split("\n"):
             g0 = base + offset
-            if g0 + len(raw) >= first and any(g in kept for g in range(g0, g0 + len(raw))):
-                if not _data().furniture.search(raw):
-                    lines.append(_Line(index, offset, raw))
             offset += len(raw) + 1
+            if not raw.strip():
+                blank += 1
+            elif g0 + len(raw) >= first and any(g in kept for g in range(g0, g0 + len(raw))):
+                if not _data().furniture.search(raw):
+                    lines.append(_Line(index, g0 - base, raw, blank))
+                    blank = 0
+        blank += 2
     return lines
 
 
@@ -497,7 +505,7 @@ def _for_party(line: str) -> str:
     m = _data().for_party.match(line)
     if not m:
         return ""
-    party = m.group("party").strip(" :,")
+    party = _data().party_tail.sub("", m.group("party")).strip(" :,")
     words = party.split()
     if (not words or words[0].lower() in _data().for_not_party
             or len(words) > _data().max_party_words or party.endswith(".")):
@@ -625,6 +633,7 @@ class _Reader:
         self.signed = False  # the current group has a signer cell
         self.pending: list[_Cell] = []  # dates waiting for the slots below them
         self.last_date: _Date | None = None
+        self.places: dict[int, _Date] = {}  # a place waiting for its date, by column
         self.orphans: list[_Cell] = []
 
     def read(self) -> list[_Slot]:
@@ -660,6 +669,12 @@ class _Reader:
         return False
 
     def _open(self, cells: list[_Cell], explicit: bool) -> None:
+        if self.anonymous and self.signed and len(cells) == len(self.group) and not any(
+                s.party for s in self.group):  # 'Anna Berg' over 'För Umeå kommun'
+            for slot, c in zip(self.group, cells, strict=True):
+                slot.party, slot.cell, slot.explicit = c.party, c, explicit
+            self.anonymous = False
+            return
         self.group = [_Slot(c.party, c, explicit, i, fallback=self.last_date)
                       for i, c in enumerate(cells)]
         self.slots.extend(self.group)
@@ -723,7 +738,6 @@ class _Reader:
                           for i, c in enumerate(starters)]
             self.slots.extend(self.group)
             self.anonymous, self.signed = True, False
-        signers = [c for c in relevant if c.kind != PLACE_DATE]
         relevant = self._names_split(relevant, len(self.group))
         count = len(relevant)
         lines_slots: set[int] = set()
@@ -737,8 +751,7 @@ class _Reader:
         for c in relevant:
             if c.kind == PLACE_DATE:
                 column = self._column(c, count)
-                self._date(c, self.group[column] if signers or not self.group[column].cells
-                           else None, same_line=column in lines_slots)
+                self._date(c, self.group[column], same_line=column in lines_slots)
 
     def _names_split(self, cells: list[_Cell], k: int) -> list[_Cell]:
         """'Anders Lundgren Maria Falk' under two slots: two names."""
@@ -754,15 +767,34 @@ class _Reader:
         return out
 
     def _date(self, cell: _Cell, slot: _Slot | None, same_line: bool = False) -> None:
-        if cell.date is None or not (cell.date.value or cell.date.text or cell.date.place):
+        """A place and date: the signer's on its line; else the slot's below it, unless it
+        hugs the signer above it; else it waits for the slots below it."""
+        when = cell.date
+        if when is None or not (when.value or when.text or when.place):
             return
-        self.last_date = cell.date
+        column = slot.column if slot is not None else cell.index
+        if not (when.value or when.text):  # 'Ort: Umeå' and 'Datum: ...' on two lines
+            self.places[column] = when
+            return
+        hint = self.places.pop(column, None)
+        if hint is not None and not when.place:
+            when.place = hint.place
+        self.last_date = when
         if slot is not None and same_line:
             slot.cells.append(cell)  # 'Anna Berg, ordförande | Borås 2024-12-09'
         elif slot is not None and not slot.cells and slot.date is None:
-            slot.date = cell.date
+            slot.date = when
+        elif slot is not None and slot.cells and self._hugs_above(cell):
+            slot.cells.append(cell)  # 'Anna Berg / Ordförande / Umeå 2024-06-12'
         else:
             self.pending.append(cell)
+
+    def _hugs_above(self, cell: _Cell) -> bool:
+        """Is the line closer to the line above it than to the next one (or the last)?"""
+        here = self.lines[cell.line]
+        below = next((ln for ln in self.lines[cell.line + 1:]
+                      if any(c.kind != OTHER for c in ln.cells)), None)
+        return below is None or here.blank_before < below.blank_before
 
     def _column(self, cell: _Cell, count: int) -> int:
         """The column of a cell: its index when its line has one cell per slot, else its
