@@ -410,3 +410,23 @@ MORE_DATES = [
 @pytest.mark.parametrize("name,block,expected", MORE_DATES, ids=[c[0] for c in MORE_DATES])
 def test_more_dates(name, block, expected):
     assert [(r["place"], r["date"]) for r in rows(block)] == expected
+
+
+NEAR_MISSES = [
+    ("lists of duties under 'För X' at the end, no signature block",
+     "4. Åtaganden\nFör föreningen:\n- hålla öppet tre dagar i veckan\n- redovisa antal "
+     "besökare\nFör kommunen:\n- betala bidraget i förskott\n", []),
+    ("contact persons after the block are not signatories",
+     "Underskrifter\n\nFör Lerums kommun\nSara Lindholm\n\nFör Föreningen Grannstöd i Lerum\n"
+     "Johan Ek\n\nKontaktpersoner\nLisa Holm\nOlle Berg\n",
+     [("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Föreningen Grannstöd i Lerum")]),
+    ("the name after a colon on the signer line",
+     "Underskrifter\n\nFör Lerums kommun: Sara Lindholm\nFör Föreningen Grannstöd i Lerum: "
+     "Johan Ek\n",
+     [("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Föreningen Grannstöd i Lerum")]),
+]
+
+
+@pytest.mark.parametrize("name,block,expected", NEAR_MISSES, ids=[c[0] for c in NEAR_MISSES])
+def test_near_misses(name, block, expected):
+    assert who(block) == expected

@@ -55,6 +55,7 @@ _SPACE_RUNS = re.compile(r"\S(?:.*?\S)?(?=\t|\s{2,}|\s*$)")
 _TABS = re.compile(r"[^\t]+")
 _PIPES = re.compile(r"[^|]+")
 _FOR_START = re.compile(r"(?<=\S)\s+(?=(?:För|FÖR)\s+[^\s\-])")
+_FOR_COLON = re.compile(r"((?:För|FÖR|för)\s+[^:]+?)\s*:\s*(?=[A-ZÅÄÖ])")
 _RULE_GAP = re.compile(r"(?<=[_.…\-–—]{3})\s+(?=[_.…\-–—]{3})")
 _POLITICAL = re.compile(r"\s*\([A-ZÅÄÖ]{1,3}\)")
 _DIGIT = re.compile(r"\d")
@@ -198,8 +199,9 @@ class _Signature:
 
 # --- step 1: the block -------------------------------------------------------------------
 
-def _block(text: str) -> tuple[int, int] | None:
-    """Clean-text span of the signature block, or None when the text has none."""
+def _block(text: str) -> tuple[int, int, bool] | None:
+    """Clean-text span of the signature block and whether a heading opened it, or None
+    when the text has none."""
     data = _data()
     start = None
     for m in _LINE.finditer(text):
@@ -210,6 +212,7 @@ def _block(text: str) -> tuple[int, int] | None:
         for m in _LINE.finditer(text, int(len(text) * data.fallback_from)):
             if data.heading_at_end.search(m.group(0)):
                 start = m.end()
+    headed = start is not None
     if start is None:
         start = _fallback_start(text)
         if start is None:
@@ -219,7 +222,7 @@ def _block(text: str) -> tuple[int, int] | None:
         if data.block_end.match(m.group(0)) and _has_signer(text[start:m.start()]):
             end = m.start()
             break
-    return start, end
+    return start, end, headed
 
 
 def _has_signer(text: str) -> bool:
@@ -358,6 +361,9 @@ def _split_flattened(cell: _Cell, merged: bool, dates: list[_Located]) -> list[_
     """A cell holding several items a PDF extractor put on one line, split: before each
     'För X', after each date but the last, between drawn lines, between names and titles."""
     pieces = [(0, cell.text)]
+    colon = _FOR_COLON.match(cell.text)
+    if colon and _name(cell.text[colon.end():]) is not None:  # 'För Umeå kommun: Anna Berg'
+        pieces = [(0, colon.group(1)), (colon.end(), cell.text[colon.end():])]
     for splitter in (_FOR_START, _RULE_GAP):
         pieces = [(at + p0, p) for at, text in pieces
                   for p0, p in _split_at(text, splitter)]
@@ -967,7 +973,7 @@ def signatory_rows(doc_id: str, clean: CleanText, pages: list[Page],
     span = _block(clean.text)
     if span is None or not pages:
         return []
-    start, end = span
+    start, end, headed = span
     lines = _block_lines(clean, pages, start, end)
     if not lines:
         return []
@@ -983,6 +989,8 @@ def signatory_rows(doc_id: str, clean: CleanText, pages: list[Page],
         for cell in line.cells:
             _kind(cell, located, is_party)
     slots = _Reader(lines).read()
+    if not headed and not any(s.cells for s in slots):
+        return []  # 'För föreningen:' over a list of duties, no signature block
     layout = "signatory.column" if any(
         s.column > 0 for s in slots) else "signatory.stacked"
     rows = []
