@@ -430,3 +430,28 @@ NEAR_MISSES = [
 @pytest.mark.parametrize("name,block,expected", NEAR_MISSES, ids=[c[0] for c in NEAR_MISSES])
 def test_near_misses(name, block, expected):
     assert who(block) == expected
+
+
+LABELLED = [
+    ("the name typed on the line, the label under it",
+     "Underskrifter\n\nFör Lerums kommun                    För Föreningen Grannstöd i Lerum\n\n"
+     "Sara Lindholm                        Johan Ek\n"
+     "______________________               ______________________\n"
+     "Namnförtydligande                    Namnförtydligande\n",
+     [("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Föreningen Grannstöd i Lerum")]),
+    ("a unit under a municipality written in capitals",
+     "Underskrifter\n\nLERUMS KOMMUN                      STIFTELSEN HEMGÅRDEN\n"
+     "Socialnämnden\n\n_____________________              _____________________\n"
+     "Sara Lindholm                      Johan Ek\n",
+     [("Sara Lindholm", "LERUMS KOMMUN, Socialnämnden"), ("Johan Ek", "STIFTELSEN HEMGÅRDEN")]),
+    ("e-signatures naming their party in brackets",
+     "Underskrifter\n\nÖverenskommelsen har signerats digitalt.\n\n"
+     "Signerad av: Sara Lindholm (Lerums kommun) 2024-12-03\n"
+     "Signerad av: Johan Ek (Föreningen Grannstöd i Lerum) 2024-12-05\n",
+     [("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Föreningen Grannstöd i Lerum")]),
+]
+
+
+@pytest.mark.parametrize("name,block,expected", LABELLED, ids=[c[0] for c in LABELLED])
+def test_labelled(name, block, expected):
+    assert who(block) == expected

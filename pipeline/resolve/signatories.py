@@ -55,6 +55,7 @@ _SPACE_RUNS = re.compile(r"\S(?:.*?\S)?(?=\t|\s{2,}|\s*$)")
 _TABS = re.compile(r"[^\t]+")
 _PIPES = re.compile(r"[^|]+")
 _FOR_START = re.compile(r"(?<=\S)\s+(?=(?:För|FÖR)\s+[^\s\-])")
+_BRACKET = re.compile(r"\(([^()]*[A-ZÅÄÖa-zåäö][^()]*)\)")
 _FOR_COLON = re.compile(r"((?:För|FÖR|för)\s+[^:]+?)\s*:\s*(?=[A-ZÅÄÖ])")
 _RULE_GAP = re.compile(r"(?<=[_.…\-–—]{3})\s+(?=[_.…\-–—]{3})")
 _POLITICAL = re.compile(r"\s*\([A-ZÅÄÖ]{1,3}\)")
@@ -95,6 +96,7 @@ class _Data:
     title_words: frozenset[str]
     title_prefixes: frozenset[str]
     municipality: re.Pattern
+    municipality_words: frozenset[str]
 
 
 @cache
@@ -131,6 +133,7 @@ def _data() -> _Data:
         title_words=frozenset(t["words"]),
         title_prefixes=frozenset(t["prefixes"]),
         municipality=re.compile(table("parties")["municipality"]),
+        municipality_words=frozenset(w.strip("*") for w in table("parties")["municipality_words"]),
     )
 
 
@@ -528,9 +531,16 @@ def _esign(line: str) -> re.Match | None:
 
 
 def _esign_person(m: re.Match, inside, cell: _Cell) -> tuple[str, str | None]:
+    """The person and title of an e-signature; a party named in brackets after the name
+    ('Signerad av: Anna Berg (Umeå kommun)') goes to cell.party."""
     rest = m.group("rest")
     for d in inside:  # the date is not part of the name or title
         rest = rest.replace(d[3].text, "")
+    bracket = _BRACKET.search(rest)
+    if bracket:
+        if sector(bracket.group(1)) != "unknown" or not _name(bracket.group(1)):
+            cell.party = bracket.group(1).strip()
+        rest = rest[:bracket.start()] + rest[bracket.end():]
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     if not parts:
         return "", None
@@ -723,8 +733,8 @@ class _Reader:
             target = min(cut, key=lambda s: s is not column)
             target.party = _join(target.party, cell.party)
             return
-        if column in open_slots and _is_unit(cell.party) and \
-                _data().municipality.search(column.party):
+        if column in open_slots and _is_unit(cell.party) and _is_municipality(column.party) \
+                and not _is_unit(column.party):
             column.party = f"{column.party}, {cell.party}"
             return
         self.orphans.append(cell)
@@ -734,6 +744,9 @@ class _Reader:
         relevant = [c for c in cells if c.kind in SIGNER_KINDS or c.kind == PLACE_DATE]
         if not relevant:
             return
+        if relevant[0].kind == ESIGN and relevant[0].party and not (
+                self.group and not self.signed):  # 'Signerad av: Anna Berg (Umeå kommun)'
+            self._open([relevant[0]], explicit=False)
         if not self.group:
             starters = [c for c in relevant if c.kind in (NAME, ESIGN)]
             if not starters:
@@ -881,8 +894,14 @@ def _join(party: str, more: str) -> str:
 
 
 def _is_unit(name: str) -> bool:
-    last = name.split()[-1].lower() if name.split() else ""
-    return last.endswith(_data().unit_endings)
+    """'Socialnämnden', 'Socialnämnden Centrum', 'Kultur- och fritidsförvaltningen'."""
+    return any(w.endswith(_data().unit_endings) for w in name.lower().split())
+
+
+def _is_municipality(name: str) -> bool:
+    """'Lerums kommun', 'STOCKHOLMS STAD', 'Region Halland', 'Västra Götalandsregionen'."""
+    words = name.lower().replace(",", " ").split()
+    return any(w in _data().municipality_words or w.endswith("regionen") for w in words)
 
 
 # --- step 6: a slot's signature lines -------------------------------------------------------
@@ -950,6 +969,9 @@ def _add(found: list[_Signature], current: _Signature | None, cell: _Cell,
         if what == "name" and (current.name is None or (current.name == "" and cell.person)):
             current.name, current.name_cell = cell.person, cell
             current.labelled = cell.kind == NAME_LABEL
+            return current
+        if what == "name" and not cell.person and current.name and not current.sign:
+            current.sign = True  # 'Anna Berg' typed on the line, 'Namnförtydligande' under
             return current
         if what == "title" and current.title is None:
             current.title = cell.title or ""
