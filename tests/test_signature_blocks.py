@@ -28,8 +28,8 @@ mötesplatsen öppen tre dagar i veckan och redovisa antalet besökare två gån
 """
 
 
-def rows(block: str, pages: list[Page] | None = None) -> list[dict]:
-    pages = pages or [Page(1, BODY + block)]
+def rows(block: str, pages: list[Page] | None = None, body: str = BODY) -> list[dict]:
+    pages = pages or [Page(1, body + block)]
     clean = normalize(pages)
     mentions = extract(clean.text)
     parties = Parties.build(clean.text, mentions, "agreement")
@@ -455,3 +455,12 @@ LABELLED = [
 @pytest.mark.parametrize("name,block,expected", LABELLED, ids=[c[0] for c in LABELLED])
 def test_labelled(name, block, expected):
     assert who(block) == expected
+
+
+def test_a_party_named_like_a_person_is_read_as_the_party():
+    """'Bryggan Lerum' has the shape of a name; the document names it as a party."""
+    body = BODY.replace("Föreningen Grannstöd i Lerum, org.nr", "Bryggan Lerum, org.nr")
+    block = ("Underskrifter\n\nLerums kommun\n\nSara Lindholm\nOrdförande\n\n"
+             "Bryggan Lerum\n\nJohan Ek\nOrdförande\n")
+    assert [(r["person"], r["for_party"]) for r in rows(block, body=body)] == [
+        ("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Bryggan Lerum")]

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from pipeline.extract.organisations import sector
+from pipeline.extract.organisations import normalized, sector
 from pipeline.lang import table
 from pipeline.normalize import CleanText
 from pipeline.records import Mention, Page, Word
@@ -61,6 +61,8 @@ _RULE_GAP = re.compile(r"(?<=[_.…\-–—]{3})\s+(?=[_.…\-–—]{3})")
 _POLITICAL = re.compile(r"\s*\([A-ZÅÄÖ]{1,3}\)")
 _DIGIT = re.compile(r"\d")
 _Located = tuple[int, int, int, Mention]  # a date: page index, start, end in the page
+_DEN = re.compile(r"(?<![\wåäö])den(?![\wåäö])|[,:]", _I)
+_PLACE = re.compile(r"[A-ZÅÄÖ][\wåäö\-]+(?:\s[A-ZÅÄÖ]?[\wåäö\-]+){0,2}")  # 'Upplands Väsby'
 _LINE = re.compile(r"(?m)^.*$")
 _HAS_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4}|\d{8}")
 
@@ -556,8 +558,8 @@ def _date_of(cell: _Cell, inside, rest: str) -> _Date | None:
     mention = inside[0][3] if inside else None
     if mention is not None:
         rest = rest.replace(mention.text, " ")
-    rest = re.sub(r"(?<![\wåäö])den(?![\wåäö])|[,:]", " ", rest, flags=_I).strip()
-    if rest and not re.fullmatch(r"[A-ZÅÄÖ][\wåäö\-]+(?:\s[A-ZÅÄÖ]?[\wåäö\-]+){0,2}", rest):
+    rest = _DEN.sub(" ", rest).strip()
+    if rest and not _PLACE.fullmatch(rest):
         if cell.kind == ESIGN or mention is None:
             rest = ""
         else:
@@ -623,10 +625,11 @@ def _name(text: str, is_party: Callable[[str], bool] | None = None
     title = " ".join(extra)
     if extra and _title(title) is None:
         return None
-    if tail.strip():
-        if title or _title(tail.strip()) is None and not tail.strip()[:1].islower():
+    tail = tail.strip()
+    if tail:  # 'Anna Berg, ordförande', 'Anna Berg ordförande, socialnämnden'
+        if not title and _title(tail) is None and not tail[:1].islower():
             return None
-        title = tail.strip()
+        title = f"{title}, {tail}" if title else tail
     name = " ".join(name_tokens)
     low = [t.lower() for t in name_tokens]
     if any(len(t) >= data.definite_min and t.endswith(data.definite_endings) for t in low):
@@ -1053,13 +1056,18 @@ def _page_index(pages: list[Page], number: int) -> int:
 
 
 def _party_test(parties) -> Callable[[str], bool]:
-    """Does a cell name one of the document's parties (so it is no person's name)?"""
+    """Does a cell name one of the document's organisations (so it is no person's name)?
+    Its name, or the first words of one ('Hela Människan' of 'Hela Människan Gävle')."""
     if parties is None:
         return lambda text: False
+    names = [f" {normalized(p.name)} " for p in parties.parties]
 
     def test(text: str) -> bool:
         found = parties.by_key(text)
-        return found is not None and found.role == "party"
+        if found is not None and found.role == "party":
+            return True
+        key = normalized(text)
+        return len(key.split()) >= 2 and any(f" {key} " in name for name in names)
     return test
 
 
