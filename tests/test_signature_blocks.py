@@ -464,3 +464,41 @@ def test_a_party_named_like_a_person_is_read_as_the_party():
              "Bryggan Lerum\n\nJohan Ek\nOrdförande\n")
     assert [(r["person"], r["for_party"]) for r in rows(block, body=body)] == [
         ("Sara Lindholm", "Lerums kommun"), ("Johan Ek", "Bryggan Lerum")]
+
+
+def _ocr_page(lines: list[list[tuple[float, str]]], number: int = 1) -> Page:
+    """An OCR page: runs carry their offset in the page's text (one space between runs)."""
+    words, text, at = [], [], 0
+    for i, line in enumerate(lines):
+        top, parts = 100.0 + 20 * i, []
+        for x, run in line:
+            words.append(Word(run, x, top, x + 5.5 * len(run), top + 10, conf=95.0,
+                              char_start=at + sum(len(p) + 1 for p in parts)))
+            parts.append(run)
+        joined = " ".join(parts)
+        text.append(joined)
+        at += len(joined) + 1
+    return Page(number, "\n".join(text), ocr=True, words=words)
+
+
+def test_scanned_columns_that_drift_are_read_by_their_order():
+    """A scan's right column drifts left on some lines: one cell per party on a line is
+    read by its order, and a name's second line goes to the party cut short."""
+    body = [[(60, ln)] for ln in BODY.strip().split("\n") if ln.strip()]
+    block = [[(60, "Underskrifter")],
+             [(60, "Lerum 2024-12-03"), (290, "Lerum 2024-12-05")],
+             [(60, "För Lerums kommun"), (330, "För Föreningen Grannstöd i")],
+             [(60, "Lerum")],
+             [(60, "Sara Lindholm"), (240, "Johan Ek")],
+             [(60, "Ordförande"), (280, "Kassör")]]
+    assert [(r["person"], r["for_party"], r["date"])
+            for r in rows("", [_ocr_page(body + block)])] == [
+        ("Sara Lindholm", "Lerums kommun", "2024-12-03"),
+        ("Johan Ek", "Föreningen Grannstöd i Lerum", "2024-12-05")]
+
+
+def test_a_heading_joined_to_the_page_header_still_opens_the_block():
+    block = ("Lerums kommun Dnr SN 2024/118 9 Underskrifter\n\nLerum 2024-12-03\n"
+             "För Lerums kommun\nSara Lindholm\n")
+    assert [(r["person"], r["place"], r["date"]) for r in rows(block)] == [
+        ("Sara Lindholm", "Lerum", "2024-12-03")]

@@ -33,9 +33,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
-from pipeline.extract.organisations import normalized, sector
+from pipeline.extract.organisations import normalized
+from pipeline.extract.organisations import sector as _sector
 from pipeline.lang import table
 from pipeline.normalize import CleanText
 from pipeline.records import Mention, Page, Word
@@ -63,8 +64,13 @@ _DIGIT = re.compile(r"\d")
 _Located = tuple[int, int, int, Mention]  # a date: page index, start, end in the page
 _DEN = re.compile(r"(?<![\wåäö])den(?![\wåäö])|[,:]", _I)
 _PLACE = re.compile(r"[A-ZÅÄÖ][\wåäö\-]+(?:\s[A-ZÅÄÖ]?[\wåäö\-]+){0,2}")  # 'Upplands Väsby'
-_LINE = re.compile(r"(?m)^.*$")
 _HAS_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4}|\d{8}")
+
+
+@lru_cache(maxsize=4096)
+def sector(name: str) -> str:
+    """extract.organisations.sector, remembered: a block asks it of every cell."""
+    return _sector(name)
 
 
 # --- data --------------------------------------------------------------------------------
@@ -208,48 +214,56 @@ def _block(text: str) -> tuple[int, int, bool] | None:
     """Clean-text span of the signature block and whether a heading opened it, or None
     when the text has none."""
     data = _data()
+    lines = _lines_with_offsets(text)
     start = None
-    for m in _LINE.finditer(text):
-        line = m.group(0)
-        if data.heading.match(line) or data.numbered_heading.match(line):
-            start = m.end()
+    for at, line in lines:
+        if len(line) < 80 and (data.heading.match(line) or data.numbered_heading.match(line)):
+            start = at + len(line)
+    tail = int(len(text) * data.fallback_from)
     if start is None:
-        for m in _LINE.finditer(text, int(len(text) * data.fallback_from)):
-            if data.heading_at_end.search(m.group(0)):
-                start = m.end()
+        for at, line in lines:
+            if at >= tail and data.heading_at_end.search(line):
+                start = at + len(line)
     headed = start is not None
     if start is None:
-        start = _fallback_start(text)
+        start = _fallback_start(lines, tail)
         if start is None:
             return None
     end = len(text)
-    for m in _LINE.finditer(text, start):
-        if data.block_end.match(m.group(0)) and _has_signer(text[start:m.start()]):
-            end = m.start()
+    for at, line in lines:
+        if at > start and data.block_end.match(line) and _has_signer(text[start:at]):
+            end = at
             break
     return start, end, headed
+
+
+def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
+    out, at = [], 0
+    for line in text.split("\n"):
+        out.append((at, line))
+        at += len(line) + 1
+    return out
 
 
 def _has_signer(text: str) -> bool:
     return any(_data().for_party.match(ln) or _esign(ln) for ln in text.split("\n"))
 
 
-def _fallback_start(text: str) -> int | None:
+def _fallback_start(lines: list[tuple[int, str]], tail: int) -> int | None:
     """Without a heading: the text's tail of short lines, in its last part, from its
     first line with a date or a place-date label above a signer line ('För X', an
     e-signature), else from that signer line."""
     data = _data()
     start, signer = None, False
-    lines = list(_LINE.finditer(text, int(len(text) * data.fallback_from)))
-    for m in reversed(lines):
-        line = m.group(0).strip()
-        if len(line.split()) > data.short_line_words:
+    for at, line in reversed(lines):
+        line = line.strip()
+        if at < tail or len(line.split()) > data.short_line_words:
             break
         label = data.label.match(line)
         if _for_party(line) or _esign(line):
-            start, signer = m.start(), True
+            start, signer = at, True
         elif signer and ((label and label.group("place_date")) or _HAS_DATE.search(line)):
-            start = m.start()
+            start = at
     return start
 
 
@@ -267,18 +281,25 @@ def _block_lines(clean: CleanText, pages: list[Page], start: int, end: int) -> l
         base = clean.page_starts[index]
         if base + len(page.text) < first:
             continue
-        offset = 0
-        for raw in page.text.split("\n"):
+        offset = page.text.rfind("\n", 0, max(0, first - base)) + 1
+        for raw in page.text[offset:].split("\n"):
             g0 = base + offset
             offset += len(raw) + 1
             if not raw.strip():
                 blank += 1
-            elif g0 + len(raw) >= first and any(g in kept for g in range(g0, g0 + len(raw))):
+            elif g0 + len(raw) >= first and _kept(raw, g0, kept):
                 if not _data().furniture.search(raw):
                     lines.append(_Line(index, g0 - base, raw, blank))
                     blank = 0
         blank += 2
     return lines
+
+
+def _kept(raw: str, start: int, kept: set[int]) -> bool:
+    """Is the source line in the clean text? normalize keeps or drops whole lines: its
+    first visible characters tell."""
+    lead = len(raw) - len(raw.lstrip())
+    return any(g in kept for g in range(start + lead, start + min(len(raw), lead + 4)))
 
 
 # --- step 3: cells ---------------------------------------------------------------------------
