@@ -339,8 +339,7 @@ class _Runs:
     cell with its x position. OCR runs carry their offset; text-layer runs are matched by
     their text, in reading order."""
 
-    def __init__(self, pages: list[Page]) -> None:
-        self.pages = pages
+    def __init__(self) -> None:
         self.by_page: dict[int, dict[str, list[list[Word]]]] = {}
 
     def cells(self, line: _Line, number: int, page: Page) -> list[_Cell] | None:
@@ -1029,7 +1028,7 @@ def signatory_rows(doc_id: str, clean: CleanText, pages: list[Page],
             p = clean.locate(d.start, d.end)
             located.append((_page_index(pages, p.page), p.char_start, p.char_end, d))
     is_party = _party_test(parties)
-    runs = _Runs(pages)
+    runs = _Runs()
     for number, line in enumerate(lines):
         line.cells = _cells(line, number, pages[line.page], runs, located)
         for cell in line.cells:
