@@ -141,9 +141,10 @@ def version_marks(text: str) -> str:
     return " ".join(mark for mark, words in marks if any(w in opening for w in words))
 
 
-def acronyms(text: str) -> str:
-    """Distinctive acronyms, most frequent first, space-separated: 'BIV BIS'."""
-    registers = {key.split(":", 1)[0] for key in dnr(text).split()}
+def acronyms(text: str, keys: str | None = None) -> str:
+    """Distinctive acronyms, most frequent first, space-separated: 'BIV BIS'. `keys`: the
+    text's dnr() when known."""
+    registers = {key.split(":", 1)[0] for key in (dnr(text) if keys is None else keys).split()}
     found = Counter(m for m in _ACRONYM.findall(text)
                     if m not in _generic_acronyms() and m not in registers)
     counts = {m: n for m, n in found.items() if not _written_in_lower_case(text, m.lower())}
@@ -175,5 +176,6 @@ def _is_word_char(ch: str) -> bool:
 
 def columns(text: str) -> dict[str, str]:
     """The documents-table columns this module fills."""
-    return {"signature": encode(minhash(text)), "acronyms": acronyms(text), "dnr": dnr(text),
+    keys = dnr(text)
+    return {"signature": encode(minhash(text)), "acronyms": acronyms(text, keys), "dnr": keys,
             "org_numbers": org_numbers(text), "version_marks": version_marks(text)}
