@@ -111,6 +111,12 @@ def owned_entries(out: Path, owner: Owner) -> set[str] | None:
     if out.is_symlink() and not out.exists():
         raise OutDirError(f"{label} is a broken symlink: choose another {owner.option}")
     if not out.exists():
+        for folder in Path(os.path.abspath(out)).parents:
+            if folder.exists():
+                if not folder.is_dir():
+                    raise OutDirError(f"{label} cannot be made: {shown(folder)} is a file, "
+                                      f"not a folder; choose another {owner.option}")
+                break
         return None
     if not out.is_dir():
         raise OutDirError(f"{label} is a file, not a folder: choose another {owner.option} "
@@ -141,8 +147,9 @@ def owned_entries(out: Path, owner: Owner) -> set[str] | None:
 
 
 def _few(folder: Path, entries: list[str]) -> str:
-    """The first few top-level entries, folders with a trailing slash."""
-    tops = list(dict.fromkeys(e.split("/", 1)[0] for e in entries))
+    """The first few entries, not those inside another one named; folders end in '/'."""
+    named = set(entries)
+    tops = [e for e in entries if Path(e).parent.as_posix() not in named]
     tops = [t + "/" if (folder / t).is_dir() and not (folder / t).is_symlink() else t
             for t in tops]
     named = ", ".join(shown(e) for e in tops[:SHOWN])
@@ -165,6 +172,11 @@ def check_extract(out: Path, inputs: list[Path], cache: Path | None,
     which the run's own folders beside `out` are)."""
     real_out = _real(out)
     label = f"--out {shown(out)}"
+    try:
+        os.path.abspath(out).encode("utf-8")
+    except UnicodeEncodeError:
+        raise OutDirError(f"{label} is not a valid UTF-8 path, which the Parquet and DuckDB "
+                          "writers need: choose another --out") from None
     for given in inputs:
         real_in = _real(given)
         if real_out == real_in:
