@@ -185,11 +185,14 @@ def test_accepted_layouts_change_only_out_and_cache(tmp_path, shared, layout, ar
 # ---- a property over random nested layouts -------------------------------------------------
 
 NAMES = st.sampled_from(["a", "b", "c", "raw", "out", "x.txt", "y.pdf"])
-TREE = st.recursive(
-    st.one_of(st.just("file"), st.just("doc")),
-    lambda children: st.dictionaries(NAMES, children, min_size=0, max_size=3),
-    max_leaves=8,
-)
+
+
+def _folder(children: st.SearchStrategy) -> st.SearchStrategy:
+    return st.dictionaries(NAMES, children, min_size=0, max_size=3)
+
+
+# a file ('doc': an agreement, 'file': notes) or a folder of up to three named entries
+TREE = st.recursive(st.sampled_from(["file", "doc"]), _folder, max_leaves=8)
 
 
 def _materialize(root: Path, tree) -> list[str]:
