@@ -5,6 +5,7 @@ Heavy libraries are imported inside the commands so that `iop --help` starts fas
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE, EXIT_SOME_FAILED = 0, 1, 2, 3
+# Exit codes (README "Exit codes"): 1 is `compare`'s "they differ", and for the other
+# commands a failure inside iop itself (a bug: run again with --debug and report it).
+EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_NOT_PUBLISHED = 0, 1, 2, 3, 4
+EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 130
 
 
 @app.callback()
@@ -32,8 +36,9 @@ def main() -> None:
 def extract(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Files or folders to read (default: data/raw).", show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the tables.")] = Path(
-        "data/extracted"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the tables: new, empty, or "
+                                      "an earlier iop extract output (replaced as a whole).")
+                   ] = Path("data/extracted"),
     cache: Annotated[Path | None, typer.Option(
         "--cache", help="Folder for cached per-document results.")] = Path("data/cache"),
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")
@@ -54,6 +59,9 @@ def extract(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address for --executor dask (tcp://host:8786).")
     ] = None,
+    cluster_timeout: Annotated[float, typer.Option(
+        "--cluster-timeout", min=1, help="Dask: seconds without a scheduler or a live worker "
+        "before the run gives up (nothing is published).")] = 60.0,
     timings: Annotated[Path | None, typer.Option(
         "--timings", help="Write per-stage seconds and file counts as JSON to this file.")
     ] = None,
@@ -61,65 +69,194 @@ def extract(
     """Read PDF, DOCX and TXT files and write the tables (CSV, Parquet, DuckDB).
 
     Exit 0 when every file was read, 3 when some could not be (each has a documents row
-    with status=error and a plain message; the rest are complete), 2 on a usage error.
+    with status=error and a plain message; the rest are complete), 2 on a usage error
+    (nothing written), 4 when the tables could not be published (disk full, read-only,
+    Dask cluster lost; the previous tables are unchanged).
 
     Example: iop extract data/raw --out data/extracted --workers 2
 
     On a Dask cluster: iop extract /shared/archive --executor dask --scheduler tcp://host:8786
     """
+    from pipeline import outdir
     from pipeline.config import Limits
     from pipeline.uptodate import current
-    from pipeline.workers import PoolConfigError, default_workers
+    from pipeline.workers import default_workers
+
+    def stop(code: int, message: str) -> typer.Exit:
+        typer.echo(f"iop extract: {message}", err=True)
+        return typer.Exit(code)
 
     if executor not in ("local", "dask") or (executor == "dask") != bool(scheduler):
-        typer.echo("iop extract: --executor is local or dask, and dask needs --scheduler "
-                   "ADDRESS (and local none)", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise stop(EXIT_USAGE, "--executor is local or dask, and dask needs --scheduler "
+                   "ADDRESS (and local none)")
     inputs = paths or [Path("data/raw")]
-    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
+    missing = [outdir.shown(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
-        typer.echo(f"iop extract: no such file or folder: {', '.join(missing)}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise stop(EXIT_USAGE, f"no such file or folder: {', '.join(missing)}")
+    cache_dir = None if no_cache else cache
+    try:
+        outdir.check_extract(out, inputs, cache_dir, timings)
+    except outdir.OutDirError as exc:
+        raise stop(EXIT_USAGE, str(exc)) from None
+    if not _any_document(inputs, (out, *((cache_dir,) if cache_dir else ()))):
+        raise stop(EXIT_USAGE, f"no documents found under {', '.join(map(outdir.shown, inputs))}"
+                   " (iop reads PDF, DOCX and TXT files; hidden ones are skipped); nothing "
+                   "was written")
+    if executor == "dask" and not debug:
+        from pipeline.executors import quiet_dask_logs
+
+        quiet_dask_logs()
     limits = Limits(timeout_s=timeout, memory_bytes=int(memory * 2**30), max_pages=max_pages)
-    done = None if no_cache else current(inputs, out, cache, limits)
+    done = None if cache_dir is None else current(inputs, out, cache_dir, limits)
     if done is not None:  # nothing changed since the tables in --out were written
         if timings:
             _write_up_to_date_timings(timings, done, workers or default_workers(), executor)
-        counts = ", ".join(f"{n} {name}" for name, n in done.counts.items()
-                           if name != "documents")
-        typer.echo(f"{done.documents} files up to date in {done.out} (nothing changed since "
-                   f"they were read; {done.failed} failed, {done.warnings} with warnings): "
-                   f"{counts}")
+        typer.echo(f"{_n(done.documents, 'files')} up to date in {outdir.shown(out)} "
+                   f"(nothing changed since they were read): "
+                   f"{_files_line(done.documents, done.failed, done.warnings)}; "
+                   f"{_counts_line(done.counts)}")
+        _list_problems(_problems_of(done.out), done.failed + done.warnings, done.out)
         raise typer.Exit(EXIT_SOME_FAILED if done.failed else EXIT_OK)
-    from pipeline.run import extract_archive
-
-    try:
-        with _progress() as (on_total, on_progress):
-            summary = extract_archive(
-                inputs, out, None if no_cache else cache, workers or default_workers(), limits,
-                on_progress=on_progress, on_total=on_total, executor=executor,
-                scheduler=scheduler,
-            )
-        if timings:
+    summary = _run_extract(inputs, out, cache_dir, workers or default_workers(), limits,
+                           executor, scheduler, cluster_timeout, debug, stop)
+    if timings:
+        try:
             _write_timings(timings, summary, workers or default_workers(), executor)
-    except PoolConfigError as exc:
-        typer.echo(f"iop extract: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    except KeyboardInterrupt:
-        typer.echo("iop extract: interrupted; the previous outputs are unchanged", err=True)
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        if debug:
-            raise
-        typer.echo(f"iop extract: failed: {type(exc).__name__}: {exc}", err=True)
-        raise typer.Exit(1) from None
+        except OSError as exc:
+            raise stop(EXIT_NOT_PUBLISHED, f"the tables were published to "
+                       f"{outdir.shown(summary.out)}, but --timings {outdir.shown(timings)} "
+                       f"could not be written ({_reason(exc)})") from None
     if debug:
         for source, trace in summary.traces:
             typer.echo(f"--- {source}\n{trace}", err=True)
-    counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items() if name != "documents")
-    typer.echo(f"{summary.files} files read into {summary.out} ({summary.failed} failed, "
-               f"{summary.warnings} with warnings, {summary.cached} from cache): {counts}")
+    typer.echo(f"{_n(summary.files, 'files')}: "
+               f"{_files_line(summary.files, summary.failed, summary.warnings, summary.cached)}"
+               f"; tables in {outdir.shown(out)}: {_counts_line(summary.counts)}")
+    _list_problems(summary.problems, summary.failed + summary.warnings, summary.out)
     raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+def _run_extract(inputs, out, cache_dir, workers, limits, executor, scheduler,
+                 cluster_timeout, debug, stop):
+    """The run, with every way it can end turned into one line and an exit code."""
+    from pipeline import outdir
+    from pipeline.executors import ClusterLost
+    from pipeline.run import extract_archive
+    from pipeline.workers import PoolConfigError
+
+    unchanged = f"nothing was published ({outdir.shown(out)} is as it was)"
+    try:
+        with _progress() as (on_total, on_progress):
+            return extract_archive(
+                inputs, out, cache_dir, workers, limits,
+                on_progress=on_progress, on_total=on_total, executor=executor,
+                scheduler=scheduler, cluster_timeout=cluster_timeout,
+                on_warning=lambda message: typer.echo(f"iop extract: warning: {message}",
+                                                      err=True),
+            )
+    except (PoolConfigError, outdir.OutDirError) as exc:
+        raise stop(EXIT_USAGE, str(exc)) from None
+    except KeyboardInterrupt:
+        raise stop(EXIT_INTERRUPTED, f"interrupted; {unchanged}") from None
+    except ClusterLost as exc:
+        if debug:
+            raise
+        cached = "; the files read so far are cached" if cache_dir else ""
+        raise stop(EXIT_NOT_PUBLISHED, f"{exc}; {unchanged}{cached}. Check the cluster "
+                   "(or --scheduler) and run again") from None
+    except Exception as exc:
+        if debug:
+            raise
+        reason = outdir.storage_problem(exc)
+        if reason is not None:
+            raise stop(EXIT_NOT_PUBLISHED, f"could not write the tables to "
+                       f"{outdir.shown(out)}: {reason}; {unchanged}. "
+                       f"{outdir.what_to_do(reason).capitalize()}") from None
+        raise stop(EXIT_INTERNAL, f"failed inside iop ({type(exc).__name__}: {exc}); "
+                   f"{unchanged}. Run again with --debug and report the traceback") from None
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+_SINGULAR = {"parties": "party", "amounts": "amount", "periods": "period",
+             "obligations": "obligation", "signatories": "signatory",
+             "placeholders": "placeholder", "pages": "page", "links": "link", "flags": "flag",
+             "files": "file"}
+
+
+def _n(count: int, plural: str) -> str:
+    return f"{count} {plural if count != 1 else _SINGULAR.get(plural, plural)}"
+
+
+def _files_line(files: int, failed: int, warnings: int, cached: int | None = None) -> str:
+    """'10 read (3 from cache, 1 with warnings), 2 failed' of 12 files."""
+    notes = []
+    if cached:
+        notes.append(f"{cached} from cache")
+    if warnings:
+        notes.append(f"{warnings} with warnings")
+    read = f"{files - failed} read" + (f" ({', '.join(notes)})" if notes else "")
+    return f"{read}, {failed} failed"
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(_n(n, name) for name, n in counts.items() if name != "documents")
+
+
+PROBLEMS_LISTED = 20  # as many as pipeline.run lists
+
+
+def _list_problems(problems, total: int, out: Path) -> None:
+    """The files that failed or have warnings, on stderr (the first few of `total`)."""
+    from pipeline.outdir import shown
+
+    problems = list(problems)
+    for source, status, code, message in problems:
+        typer.echo(f"  {status}: {source}: {code or ''}: {message or ''}", err=True)
+    if total > len(problems):
+        typer.echo(f"  and {total - len(problems)} more: see "
+                   f"{shown(Path(out) / 'documents.csv')}", err=True)
+
+
+def _problems_of(out: Path) -> list[tuple[str, str, str, str]]:
+    """The first files with status error or warning in a published documents.csv."""
+    import csv
+
+    found = []
+    try:
+        with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("status") not in ("ok", None):
+                    found.append((row["source"], row["status"], row.get("code", ""),
+                                  row.get("error", "")))
+                    if len(found) >= PROBLEMS_LISTED:
+                        break
+    except (OSError, ValueError, KeyError):
+        return []
+    return found
+
+
+def _any_document(inputs: list[Path], exclude: tuple[Path, ...]) -> bool:
+    """Whether the inputs hold anything to read: a PDF, DOCX or TXT file (by name or by its
+    first bytes), or an entry that gets an error row (an unlistable folder, a FIFO)."""
+    from pipeline.discover import discover
+
+    for path, _source, problem in discover(inputs, exclude=exclude):
+        if problem or path.suffix.lower() in (".pdf", ".docx", ".txt"):
+            return True
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never wait on a FIFO
+            try:
+                head = os.read(fd, 5)
+            finally:
+                os.close(fd)
+        except OSError:
+            return True  # it gets its row saying why it could not be opened
+        if head.startswith((b"%PDF-", b"PK\x03\x04")):
+            return True
+    return False
 
 
 def _write_up_to_date_timings(path: Path, done, workers: int, executor: str) -> None:
@@ -168,21 +305,40 @@ def report(
                     ] = "sv",
     page_size: Annotated[int, typer.Option("--page-size", min=1,
                                            help="Rows per index page.")] = 200,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Write a static HTML report (overview, flags with evidence, one page per document).
 
     It works offline from the file system (open OUT/index.html); nothing is fetched.
-    Exit 0 when written, 2 on a usage error (no tables, unknown language).
+    Exit 0 when written, 2 on a usage error (no tables, unknown language, an --out that is
+    not an earlier report), 4 when it could not be published (disk full, read-only).
 
     Example: iop report --tables data/extracted --out data/report --lang en
     """
+    from pipeline import outdir
     from pipeline.report import ReportError, build_report
 
+    def stop(code: int, message: str) -> typer.Exit:
+        typer.echo(f"iop report: {message}", err=True)
+        return typer.Exit(code)
+
+    unchanged = f"nothing was published ({outdir.shown(out)} is as it was)"
     try:
         summary = build_report(tables, out, lang=lang, page_size=page_size)
     except ReportError as exc:
-        typer.echo(f"iop report: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise stop(EXIT_USAGE, str(exc)) from None
+    except KeyboardInterrupt:
+        raise stop(EXIT_INTERRUPTED, f"interrupted; {unchanged}") from None
+    except Exception as exc:
+        if debug:
+            raise
+        reason = outdir.storage_problem(exc)
+        if reason is not None:
+            raise stop(EXIT_NOT_PUBLISHED, f"could not write the report to "
+                       f"{outdir.shown(out)}: {reason}; {unchanged}. "
+                       f"{outdir.what_to_do(reason).capitalize()}") from None
+        raise stop(EXIT_INTERNAL, f"failed inside iop ({type(exc).__name__}: {exc}); "
+                   f"{unchanged}. Run again with --debug and report the traceback") from None
     typer.echo(f"report written to {summary.out / 'index.html'}: {summary.documents} documents, "
                f"{summary.flags} flags, {summary.comparisons} comparisons "
                f"({summary.files} files, {summary.bytes / 2**20:.1f} MiB)")
@@ -259,7 +415,9 @@ def compare(
     word, by section. Layout (line breaks, hyphenation, PDF vs DOCX vs TXT)
     is not a change. A memo against its agreement: facts side by side.
 
-    Exit 0 when equal in facts and wording, 1 when they differ, 2 on error.
+    Exit 0 when equal in facts and wording, 1 when they differ, 2 on error, 4 when the
+    --html page could not be written (disk full, read-only). --html replaces only a page
+    it wrote earlier.
 
     Example: iop compare draft-2.docx draft-3.pdf --html changes.html
     """
@@ -268,17 +426,23 @@ def compare(
     from rich.console import Console
     from rich.text import Text
 
+    from pipeline import outdir
     from pipeline.compare import compare_documents
     from pipeline.compare.render import html_written, print_terminal, to_json, write_html
     from pipeline.ingest import read_document
 
-    def fail(message: str) -> typer.Exit:
+    def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         typer.echo(f"iop compare: {message}", err=True)
-        return typer.Exit(EXIT_USAGE)
+        return typer.Exit(code)
 
     for path in (old, new):
         if not path.is_file():
-            raise fail(f"no such file: {path}")
+            raise fail(f"no such file: {outdir.shown(path)}")
+    if html is not None:
+        try:
+            outdir.check_file(html, [old, new], "--html", outdir.is_compare_page)
+        except outdir.OutDirError as exc:
+            raise fail(str(exc)) from None
     try:
         docs = [read_document(path, path.name) for path in (old, new)]
         for doc in docs:
@@ -292,6 +456,11 @@ def compare(
     except Exception as exc:
         if debug:
             raise
+        reason = outdir.storage_problem(exc)
+        if html is not None and reason is not None:
+            raise fail(f"could not write {outdir.shown(html)}: {reason}; nothing was written. "
+                       f"{outdir.what_to_do(reason).capitalize().replace('--out', '--html')}",
+                       EXIT_NOT_PUBLISHED) from None
         raise fail(f"failed: {type(exc).__name__}: {exc}") from None
     if as_json:
         typer.echo(json.dumps(to_json(comparison), ensure_ascii=False, indent=2))

@@ -15,3 +15,13 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+@dataclass(slots=True)
+class Task:
+    """One file for a worker to read. Here, in a light module, because a Dask scheduler
+    unpickles the tasks it is sent: it imports this module, not the pipeline."""
+
+    path: str
+    source: str
+    limits: Limits

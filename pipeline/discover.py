@@ -26,7 +26,10 @@ def discover(inputs: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[tup
     roots = [Path(os.path.abspath(p)) for p in inputs]
     containers = [r if r.is_dir() else r.parent for r in roots]
     base = Path(os.path.commonpath(containers)) if containers else Path("/")
-    skip = {Path(os.path.abspath(p)) for p in exclude}
+    # by the path as given and by the real path: an input reached through a symlink still
+    # skips the --out inside it
+    skip = {Path(os.path.abspath(p)) for p in exclude} | {Path(os.path.realpath(p))
+                                                            for p in exclude}
     seen: set[Path] = set()
 
     def entry(path: Path, problem: str) -> tuple[Path, str, str] | None:
@@ -50,8 +53,11 @@ def discover(inputs: list[Path], exclude: tuple[Path, ...] = ()) -> Iterator[tup
                                                     onerror=errors.append):
             folder = Path(dirpath)
             yield from _unlisted(errors, entry)
-            dirnames[:] = sorted(d for d in dirnames
-                                 if not d.startswith(".") and folder / d not in skip)
+            # the walk follows no symlink below the root: a folder's real path is the
+            # root's real path and the same relative part
+            real_folder = root_real / folder.relative_to(root)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                 and folder / d not in skip and real_folder / d not in skip)
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue

@@ -15,17 +15,25 @@ a fork server that has the pipeline loaded); per file it costs a pickle through 
 Measured by
 `make bench`: 1 000 documents on a LocalCluster of 2 one-thread workers took 30.5 s against
 29.2 s with --workers 2 on the same 2-core machine (helpers' start-up included).
+
+A cluster that goes away is not a file's fault: when the scheduler cannot be reached, the
+connection to it is lost, or no worker has been alive for `cluster_timeout` seconds, the
+run ends with ClusterLost (nothing is published; the files read so far are cached). Only a
+batch that failed while the cluster was up (a worker that died twice on it) becomes
+INTERNAL_ERROR rows.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pickle
 import struct
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -36,6 +44,27 @@ from pipeline.config import Limits
 from pipeline.workers import Failure, Pool
 
 EXECUTORS = ("local", "dask")
+DEFAULT_CLUSTER_TIMEOUT = 60.0  # seconds without a scheduler or a live worker: the run ends
+POLL_S = 0.1  # how often the Dask loop looks for finished batches
+WATCH_EVERY_S = 1.0  # how often it asks the scheduler how many workers are alive
+ASK_TIMEOUT_S = 10.0  # the longest it waits for that answer
+
+
+class ClusterLost(Exception):
+    """The Dask cluster went away mid-run (or was never there): nothing can be published."""
+
+
+def quiet_dask_logs() -> None:
+    """distributed logs connection errors with tracebacks on stderr; iop says it in one line
+    instead (shown again with --debug). Imported first: importing distributed sets the
+    levels of its loggers."""
+    import distributed  # noqa: F401
+
+    prefixes = ("distributed", "tornado", "asyncio")
+    names = [name for name in list(logging.root.manager.loggerDict)
+             if name.split(".", 1)[0] in prefixes]
+    for name in {*prefixes, *names}:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 class LocalExecutor:
@@ -64,17 +93,29 @@ class DaskExecutor:
     """
 
     def __init__(self, func: Callable, scheduler: str, limits: Limits,
-                 preload: tuple[str, ...] = (), batch: int = 8):
+                 preload: tuple[str, ...] = (), batch: int = 8,
+                 cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT):
         self.func, self.scheduler, self.limits = func, scheduler, limits
         self.preload, self.batch = preload, batch
+        self.cluster_timeout = cluster_timeout
         self.peak_rss = 0  # the workers are the cluster's; not measured here
 
-    def map_unordered(self, tasks: Iterable) -> Iterator[tuple[Any, Any]]:
-        from distributed import Client, as_completed
+    def _connect(self):
+        from distributed import Client
 
-        client = Client(self.scheduler, set_as_default=False, timeout=30)
         try:
-            threads = max(1, sum(client.nthreads().values()))
+            return Client(self.scheduler, set_as_default=False, timeout=self.cluster_timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterLost(f"cannot reach the Dask scheduler at {self.scheduler} "
+                              f"({_plain(exc)})") from exc
+
+    def map_unordered(self, tasks: Iterable) -> Iterator[tuple[Any, Any]]:
+        from distributed import as_completed
+
+        client = self._connect()
+        try:
+            watch = _Watch(client, self.scheduler, self.cluster_timeout)
+            threads = max(1, watch.threads() or 0)
             batches = _batches(tasks, self.batch)
             sent: dict[str, list] = {}
 
@@ -93,32 +134,98 @@ class DaskExecutor:
             if not first:
                 return
             running = as_completed(first, loop=client.loop)
-            for future in running:
-                originals = sent.pop(future.key)
-                try:
-                    results = future.result()
-                except Exception as exc:  # the worker died twice on this batch
-                    detail = f"the Dask worker failed: {type(exc).__name__}: {exc}"[:300]
-                    results = [(i, Failure("INTERNAL_ERROR", detail))
-                               for i in range(len(originals))]
-                future.release()
-                for index, result in results:
-                    yield originals[index], result
-                following = submit_next()
-                if following is not None:
-                    running.add(following)
+            while not running.is_empty():
+                done = running.next_batch(block=False)
+                if not done:
+                    watch.check()
+                    time.sleep(POLL_S)
+                    continue
+                for future in done:
+                    watch.check_future(future)
+                    originals = sent.pop(future.key)
+                    try:
+                        results = future.result()
+                    except Exception as exc:  # the worker died twice on this batch
+                        watch.check()  # ... or the cluster went away under it
+                        detail = f"the Dask worker failed: {type(exc).__name__}: {exc}"[:300]
+                        results = [(i, Failure("INTERNAL_ERROR", detail))
+                                   for i in range(len(originals))]
+                    future.release()
+                    for index, result in results:
+                        yield originals[index], result
+                    following = submit_next()
+                    if following is not None:
+                        running.add(following)
         finally:
-            client.close()
+            try:
+                client.close(timeout=min(10, self.cluster_timeout))
+            except Exception:  # a client whose scheduler is gone may not close cleanly
+                pass
+
+
+class _Watch:
+    """Whether the cluster is still there: connected to the scheduler, which answers and
+    has a live worker at least once every `timeout` seconds."""
+
+    def __init__(self, client, scheduler: str, timeout: float):
+        self.client, self.scheduler, self.timeout = client, scheduler, timeout
+        self.last_asked = 0.0
+        self.unwell_since: float | None = None  # no answer, or no worker, since then
+
+    def _lost(self, why: str) -> ClusterLost:
+        return ClusterLost(f"lost the Dask cluster at {self.scheduler}: {why}")
+
+    def _connected(self) -> None:
+        if self.client.status != "running":
+            raise self._lost("the connection to the scheduler was lost")
+
+    def threads(self) -> int | None:
+        """Worker threads alive now, as the scheduler says; None when it does not answer
+        within ASK_TIMEOUT_S (a busy scheduler is not yet a lost one)."""
+        self._connected()
+        try:
+            info = self.client.sync(self.client.scheduler.identity, n_workers=0,
+                                    callback_timeout=min(ASK_TIMEOUT_S, self.timeout))
+        except Exception:
+            return None
+        return int(info.get("total_threads", 0))
+
+    def check_future(self, future) -> None:
+        """A batch the cluster gave up (cancelled: the scheduler went away) ends the run."""
+        self._connected()
+        if future.cancelled():
+            raise self._lost("the scheduler cancelled the work (connection lost)")
+
+    def check(self) -> None:
+        self._connected()
+        now = time.monotonic()
+        if now - self.last_asked < WATCH_EVERY_S:
+            return
+        self.last_asked = now
+        threads = self.threads()
+        if threads:
+            self.unwell_since = None
+        elif self.unwell_since is None:
+            self.unwell_since = now
+        elif now - self.unwell_since >= self.timeout:
+            raise self._lost(f"no worker has been alive for {self.timeout:g} s" if threads == 0
+                             else f"the scheduler has not answered for {self.timeout:g} s")
+
+
+def _plain(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def make_executor(name: str, func: Callable, workers: int, limits: Limits,
-                  scheduler: str | None = None, preload: tuple[str, ...] = ()):
+                  scheduler: str | None = None, preload: tuple[str, ...] = (),
+                  cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT):
     if name == "local":
         return LocalExecutor(func, workers, limits, preload)
     if name == "dask":
         if not scheduler:
             raise ValueError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
-        return DaskExecutor(func, scheduler, limits, preload)
+        return DaskExecutor(func, scheduler, limits, preload, cluster_timeout=cluster_timeout)
     raise ValueError(f"unknown executor {name!r}: use one of {', '.join(EXECUTORS)}")
 
 

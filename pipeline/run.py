@@ -16,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from pipeline import codes, schemas, store, uptodate
+from pipeline import codes, outdir, schemas, store, uptodate
 from pipeline.cache import CacheCounts, ResultCache, cache_version
 from pipeline.checks import flag_rows, in_order, link_documents
 from pipeline.collect import FactCollector, SortedFacts
-from pipeline.config import DEFAULT_LIMITS, Limits
+from pipeline.config import DEFAULT_LIMITS, Limits, Task
 from pipeline.discover import discover
-from pipeline.executors import make_executor
+from pipeline.executors import DEFAULT_CLUSTER_TIMEOUT, make_executor
 from pipeline.fingerprint import fingerprint
 from pipeline.ingest import read_document
 from pipeline.process import (
@@ -41,13 +41,6 @@ WORKER_PRELOAD = ("pipeline.run", "pipeline.extract.loaded")
 
 
 @dataclass(slots=True)
-class Task:
-    path: str
-    source: str
-    limits: Limits
-
-
-@dataclass(slots=True)
 class RunSummary:
     files: int = 0
     failed: int = 0
@@ -59,6 +52,12 @@ class RunSummary:
     worker_peak_rss: int = 0  # bytes, the largest worker's peak resident memory
     cache: CacheCounts = field(default_factory=CacheCounts)
     stages: dict[str, float] = field(default_factory=dict)  # seconds; see pipeline.timing
+    # the first PROBLEMS_LISTED files that failed or have a warning: (source, status, code,
+    # message), in source order; `failed + warnings` of them in all
+    problems: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+PROBLEMS_LISTED = 20
 
 
 def work(task: Task) -> tuple[dict, dict[str, list[dict]], dict[str, float]]:
@@ -90,7 +89,27 @@ def extract_archive(
     on_total: Callable[[int], None] | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT,
 ) -> RunSummary:
+    """Read the files under `inputs` and publish their tables at `out`.
+
+    `out` must be absent, empty or an earlier output of a run (outdir.OutDirError, before
+    anything is read); the run holds its lock (outdir.Lock) until it ends. Nothing is
+    published when the run fails: the tables in `out` stay as they were. `on_warning` is
+    told, in one line, what the run did not do as asked (a cache it could not use).
+    """
+    outdir.check_extract(out, inputs, cache_dir)
+    with outdir.Lock(out, "iop extract"):
+        return _extract(inputs, out, cache_dir, workers, limits, on_progress, on_total,
+                        executor, scheduler, on_warning or (lambda _message: None),
+                        cluster_timeout)
+
+
+def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int,
+             limits: Limits, on_progress: Callable[[str], None] | None,
+             on_total: Callable[[int], None] | None, executor: str, scheduler: str | None,
+             on_warning: Callable[[str], None], cluster_timeout: float) -> RunSummary:
     summary = RunSummary()
     times = StageTimes()
     files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
@@ -108,7 +127,8 @@ def extract_archive(
                 on_progress(source)
         else:
             tasks.append(Task(str(path), source, limits))
-    runner = make_executor(executor, work, workers, limits, scheduler, WORKER_PRELOAD)
+    runner = make_executor(executor, work, workers, limits, scheduler, WORKER_PRELOAD,
+                           cluster_timeout)
     # Arrow's default allocator (mimalloc) keeps what the chunks freed; the system
     # allocator gives it back, so the parent's memory stays that of a chunk (measured in
     # bench/RESULTS.md).
@@ -117,7 +137,7 @@ def extract_archive(
     sorted_facts = None
     try:
         facts = FactCollector(DOCUMENT_TABLES, spill)
-        with _cache(cache_dir, limits) as cache:
+        with _cache(cache_dir, limits, on_warning) as cache:
             for task, result, cached in cache.run(tasks, runner.map_unordered, summary.cache):
                 if isinstance(result, Failure):
                     doc_rows.append(_failed_row(task.source, result.code, result.detail))
@@ -138,6 +158,9 @@ def extract_archive(
         summary.files = len(documents)
         summary.failed = int((documents["status"] == "error").sum())
         summary.warnings = int((documents["status"] == "warning").sum())
+        listed = documents[documents["status"] != "ok"].head(PROBLEMS_LISTED)
+        summary.problems = list(zip(listed["source"], listed["status"], listed["code"],
+                                    listed["error"], strict=True))
         summary.counts = {name: len(t) if isinstance(t, pd.DataFrame) else
                           sorted_facts.counts[name] for name, t in tables.items()}
         with times.stage("write"):
@@ -153,8 +176,10 @@ def extract_archive(
     return summary
 
 
-def _cache(cache_dir: Path | None, limits: Limits) -> ResultCache | _NoCache:
-    cache = ResultCache.open(cache_dir, cache_version(limits)) if cache_dir else None
+def _cache(cache_dir: Path | None, limits: Limits, on_warning: Callable[[str], None]
+           ) -> ResultCache | _NoCache:
+    cache = (ResultCache.open(cache_dir, cache_version(limits), on_warning) if cache_dir
+             else None)
     return cache or _NoCache()
 
 

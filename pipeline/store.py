@@ -6,10 +6,13 @@ leaves the previous complete set or the new complete set. manifest.json, written
 inside the staging directory, lists every file with its sha256.
 
 The staging directory (`.NAME.tmp-PID`, hidden, beside --out so that the rename is
-atomic) and the run's spill directory (`.NAME.spill-PID`: the rows it collected, as
-Parquet parts, and DuckDB's sort files; see pipeline.collect) are the only things written
-outside --out; a run killed before it could remove them leaves them behind, and the next
-run removes them.
+atomic), the run's spill directory (`.NAME.spill-PID`: the rows it collected, as
+Parquet parts, and DuckDB's sort files; see pipeline.collect) and its lock (`.NAME.lock`,
+pipeline.outdir) are the only things written outside --out; a run killed before it could
+remove them leaves them behind, and the next run removes them.
+
+Publishing replaces only a folder that is absent, empty or an earlier output of the same
+command, and removes only what that output's manifest lists (pipeline.outdir).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import schemas
+from pipeline import outdir, schemas
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
           "boolean": pa.bool_(), "date": pa.date32()}
@@ -46,10 +49,20 @@ def spill_dir(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out)
     path = out.parent / f".{out.name}.spill-{os.getpid()}"
-    if path.exists():
-        shutil.rmtree(path)
+    remove(path)
     path.mkdir()
     return path
+
+
+def remove(path: Path) -> None:
+    """Remove one of the run's own hidden entries, a folder or a file."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def write_tables(tables: dict[str, Table], out: Path, meta: dict) -> Path:
@@ -58,12 +71,12 @@ def write_tables(tables: dict[str, Table], out: Path, meta: dict) -> Path:
         if isinstance(df, pd.DataFrame):
             schemas.validate(name, df)
     out = out.resolve()
+    outdir.owned_entries(out, outdir.EXTRACT_OUT)  # refused before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     remove_stale_staging(out)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
+    remove(staging)
     staging.mkdir()
     try:
         for name, df in tables.items():
@@ -75,10 +88,9 @@ def write_tables(tables: dict[str, Table], out: Path, meta: dict) -> Path:
         _write_datapackage(tables, staging / "datapackage.json")
         _write_manifest(staging, meta)
         _fsync_dir(staging)
-        publish(staging, out)
+        publish(staging, out, outdir.EXTRACT_OUT)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        remove(staging)
     return out
 
 
@@ -210,7 +222,8 @@ def _sha256_synced(path: Path) -> str:
 def _write_manifest(staging: Path, meta: dict) -> None:
     files = {p.name: {"sha256": _sha256_synced(p), "bytes": p.stat().st_size}
              for p in sorted(staging.iterdir()) if p.is_file()}
-    manifest = {"written": datetime.now(UTC).isoformat(timespec="seconds"), **meta,
+    manifest = {"tool": outdir.EXTRACT,
+                "written": datetime.now(UTC).isoformat(timespec="seconds"), **meta,
                 "files": files}
     path = staging / "manifest.json"
     with open(path, "w", encoding="utf-8") as handle:
@@ -242,27 +255,33 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def publish(staging: Path, out: Path) -> None:
-    """Swap a complete staging directory in at `out` (atomic on Linux; used by report too)."""
+def publish(staging: Path, out: Path, owner: outdir.Owner) -> None:
+    """Swap a complete staging directory in at `out` (atomic on Linux; used by report too).
+
+    `out` must be absent, empty or `owner`'s earlier output (checked again here, just
+    before the swap); of the earlier output only what its manifest lists is removed."""
+    old_entries = outdir.owned_entries(out, owner)
     if not out.exists():
         os.rename(staging, out)
     elif _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old set
+        outdir.remove_listed(staging, old_entries, out)  # staging now holds the old set
     else:
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         os.rename(out, old)
         os.rename(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
+        outdir.remove_listed(old, old_entries, out)
     _fsync_dir(out.parent)
 
 
 def remove_stale_staging(out: Path) -> None:
-    """Staging and spill directories of runs that were killed (their process is gone)."""
-    stale = [*out.parent.glob(f".{out.name}.tmp-*"), *out.parent.glob(f".{out.name}.spill-*")]
+    """Staging, spill and swapped-out directories of runs that were killed (their process
+    is gone; recover() has put a swapped-out set back if `out` was missing)."""
+    stale = [*out.parent.glob(f".{out.name}.tmp-*"), *out.parent.glob(f".{out.name}.spill-*"),
+             *(out.parent.glob(f".{out.name}.old-*") if out.exists() else ())]
     for path in stale:
         pid = path.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+            remove(path)
 
 
 def _alive(pid: int) -> bool:

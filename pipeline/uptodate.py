@@ -19,8 +19,9 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_from_bytes
 
-from pipeline.cache import cache_version, stat_key
+from pipeline.cache import FILE_NAME, cache_version, path_key, stat_key
 from pipeline.config import Limits
 from pipeline.discover import discover
 from pipeline.ingest import sha256_file
@@ -44,7 +45,8 @@ def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
     if cache_dir is None:
         return None
     try:
-        db = sqlite3.connect(f"file:{cache_dir / 'results.sqlite3'}?mode=ro", uri=True)
+        location = quote_from_bytes(os.fsencode(os.path.abspath(cache_dir / FILE_NAME)))
+        db = sqlite3.connect(f"file:{location}?mode=ro", uri=True)
         try:
             index = dict(db.execute("SELECT path, stat || '|' || doc_id FROM files"))
         finally:
@@ -57,7 +59,7 @@ def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
             line = f"{source}\0{problem}"
         else:
             absolute = os.path.abspath(path)
-            known, stat = index.get(absolute), stat_key(absolute)
+            known, stat = index.get(path_key(absolute)), stat_key(absolute)
             if known is None or stat is None or known.rsplit("|", 1)[0] != stat:
                 return None
             line = f"{source}\0{known}"

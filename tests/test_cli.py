@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from pipeline import cli
 from tests.conftest import SEEDS
 
 IOP = [sys.executable, "-m", "pipeline"]
@@ -42,6 +44,9 @@ def test_good_and_garbage_file_exit_3_with_both_rows(tmp_path, shared):
     result = run("extract", str(raw), "--out", str(out), "--workers", "1", "--no-cache")
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
+    assert result.stdout.startswith(f"2 files: 1 read, 1 failed; tables in {out}: ")
+    assert result.stderr == ("  error: garbage.pdf: NOT_A_PDF: named .pdf but the content is "
+                             "text or unknown data\n")
     docs = pd.read_csv(out / "documents.csv", keep_default_na=False).set_index("source")
     assert list(docs.index) == ["agreement.txt", "garbage.pdf"]
     assert docs.loc["garbage.pdf", "status"] == "error"
@@ -75,3 +80,46 @@ def test_missing_input_is_a_usage_error(tmp_path):
 
 def test_unknown_option_is_a_usage_error():
     assert run("extract", "--frobnicate").returncode == 2
+
+
+def test_the_first_20_problems_are_listed_then_a_count(tmp_path, shared):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEEDS / "000_d3bc919bb2a10656.txt", raw / "agreement.txt")
+    for number in range(23):
+        (raw / f"empty-{number:02d}.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    result = run("extract", str(raw), "--out", str(out), "--workers", "1", "--no-cache")
+    assert result.returncode == 3, result.stderr
+    assert result.stdout.startswith(f"24 files: 1 read, 23 failed; tables in {out}: ")
+    lines = result.stderr.splitlines()
+    assert lines[:20] == [f"  error: empty-{n:02d}.txt: EMPTY_FILE: the file is empty (0 bytes)"
+                          for n in range(20)]
+    assert lines[20:] == [f"  and 3 more: see {out}/documents.csv"]
+
+
+# (rows per table) -> the counts as said
+COUNTS = [
+    ({"documents": 3, "parties": 1, "amounts": 2, "placeholders": 1},
+     "1 party, 2 amounts, 1 placeholder"),
+    ({"signatories": 1, "pages": 1, "links": 0, "flags": 1},
+     "1 signatory, 1 page, 0 links, 1 flag"),
+]
+
+
+@pytest.mark.parametrize("counts,said", COUNTS)
+def test_counts_are_said_in_words_that_agree(counts, said):
+    assert cli._counts_line(counts) == said
+
+
+# (files, failed, warnings, from cache) -> the run's line
+FILES = [
+    ((12, 2, 0, 0), "10 read, 2 failed"),
+    ((12, 2, 1, 3), "10 read (3 from cache, 1 with warnings), 2 failed"),
+    ((1, 0, 0, None), "1 read, 0 failed"),
+]
+
+
+@pytest.mark.parametrize("numbers,said", FILES)
+def test_file_counts_agree(numbers, said):
+    assert cli._files_line(*numbers) == said

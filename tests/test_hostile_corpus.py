@@ -183,9 +183,18 @@ def documents(out: Path) -> pd.DataFrame:
 
 
 def test_batch_exits_3_without_a_traceback(batch):
-    _, result, _ = batch
+    tmp, result, _ = batch
     assert result.returncode == 3, result.stderr
-    assert "Traceback" not in result.stderr and result.stderr.strip() == ""
+    assert "Traceback" not in result.stderr
+    # stderr lists the first 20 files that failed or have warnings, then points to the rest
+    lines = result.stderr.splitlines()
+    docs = documents(tmp / "out")
+    problems = docs[docs["status"] != "ok"]
+    assert len(problems) > 20
+    assert all(line.startswith(("  error: ", "  warning: ")) for line in lines[:20])
+    assert lines[20:] == [f"  and {len(problems) - 20} more: see {tmp / 'out'}/documents.csv"]
+    assert f"{len(docs)} files: {len(docs) - sum(problems['status'] == 'error')} read" in \
+        result.stdout
 
 
 @pytest.mark.parametrize("source", sorted(EXPECTED))

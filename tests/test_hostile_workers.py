@@ -82,10 +82,11 @@ def test_cli_prints_tracebacks_only_with_debug(monkeypatch, tmp_path):
                          traces=[("a.pdf", "Traceback (most recent call last):\n  boom\n")])
     monkeypatch.setattr(run, "extract_archive", lambda *a, **k: summary)
     (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.pdf").write_bytes(b"%PDF-1.7\n")
     runner = CliRunner()
-    quiet = runner.invoke(cli.app, ["extract", str(tmp_path / "raw"), "--out", str(tmp_path)])
-    loud = runner.invoke(cli.app, ["extract", str(tmp_path / "raw"), "--out", str(tmp_path),
-                                   "--debug"])
+    out = str(tmp_path / "out")
+    quiet = runner.invoke(cli.app, ["extract", str(tmp_path / "raw"), "--out", out])
+    loud = runner.invoke(cli.app, ["extract", str(tmp_path / "raw"), "--out", out, "--debug"])
     assert quiet.exit_code == loud.exit_code == 3
     assert "Traceback" not in quiet.output
     assert "--- a.pdf" in loud.output and "Traceback" in loud.output

@@ -420,13 +420,26 @@ def test_report_of_empty_tables_and_without_pages(tmp_path):
 
 
 def test_a_new_report_replaces_the_old_one_whole(tmp_path):
+    """Pages of documents no longer in the tables go (the old report listed them)."""
     tables = rt.write(tmp_path / "tables")
     out = tmp_path / "report"
     build_report(tables, out)
-    (out / "docs" / "stale.html").write_text("old")
+    assert (out / "docs" / f"{rt.MEMO}.html").exists()
+    fewer = rt.write(tmp_path / "fewer", {"documents": rt.rows()["documents"][:1]})
+    build_report(fewer, out)
+    assert not (out / "docs" / f"{rt.MEMO}.html").exists()
+    assert (out / "docs" / f"{rt.AGREEMENT}.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fewer", "report", "tables"]
+
+
+def test_a_file_put_into_a_report_is_kept(tmp_path):
+    tables = rt.write(tmp_path / "tables")
+    out = tmp_path / "report"
     build_report(tables, out)
-    assert not (out / "docs" / "stale.html").exists()
-    assert (out / "index.html").exists()
+    (out / "docs" / "notes.html").write_text("mine")
+    with pytest.raises(ReportError, match=r"holds files iop did not write \(docs/notes.html\)"):
+        build_report(tables, out)
+    assert (out / "docs" / "notes.html").read_text() == "mine"
 
 
 @pytest.mark.parametrize("problem", ["no tables", "not a report", "language"])

@@ -392,7 +392,10 @@ def to_html(comparison: Comparison) -> str:
 
 
 def write_html(comparison: Comparison, path: Path) -> None:
-    """Write the page atomically: a reader never sees half a page, a failure leaves none."""
+    """Write the page atomically: a reader never sees half a page, a failure leaves none.
+
+    The page carries the generator mark (outdir.COMPARE_MARK), so that a later
+    `iop compare --html` may replace it, and nothing else (outdir.check_file)."""
     page = to_html(comparison)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

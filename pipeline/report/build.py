@@ -13,7 +13,6 @@ import base64
 import hashlib
 import json
 import os
-import shutil
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -26,12 +25,12 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pipeline import store
+from pipeline import outdir, store
 from pipeline.report import charts, model
 from pipeline.report.highlight import Span, highlight, mark_value, snippet
 
 LANGUAGES = ("sv", "en")
-MARKER = "report.json"  # marks a folder as a report that a new run may replace
+MARKER = outdir.REPORT_MANIFEST  # lists the report's files: a new report may replace them
 OVERVIEW_ROWS = 100  # flags and links listed on the overview; their own pages list all
 
 # Columns shown per fact table, and the label section that names a column's values.
@@ -402,41 +401,59 @@ class Report:
 
 def build_report(tables_dir: Path, out: Path, lang: str = "sv",
                  page_size: int = 200) -> ReportSummary:
-    """Write the report of the tables in `tables_dir` to `out` (replaced as a whole)."""
+    """Write the report of the tables in `tables_dir` to `out` (replaced as a whole).
+
+    `out` must be absent, empty or an earlier report (its report.json lists its files);
+    anything else is a ReportError before anything is written (pipeline.outdir), and one
+    report is written at a time to one folder (outdir.Lock)."""
     if page_size < 1:
         raise model.ReportError("page size must be at least 1")
     renderer = Renderer(lang)
+    try:
+        outdir.check_report(out, tables_dir)
+    except outdir.OutDirError as exc:
+        raise model.ReportError(str(exc)) from None
     tables = model.load_tables(tables_dir)
     report = Report(tables, model.PageTexts.read(tables_dir), renderer, page_size, tables_dir)
     out = out.resolve()
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise model.ReportError(f"{out} exists and is not an iop report: choose another --out "
-                                "(the report replaces its folder as a whole)")
+    try:
+        with outdir.Lock(out, "iop report"):
+            files, size = _publish(report, out, tables_dir, lang, page_size)
+    except outdir.OutDirError as exc:
+        raise model.ReportError(str(exc)) from None
+    return ReportSummary(out=out, documents=len(report.documents),
+                         document_pages=len(report.doc_by_id), flags=len(report.flags),
+                         comparisons=len(report.links), files=files, bytes=size)
+
+
+def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: int
+             ) -> tuple[int, int]:
+    """Write every page to a staging folder beside `out` and swap it in; (files, bytes)."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    store.remove_stale_staging(out)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    (staging / "docs").mkdir(parents=True)
-    (staging / "compare").mkdir()
-    files = size = 0
+    store.remove(staging)
+    folders = ["docs", "compare"]
+    for folder in folders:
+        (staging / folder).mkdir(parents=True)
+    names: list[str] = []
+    size = 0
     try:
         for name, html in report.files():
             data = html.encode("utf-8")
             (staging / name).write_bytes(data)
-            files += 1
+            names.append(name)
             size += len(data)
-        meta = {"written": datetime.now(UTC).isoformat(timespec="seconds"),
+        meta = {"tool": outdir.REPORT,
+                "written": datetime.now(UTC).isoformat(timespec="seconds"),
                 "tables": str(tables_dir.resolve()), "lang": lang, "page_size": page_size,
                 "documents": len(report.documents), "flags": len(report.flags),
-                "files": files, "bytes": size}
+                "bytes": size, "folders": folders, "files": names}
         (staging / MARKER).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        store.publish(staging, out)
+        store.publish(staging, out, outdir.REPORT_OUT)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return ReportSummary(out=out, documents=len(report.documents),
-                         document_pages=len(report.doc_by_id), flags=len(report.flags),
-                         comparisons=len(report.links), files=files, bytes=size)
+        store.remove(staging)
+    return len(names), size
 
 
 __all__ = ["build_report", "ReportSummary", "Renderer"]
