@@ -1,5 +1,11 @@
-"""Kronor amounts: 300 500 kr, 1 725 tkr, 1,8 mnkr, SEK 650 000, 1 725 000:-, and a bare
-300 500 where the sentence says it is a cost. Counts of children or places are not amounts.
+"""Kronor amounts: 300 500 kr, 1 725 tkr, 1,8 mnkr, SEK 650 000, 250 000 SEK, kr 950 000,
+1 725 000:-, amounts in words (trehundratjugotusen (320 000) kronor, en miljon kronor, en
+halv miljon kronor), millions without "kronor" where the sentence is about money (3,2
+miljoner), a bare 300 500 where the sentence says it is a cost, and the rows of a money
+table flattened one per line ("Lokalhyra 48 000" under "Budget per år, kronor").
+
+An amount restated in parentheses ("1 560 000 kronor (1,56 mnkr)") is one mention. Counts
+of children or places are not amounts.
 """
 
 from __future__ import annotations
@@ -11,11 +17,26 @@ from functools import cached_property
 from spacy.language import Language
 
 from pipeline.extract.component import MentionComponent
-from pipeline.extract.patterns import Pattern, TakenSpans, alternation, compile_patterns
+from pipeline.extract.money_tables import money_rows
+from pipeline.extract.numbers import (
+    compound_regex,
+    compound_value,
+    half_words,
+    large_words,
+)
+from pipeline.extract.patterns import (
+    Pattern,
+    TakenSpans,
+    alternation,
+    compile_patterns,
+    word_alternation,
+)
 from pipeline.lang import table
 from pipeline.records import Mention
 
 LABEL = "amount"
+# The groups a pattern's amount is made of: the mention spans them (not a cue before).
+_AMOUNT_GROUPS = ("unit", "number", "words")
 
 
 class AmountRecognizer(MentionComponent):
@@ -34,75 +55,174 @@ class AmountRecognizer(MentionComponent):
             "grouped_number": data["grouped_number"],
             "unit": alternation(data["units"]),
             "prefix_unit": alternation(data["prefix_units"]),
+            "word_unit": alternation(data["word_units"]),
             "cost_cue": alternation(data["cost_cues"]),
             "not_money": alternation(data["not_money"]),
+            "compound": compound_regex(),
+            "large": alternation(large_words()),
+            "half": alternation(half_words()),
         }
         return compile_patterns("amounts", fills)
 
     @cached_property
-    def _context(self) -> dict[str, re.Pattern]:
+    def _money_context(self) -> frozenset[str]:
+        return frozenset(p["id"] for p in self.data["patterns"] if p.get("money_context"))
+
+    @cached_property
+    def _res(self) -> dict[str, re.Pattern]:
         ctx = self.data["context"]
-        return {
+        out = {
             key: re.compile(alternation(ctx[key]), re.IGNORECASE)
-            for key in ("per_year", "per_period", "one_off", "ceiling", "in_kind", "vat_excl",
-                        "vat_incl")
+            for key in ("per_year", "per_month", "per_period", "one_off", "ceiling",
+                        "in_kind", "vat_excl", "vat_incl")
         }
+        out["per_year_before"] = re.compile(word_alternation(ctx["per_year_before"]) + r"[^,.;]*$",
+                                            re.IGNORECASE)
+        out["money"] = re.compile(r"(?<![\wåäö])" + alternation(self.data["money_words"]),
+                                  re.IGNORECASE)
+        out["between"] = re.compile(self.data["restatement_between"])
+        out["after"] = re.compile(self.data["restatement_after"])
+        out["clause_end"] = re.compile(r"[,;.](?!\d)| och | samt ")
+        out["clause_before"] = re.compile(r"[,;.](?!\d)")
+        out["spaces"] = re.compile(r"\s+")
+        out["dotted"] = re.compile(r"\d{1,3}(?:\.\d{3})+")
+        return out
 
     def match(self, text: str) -> list[Mention]:
-        found: dict[tuple[int, int], Mention] = {}
+        found: list[Mention] = []
         taken = TakenSpans()
         for pattern in self.patterns:  # earlier patterns win overlaps
+            needs_money = pattern.id in self._money_context
             for m in pattern.finditer(text):
-                start = m.start("unit") if "unit" in m.groupdict() and m.group("unit") and \
-                    m.start("unit") < m.start("number") else m.start("number")
+                groups = m.groupdict()
+                start = min(m.start(g) for g in _AMOUNT_GROUPS if groups.get(g) is not None)
                 end = m.end()
                 if taken.overlaps(start, end):
                     continue
-                value = self.value(m.group("number"), m.groupdict().get("unit"))
+                if needs_money and not self._about_money(text, start, end):
+                    continue
+                value = self.value_of(groups)
                 if value is None:
                     continue
-                mention = Mention(LABEL, start, end, text[start:end], pattern.id, value)
-                mention.attrs.update(self.context(text, start, end))
-                found[(start, end)] = mention
+                found.append(Mention(LABEL, start, end, text[start:end], pattern.id, value))
                 taken.add(start, end)
-        return sorted(found.values(), key=lambda m: m.start)
+        self._table_cells(text, taken, found)
+        found.sort(key=lambda m: m.start)
+        found = self._merge_restatements(text, found)
+        for mention in found:
+            mention.attrs.update(self.context(text, mention.start, mention.end))
+        return found
+
+    def _table_cells(self, text: str, taken: TakenSpans, found: list[Mention]) -> None:
+        """'Lokalhyra 48 000' under a header 'Budget per år, kronor': amount.table_cell."""
+        rule = self.data["money_table"]["table_cell_rule"]
+        for row in money_rows(text):
+            start, end = row.number_start, row.number_end
+            if taken.overlaps(start, end):
+                continue
+            value = self.value(text[start:end], None)
+            if value is None:
+                continue
+            found.append(Mention(LABEL, start, end, text[start:end], rule,
+                                 value * row.header.factor))
+            taken.add(start, end)
+
+    def _about_money(self, text: str, start: int, end: int) -> bool:
+        window = text[max(0, start - 80) : end + 80]
+        return bool(self._res["money"].search(window))
+
+    def _merge_restatements(self, text: str, found: list[Mention]) -> list[Mention]:
+        """'1 560 000 kronor (1,56 mnkr)': the parenthesised repeat of the same value is
+        part of the first mention, not an amount of its own."""
+        out: list[Mention] = []
+        for m in found:
+            last = out[-1] if out else None
+            if last is not None and last.value == m.value \
+                    and self._res["between"].match(text[last.end : m.start]):
+                close = self._res["after"].match(text, m.end)
+                if close:
+                    last.end = close.end()
+                    last.text = text[last.start : last.end]
+                    continue
+            out.append(m)
+        return out
+
+    def value_of(self, groups: dict) -> int | None:
+        """The value a pattern's groups spell: figures, or words, times the unit."""
+        if groups.get("number") is not None:
+            if groups.get("large"):
+                number = self._decimal(groups["number"])
+                if number is None:
+                    return None
+                return self._whole(number * large_words()[groups["large"].lower()])
+            return self.value(groups["number"], groups.get("unit"))
+        words = groups.get("words")
+        if words is None:
+            return None
+        base = compound_value(words)
+        if base is None:
+            return None
+        amount = Decimal(base)
+        half = groups.get("half")
+        if half:
+            # 'en halv miljon' (the 'en' is the article), 'två och en halv miljon'
+            amount = amount + Decimal("0.5") if "och" in half.lower() else Decimal("0.5")
+        if groups.get("large"):
+            amount *= large_words()[groups["large"].lower()]
+        elif half:
+            return None  # 'en halv krona' is not an amount we record
+        return self._whole(amount * self._unit_factor(groups.get("unit")))
+
+    def _unit_factor(self, unit: str | None) -> int:
+        if not unit:
+            return 1
+        key = self._res["spaces"].sub(" ", unit.lower())
+        return self.data["units"].get(key) or self.data["prefix_units"].get(key, 1)
 
     def value(self, number: str, unit: str | None) -> int | None:
-        factor = 1
-        if unit:
-            key = re.sub(r"\s+", " ", unit.lower())
-            factor = self.data["units"].get(key) or self.data["prefix_units"].get(key, 1)
+        amount = self._decimal(number)
+        return None if amount is None else self._whole(amount * self._unit_factor(unit))
+
+    def _decimal(self, number: str) -> Decimal | None:
+        """'1 725 000', '1.725.000', '1,8', '12 500,50' as a number."""
         digits = number.replace(" ", "")
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
+        if self._res["dotted"].fullmatch(digits):
             digits = digits.replace(".", "")
-        digits = digits.replace(",", ".")
         try:
-            return int((Decimal(digits) * factor).to_integral_value(ROUND_HALF_UP))
+            return Decimal(digits.replace(",", "."))
         except InvalidOperation:
             return None
 
+    @staticmethod
+    def _whole(amount: Decimal) -> int:
+        return int(amount.to_integral_value(ROUND_HALF_UP))
+
     def context(self, text: str, start: int, end: int) -> dict:
+        """What the words right around the amount say: basis, ceiling, in kind, VAT."""
         ctx = self.data["context"]
+        res = self._res
         before = text[max(0, start - ctx["before"]) : start]
         before = before.rsplit("\n\n", 1)[-1]
         after = text[end : end + ctx["after"]].split("\n\n", 1)[0]
-        after_clause = re.split(r"[,;.](?!\d)| och | samt ", after, maxsplit=1)[0]
-        c = self._context
+        after_clause = res["clause_end"].split(after, maxsplit=1)[0]
+        last_clause_before = res["clause_before"].split(before)[-1]
         basis = "unknown"
-        if c["per_year"].search(after_clause):
+        if res["per_month"].search(after_clause):
+            basis = "per_month"
+        elif res["per_year"].search(after_clause):
             basis = "per_year"
-        elif c["per_period"].search(after_clause):
+        elif res["per_period"].search(after_clause):
             basis = "per_period"
-        last_clause_before = re.split(r"[,;.](?!\d)", before)[-1]
-        if basis == "unknown" and (c["one_off"].search(after_clause)
-                                   or c["one_off"].search(last_clause_before)):
+        elif res["one_off"].search(after_clause) or res["one_off"].search(last_clause_before):
             basis = "one_off"
+        elif res["per_year_before"].search(last_clause_before):
+            basis = "per_year"
         return {
             "basis": basis,
-            "ceiling": bool(c["ceiling"].search(last_clause_before[-25:])),
-            "in_kind": bool(c["in_kind"].search(last_clause_before)),
-            "vat": "excl" if c["vat_excl"].search(after) else
-                   "incl" if c["vat_incl"].search(after) else "",
+            "ceiling": bool(res["ceiling"].search(last_clause_before[-25:])),
+            "in_kind": bool(res["in_kind"].search(last_clause_before)),
+            "vat": "excl" if res["vat_excl"].search(after) else
+                   "incl" if res["vat_incl"].search(after) else "",
         }
 
 

@@ -1,0 +1,238 @@
+"""Where each amount stands: its sentence, its own stretch of the sentence (since the
+amount before it), the words after it, and whether it is a cell of a table row. A table
+is a run of row amounts ("2024: 500 000 kr 2025: 520 000 kr", "Lokalhyra 48 000",
+"Summa 2 750 000 kr") with the header lines above it ("Budget per år (kr)") and the
+sentence that leads into it ("Nämnden lämnar följande bidrag till föreningen:").
+
+Built in one pass over the amounts; every window is bounded, so a ledger of thousands
+of amounts stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.extract.patterns import word_alternation
+from pipeline.extract.sentences import sentence_of, sentences
+from pipeline.lang import table
+from pipeline.records import Mention
+
+_AFTER_MAX = 160  # characters looked at after an amount
+_HEADER_LINES = 4  # lines above a table read as its header
+_LEAD_BACK = 600  # characters above a table searched for its lead sentence
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[int] = field(default_factory=list)  # slot indexes
+    header: str = ""  # the header lines above the first row (and a first row's prefix)
+    header_start: int = 0
+    lead: tuple[int, int] | None = None  # the sentence that leads into the table
+
+
+@dataclass(slots=True)
+class Slot:
+    mention: Mention
+    index: int
+    sentence: tuple[int, int]
+    own_start: int  # the amount's own stretch starts here (previous amount or sentence)
+    after_end: int  # the words after it end here (next amount, sentence end or a cap)
+    line: tuple[int, int]
+    label: tuple[int, int] | None = None  # a table row's label (text before the number)
+    table: int | None = None  # index into Layout.tables
+
+    @property
+    def start(self) -> int:
+        return self.mention.start
+
+    @property
+    def end(self) -> int:
+        return self.mention.end
+
+
+@cache
+def _res() -> dict[str, re.Pattern]:
+    m = table("attribution")["money"]
+    return {
+        "prose_before": re.compile(word_alternation(m["prose_before"]) + r"[\s:]*$", re.I),
+        "prose_verbs": re.compile(word_alternation(m["prose_verbs"]), re.I),
+        "heading_after": re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|§\s*\d+)\s+[A-ZÅÄÖ]"),
+        "sentence_end": re.compile(r"[.!?]\s+[A-ZÅÄÖ]"),
+        "words": re.compile(r"[\wåäöÅÄÖ]+"),
+    }
+
+
+@dataclass(slots=True)
+class Layout:
+    text: str
+    slots: list[Slot]
+    tables: list[Table]
+    spans: tuple[tuple[int, int], ...]
+    starts: list[int]
+
+    @classmethod
+    def build(cls, text: str, amounts: list[Mention]) -> Layout:
+        spans = sentences(text)
+        slots: list[Slot] = []
+        for i, m in enumerate(amounts):
+            s, e = sentence_of(spans, m.start)
+            e = max(e, m.end)
+            prev_end = amounts[i - 1].end if i else 0
+            next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
+            line_start = text.rfind("\n", 0, m.start) + 1
+            line_end = text.find("\n", m.end)
+            line_end = len(text) if line_end < 0 else line_end
+            after_end = min(e, next_start, m.end + _AFTER_MAX)
+            slots.append(Slot(m, i, (s, e), max(s, prev_end), after_end, (line_start, line_end)))
+        layout = cls(text, slots, [], spans, [span[0] for span in spans])
+        layout._rows(amounts)
+        layout._tables()
+        return layout
+
+    # --- rows and tables ----------------------------------------------------------------
+
+    def _rows(self, amounts: list[Mention]) -> None:
+        res = _res()
+        limit = table("attribution")["money"]["row_label_max_words"]
+        text = self.text
+        for slot in self.slots:
+            i = slot.index
+            prev_end = amounts[i - 1].end if i else 0
+            label_start = max(slot.line[0], prev_end)
+            label = text[label_start : slot.start]
+            next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
+            trailing = text[slot.end : min(slot.line[1], next_start)]
+            if "|" in label:  # a cell of a pipe table: the row starts at its first pipe
+                row_start = label.rfind("| |")
+                label_start += row_start + 2 if row_start >= 0 else 0
+                slot.label = (label_start, slot.start)
+                continue
+            words = res["words"].findall(label)
+            if len(words) > limit or res["prose_verbs"].search(label) \
+                    or res["prose_before"].search(label) \
+                    or res["sentence_end"].search(label):
+                continue
+            trailing_words = res["words"].findall(trailing)
+            if len(trailing_words) > 4 and not res["heading_after"].match(trailing) \
+                    and not _row_follows(text, slot.end, next_start):
+                continue
+            if not words and not self._row_neighbour(slot, amounts):
+                continue
+            slot.label = (label_start, slot.start)
+
+    def _row_neighbour(self, slot: Slot, amounts: list[Mention]) -> bool:
+        """An amount alone on its line is a row only in the company of other rows."""
+        i = slot.index
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(amounts)]
+        return any(abs(self.slots[j].line[0] - slot.line[0]) < 200 for j in near)
+
+    def _tables(self) -> None:
+        text = self.text
+        current: Table | None = None
+        last: Slot | None = None
+        for slot in self.slots:
+            if slot.label is None:
+                current, last = None, None
+                continue
+            if current is not None and last is not None:
+                gap = text[last.end : slot.label[0]]
+                if len(_res()["words"].findall(gap)) > 6 or "\n\n\n" in gap:
+                    current = None
+            if current is None:
+                current = Table()
+                self.tables.append(current)
+                self._header(current, slot)
+            current.rows.append(slot.index)
+            slot.table = len(self.tables) - 1
+            last = slot
+
+    def _header(self, tbl: Table, first: Slot) -> None:
+        """The lines above the first row that are not prose, and the sentence above them."""
+        text = self.text
+        parts = []
+        position = first.line[0]
+        prefix = text[first.line[0] : first.label[0]] if first.label else ""
+        label = text[first.label[0] : first.label[1]] if first.label else ""
+        lines_seen = 0
+        header_start = first.line[0]
+        while position > 0 and lines_seen < _HEADER_LINES:
+            prev_start = text.rfind("\n", 0, position - 1) + 1
+            line = text[prev_start : position - 1].strip()
+            position = prev_start
+            if not line:
+                continue
+            if _is_prose(line):
+                break
+            parts.append(line)
+            header_start = prev_start
+            lines_seen += 1
+        parts.reverse()
+        tbl.header = " ".join([*parts, prefix, label]).strip()
+        tbl.header_start = header_start
+        tbl.lead = self._lead(header_start)
+
+    def _lead(self, before: int) -> tuple[int, int] | None:
+        """The last sentence above the table, within a few lines."""
+        floor = max(0, before - _LEAD_BACK)
+        i = bisect_right(self.starts, before) - 1
+        while i >= 0:
+            s, e = self.spans[i]
+            i -= 1
+            if e > before:
+                continue
+            if e < floor:
+                break
+            if _is_prose(self.text[s:e]):
+                return (s, e)
+        return None
+
+    # --- helpers for the deciders -------------------------------------------------------
+
+    def own(self, slot: Slot) -> str:
+        return self.text[slot.own_start : slot.start]
+
+    def after(self, slot: Slot) -> str:
+        return self.text[slot.end : slot.after_end]
+
+    def label(self, slot: Slot) -> str:
+        return self.text[slot.label[0] : slot.label[1]] if slot.label else ""
+
+    def table_of(self, slot: Slot) -> Table | None:
+        return self.tables[slot.table] if slot.table is not None else None
+
+    def previous_sentence(self, slot: Slot) -> tuple[int, int] | None:
+        """The sentence before the amount's, in the same paragraph."""
+        s = slot.sentence[0]
+        i = bisect_right(self.starts, s - 1) - 1
+        while i >= 0 and self.spans[i][1] > s:
+            i -= 1
+        if i < 0:
+            return None
+        span = self.spans[i]
+        return span if "\n\n" not in self.text[span[1] : s] else None
+
+    def next_sentence(self, slot: Slot) -> tuple[int, int] | None:
+        """The sentence after the amount's, in the same paragraph."""
+        e = slot.sentence[1]
+        i = bisect_right(self.starts, e - 1)
+        if i >= len(self.spans):
+            return None
+        span = self.spans[i]
+        return span if "\n\n" not in self.text[e : span[0]] else None
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence rather than a table's header or label line."""
+    words = _res()["words"].findall(line)
+    if len(words) > 12:
+        return True
+    stripped = line.rstrip()
+    return stripped.endswith((".", ":")) and len(words) > 3
+
+
+def _row_follows(text: str, end: int, next_start: int) -> bool:
+    """Another row starts right after the amount: '900 000 kr 2026-01-01 – 2026-12-31'."""
+    return next_start - end < 40

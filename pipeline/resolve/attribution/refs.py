@@ -1,0 +1,332 @@
+"""Who a stretch of text names: the document's parties in any written form, the generic
+words that stand for them ("Kommunen", "Regionen", "nämnden", "föreningen", "jouren", a
+defined "nedan kallad ABF"), and public bodies the text names without making them parties
+("Till individ- och familjenämnden"). Each reference says whether it is a genitive
+("Nämndens bidrag"), and what its words around it make of it: payer, payee or partner.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.extract.patterns import word_alternation
+from pipeline.identity import body_kind, normalized, party_key, same_key, sector
+from pipeline.lang import table
+from pipeline.resolve.parties import Parties, Party, _alias_regex, _municipality_re
+
+PAYER, PAYEE, PARTNER, SPEAKER = "payer", "payee", "partner", "speaker"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """An organisation money can come from or go to."""
+
+    name: str  # as the document writes it where it introduces it
+    sector: str  # public / nonprofit / private / unknown
+    kind: str  # committee / administration / region / municipality / '' (an organisation)
+    party: bool  # a party of the agreement (else mentioned, or only named in the text)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    start: int
+    end: int
+    body: Body
+    genitive: bool
+    generic: bool  # a generic word ('kommunen', 'föreningen'), not a name
+
+
+@cache
+def _data() -> dict:
+    return table("attribution")
+
+
+@cache
+def _res() -> dict[str, re.Pattern]:
+    d = _data()
+    r = d["refs"]
+    end = r"\s*$"
+    return {
+        "payee_before": re.compile(word_alternation(r["payee_before"]) + end, re.I),
+        "payer_before": re.compile(word_alternation(r["payer_before"]) + end, re.I),
+        "partner_before": re.compile(word_alternation(r["partner_before"]) + end, re.I),
+        "give_before": re.compile(word_alternation(r["give_verbs"]) + end, re.I),
+        "pay_after": re.compile(r"^s?\s*" + word_alternation(r["pay_after"]), re.I),
+        "receive_after": re.compile(r"^\s*" + word_alternation(r["receive_after"]), re.I),
+        "speaker_after": re.compile(r"^\s*" + word_alternation(r["speaker_after"]), re.I),
+        "modifier": re.compile(r["modifier_between"], re.I),
+        "body_heads": re.compile(d["generic"]["body_heads"], re.I),
+        "body_name": re.compile(d["generic"]["body_name"], re.I),
+        "acronym": re.compile(d["generic"]["acronym"]),
+    }
+
+
+def _sector_of(party: Party) -> str:
+    found = party.sector_hint or sector(party.name.split(",")[0], party.org_number)
+    if found == "unknown":
+        found = sector(party.name, party.org_number)
+    if found == "unknown" and party.role == "party":
+        found = table("parties")["default_party_sector"]
+    return found
+
+
+@dataclass(slots=True)
+class References:
+    """The references of one document, built once; find() is one regex pass."""
+
+    text: str
+    bodies: list[Body] = field(default_factory=list)
+    _alias: dict[str, tuple[Body, bool, bool]] = field(default_factory=dict)
+    _acronyms: set[str] = field(default_factory=set)
+    _regex: re.Pattern | None = None
+
+    @classmethod
+    def build(cls, text: str, parties: Parties, kind: str) -> References:
+        refs = cls(text)
+        of_party: dict[int, Body] = {}
+        for p in parties.parties:
+            body = Body(p.name, _sector_of(p), body_kind(p.name) if _sector_of(p) == "public"
+                        else "", p.role == "party")
+            if body.sector == "private":
+                continue
+            of_party[id(p)] = body
+            refs.bodies.append(body)
+        generic = set(_generic_words())
+        for p in parties.parties:
+            body = of_party.get(id(p))
+            if body is None:
+                continue
+            for alias in p.aliases:
+                if alias.rstrip("s") not in generic and alias not in generic:
+                    refs._add(alias, body)
+            acronym = _res()["acronym"].match(p.name)
+            if acronym:
+                refs._acronyms.add(acronym.group(0).lower())
+                refs._add(acronym.group(0).lower(), body)
+        refs._named_bodies(text, parties)
+        refs._generic(parties, kind)
+        refs._kind_tails()
+        return refs
+
+    # --- building ------------------------------------------------------------------------
+
+    def _add(self, alias: str, body: Body, generic: bool = False) -> None:
+        alias = alias.strip()
+        if not alias:
+            return
+        self._alias.setdefault(alias, (body, False, generic))
+        if not alias.endswith("s"):
+            self._alias.setdefault(alias + "s", (body, True, generic))
+
+    def _named_bodies(self, text: str, parties: Parties) -> None:
+        """Committees the text names ('Individ- och familjenämnden', 'socialnämndens') and
+        the municipality or region it is about, where they are not parties already."""
+        res = _res()
+        for m in res["body_heads"].finditer(text):
+            name = res["body_name"].search(text, max(0, m.start() - 60), m.start())
+            if name is None or not name.group(0).strip():
+                continue
+            written = text[name.start() : m.end()]
+            nominative = _nominative(written)
+            self._add_named(nominative, written)
+        for m in _municipality_re().finditer(text):
+            if m.group("town") and m.group("town") in table("parties")["not_towns"]:
+                continue
+            self._add_named(_title(m.group(0)), m.group(0))
+
+    def _add_named(self, name: str, written: str) -> None:
+        key = party_key(name)
+        if not key:
+            return
+        for body in self.bodies:
+            if same_key(body.name, name):
+                self._add(normalized(written), body)
+                return
+        body = Body(name, "public", body_kind(name), False)
+        self.bodies.append(body)
+        self._add(normalized(name), body)
+        self._add(normalized(written), body)
+
+    def _generic(self, parties: Parties, kind: str) -> None:
+        """'kommunen', 'regionen', 'nämnden', 'föreningen' -> the one body they can mean."""
+        g = _data()["generic"]
+        public = [b for b in self.bodies if b.sector == "public"]
+        for word in g["municipality"]:
+            body = self._one_public(public, ("municipality",), parties.municipality)
+            if body is not None:
+                self._add(word, body, generic=True)
+        for word in g["region"]:
+            body = self._one_public(public, ("region",), "")
+            if body is not None:
+                self._add(word, body, generic=True)
+        for group in ("committee", "administration"):
+            body = self._one_public(public, (group,), "")
+            if body is not None:
+                for word in g[group]:
+                    self._add(word, body, generic=True)
+        nonprofit = [b for b in self.bodies if b.sector == "nonprofit"]
+        for word in g["nonprofit"]:
+            stem = word.split()[-1][:-2]
+            holders = _one([b for b in nonprofit if stem in normalized(b.name)])
+            body = holders or self._nonprofit_side(nonprofit)
+            if body is not None:
+                self._add(word, body, generic=True)
+
+    def _kind_tails(self) -> None:
+        """'Kvinnojouren Malmö' is also 'jouren' when no other party is a jour."""
+        tails = _data()["generic"]["kind_tails"]
+        by_tail: dict[str, list[Body]] = {}
+        for body in self.bodies:
+            if body.sector != "nonprofit":
+                continue
+            for word in normalized(body.name).split():
+                for tail, definite in tails.items():
+                    if word.endswith(tail) and len(word) > len(tail):
+                        by_tail.setdefault(definite, []).append(body)
+                        by_tail.setdefault(word, []).append(body)
+        for alias, holders in by_tail.items():
+            unique = {id(b): b for b in holders}
+            if len(unique) == 1:
+                self._add(alias, holders[0], generic=True)
+
+    @staticmethod
+    def _one_public(public: list[Body], kinds: tuple[str, ...], named: str) -> Body | None:
+        """The one public body of these kinds: a party first, else any; a municipality
+        may also be a party named after it ('Västerås stad, individ- och familjenämnden')."""
+        for pool in ([b for b in public if b.party], public):
+            found = _one([b for b in pool if b.kind in kinds])
+            if found is not None:
+                return found
+        if "municipality" in kinds and named:
+            town = normalized(named)
+            found = _one([b for b in public if normalized(b.name).startswith(town)])
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _nonprofit_side(nonprofit: list[Body]) -> Body | None:
+        return _one([b for b in nonprofit if b.party]) or _one(nonprofit)
+
+    # --- the document's sides --------------------------------------------------------------
+
+    def nonprofit_side(self) -> Body | None:
+        """The one non-profit party of the document (several: None)."""
+        return self._nonprofit_side([b for b in self.bodies if b.sector == "nonprofit"])
+
+    def public_side(self) -> Body | None:
+        """The public party as the document introduces it: the one public party; else its
+        one committee; else the municipality or region it is about."""
+        public = [b for b in self.bodies if b.sector == "public"]
+        parties = [b for b in public if b.party]
+        if parties:
+            committees = [b for b in parties if b.kind == "committee"]
+            if len(committees) == 1:
+                return committees[0]
+            owners = {_owner(b.name) for b in parties}
+            if len(owners) == 1:
+                return parties[0]
+            return None
+        return _one([b for b in public if b.kind == "committee"]) or \
+            _one([b for b in public if b.kind in ("municipality", "region")])
+
+    # --- finding ----------------------------------------------------------------------------
+
+    def find(self, start: int, end: int) -> list[Ref]:
+        """The references in text[start:end], in reading order, with absolute offsets. A
+        municipality right after a committee ('Socialnämnden i Norrköpings kommun') is part
+        of the committee's reference."""
+        if not self._alias:
+            return []
+        if self._regex is None:
+            self._regex = _alias_regex(tuple(sorted(self._alias, key=len, reverse=True)))
+        low = self.text[start:end].lower().replace("-", " ")
+        out: list[Ref] = []
+        for m in self._regex.finditer(low):
+            alias = m.group(0)
+            body, genitive, generic = self._alias[alias]
+            s, e = start + m.start(), start + m.end()
+            if alias.rstrip("s") in self._acronyms and not self.text[s:e].rstrip("s").isupper():
+                continue
+            if out and body.kind in ("municipality", "region") and out[-1].body.kind in (
+                    "committee", "administration") \
+                    and _res()["modifier"].match(self.text[out[-1].end : s]):
+                last = out[-1]
+                out[-1] = Ref(last.start, e, last.body, genitive, last.generic)
+                continue
+            out.append(Ref(s, e, body, genitive, generic))
+        return out
+
+
+def classify(text: str, ref: Ref, floor: int, earlier: list[Ref]) -> str:
+    """What the words around a reference make of it: PAYER ('Regionen bidrar med',
+    'finansieras av nämnden', 'Nämndens bidrag'), PAYEE ('till föreningen', 'Föreningen
+    beviljas', 'betalar föreningen'), PARTNER ('partnerskap med jouren') or '' (a subject
+    with no verb of money, usually the payer). `floor` is where the sentence starts;
+    `earlier` the references before this one in it."""
+    res = _res()
+    window = _data()["refs"]["window"]
+    before = text[max(floor, ref.start - window) : ref.start]
+    after = text[ref.end : ref.end + window]
+    if res["payer_before"].search(before):
+        return PAYER
+    if res["payee_before"].search(before):
+        return PAYEE
+    if res["partner_before"].search(before):
+        return PARTNER
+    give = res["give_before"].search(before)
+    if give:
+        # 'Socialnämnden betalar föreningen' (object) / 'Av beloppet betalar socialnämnden'
+        verb_start = ref.start - len(before) + give.start()
+        subject = any(r.end <= verb_start for r in earlier)
+        return PAYEE if subject else PAYER
+    if ref.genitive:
+        return PAYER
+    if res["receive_after"].match(after):
+        return PAYEE
+    if res["pay_after"].match(after):
+        return PAYER
+    if res["speaker_after"].match(after):
+        return SPEAKER
+    return ""
+
+
+@cache
+def _generic_words() -> tuple[str, ...]:
+    g = _data()["generic"]
+    words = [*g["municipality"], *g["region"], *g["committee"], *g["administration"],
+             *g["nonprofit"], *table("parties")["generic_references"]]
+    return tuple(words)
+
+
+def _one(bodies: list[Body]) -> Body | None:
+    unique = list({party_key(b.name): b for b in bodies}.values())
+    return unique[0] if len(unique) == 1 else None
+
+
+def _owner(name: str) -> str:
+    """'Västerås stad, individ- och familjenämnden' and 'Västerås stad' belong to one
+    municipality: the first word of the key of a public body names it."""
+    words = party_key(name).split()
+    return words[0] if words else ""
+
+
+def _nominative(written: str) -> str:
+    """'socialnämndens' -> 'Socialnämnden', 'Individ- och familjenämnden' as written."""
+    name = written
+    low = name.lower()
+    if low.endswith(("ens", "ets")):
+        name = name[:-1]
+    elif low.endswith(("nämnds", "styrelses")):
+        name = name[:-1]
+    return name[:1].upper() + name[1:]
+
+
+def _title(name: str) -> str:
+    """'GÄVLE KOMMUN' -> 'Gävle kommun'; 'Malmö stad' as written."""
+    if name.isupper():
+        words = name.split()
+        return " ".join([words[0].capitalize(), *(w.lower() for w in words[1:])])
+    return name
