@@ -41,14 +41,16 @@ def normalized(name: str) -> str:
 # --- sector --------------------------------------------------------------------------------
 
 @cache
-def _sector_words() -> list[tuple[str, set[str], re.Pattern | None]]:
+def _sector_words() -> list[tuple[str, tuple[str, ...], re.Pattern | None]]:
     data = table("organisations")["sector"]
     out = []
     for label in ("public", "nonprofit", "private"):
         words = sorted(data[label]["words"], key=len, reverse=True)
         regex = re.compile(r"(?<![\wåäö])(?:" + "|".join(map(re.escape, words))
                            + r")(?![\wåäö])") if words else None
-        out.append((label, set(data[label]["endings"]), regex))
+        whole = set(data[label].get("whole_word_only", []))
+        endings = tuple(e for e in data[label]["endings"] if e not in whole)
+        out.append((label, endings, regex))
     return out
 
 
@@ -61,7 +63,7 @@ def sector(name: str, org_number: str = "") -> str:
     for label, endings, words in _sector_words():
         if words is not None and words.search(text):
             return label
-        if any(t.endswith(e) for t in tokens for e in endings):
+        if any(t.endswith(endings) for t in tokens):
             return label
     if org_number:
         return table("organisations")["org_number_group"].get(org_number[0], "unknown")

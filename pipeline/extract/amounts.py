@@ -78,6 +78,7 @@ class AmountRecognizer(MentionComponent):
         }
         out["per_year_before"] = re.compile(word_alternation(ctx["per_year_before"]) + r"[^,.;]*$",
                                             re.IGNORECASE)
+        out["in_kind_clause"] = re.compile(ctx["in_kind_clause"], re.IGNORECASE)
         out["money"] = re.compile(r"(?<![\wåäö])" + alternation(self.data["money_words"]),
                                   re.IGNORECASE)
         out["between"] = re.compile(self.data["restatement_between"])
@@ -85,6 +86,7 @@ class AmountRecognizer(MentionComponent):
         out["clause_end"] = re.compile(r"[,;.](?!\d)| och | samt ")
         out["clause_before"] = re.compile(r"[,;.](?!\d)")
         out["spaces"] = re.compile(r"\s+")
+        out["sentence_end"] = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ])|\n")
         out["dotted"] = re.compile(r"\d{1,3}(?:\.\d{3})+")
         return out
 
@@ -109,8 +111,10 @@ class AmountRecognizer(MentionComponent):
         self._table_cells(text, taken, found)
         found.sort(key=lambda m: m.start)
         found = self._merge_restatements(text, found)
+        previous_end = 0
         for mention in found:
-            mention.attrs.update(self.context(text, mention.start, mention.end))
+            mention.attrs.update(self.context(text, mention.start, mention.end, previous_end))
+            previous_end = mention.end
         return found
 
     def _table_cells(self, text: str, taken: TakenSpans, found: list[Mention]) -> None:
@@ -197,12 +201,14 @@ class AmountRecognizer(MentionComponent):
     def _whole(amount: Decimal) -> int:
         return int(amount.to_integral_value(ROUND_HALF_UP))
 
-    def context(self, text: str, start: int, end: int) -> dict:
+    def context(self, text: str, start: int, end: int, previous_end: int = 0) -> dict:
         """What the words right around the amount say: basis, ceiling, in kind, VAT."""
         ctx = self.data["context"]
         res = self._res
         before = text[max(0, start - ctx["before"]) : start]
         before = before.rsplit("\n\n", 1)[-1]
+        own = text[max(0, previous_end, start - ctx["before"]) : start]
+        own = res["sentence_end"].split(own)[-1]
         after = text[end : end + ctx["after"]].split("\n\n", 1)[0]
         after_clause = res["clause_end"].split(after, maxsplit=1)[0]
         last_clause_before = res["clause_before"].split(before)[-1]
@@ -220,7 +226,8 @@ class AmountRecognizer(MentionComponent):
         return {
             "basis": basis,
             "ceiling": bool(res["ceiling"].search(last_clause_before[-25:])),
-            "in_kind": bool(res["in_kind"].search(last_clause_before)),
+            "in_kind": bool(res["in_kind"].search(last_clause_before)
+                            or res["in_kind_clause"].search(own)),
             "vat": "excl" if res["vat_excl"].search(after) else
                    "incl" if res["vat_incl"].search(after) else "",
         }

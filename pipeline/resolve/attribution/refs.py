@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.patterns import word_alternation
 from pipeline.identity import body_kind, normalized, party_key, same_key, sector
 from pipeline.lang import table
-from pipeline.resolve.parties import Parties, Party, _alias_regex, _municipality_re
+from pipeline.resolve.parties import Parties, Party, _municipality_re
 
 PAYER, PAYEE, PARTNER, SPEAKER = "payer", "payee", "partner", "speaker"
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,11 +242,11 @@ class References:
         if not self._alias:
             return []
         if self._regex is None:
-            self._regex = _alias_regex(tuple(sorted(self._alias, key=len, reverse=True)))
+            self._regex = _spaced_alias_regex(tuple(sorted(self._alias, key=len, reverse=True)))
         low = self.text[start:end].lower().replace("-", " ")
         out: list[Ref] = []
         for m in self._regex.finditer(low):
-            alias = m.group(0)
+            alias = _SPACES.sub(" ", m.group(0))
             body, genitive, generic = self._alias[alias]
             s, e = start + m.start(), start + m.end()
             if alias.rstrip("s") in self._acronyms and not self.text[s:e].rstrip("s").isupper():
@@ -270,16 +271,17 @@ def classify(text: str, ref: Ref, floor: int, earlier: list[Ref]) -> str:
     window = _data()["refs"]["window"]
     before = text[max(floor, ref.start - window) : ref.start]
     after = text[ref.end : ref.end + window]
-    if res["payer_before"].search(before):
-        return PAYER
-    if res["payee_before"].search(before):
-        return PAYEE
-    if res["partner_before"].search(before):
-        return PARTNER
-    give = res["give_before"].search(before)
-    if give:
+    # the longest cue right before wins: 'utan kostnad för föreningen' over 'kostnad för'
+    cues = [(m.start(), kind) for kind, m in (
+        (PAYEE, res["payee_before"].search(before)), (PAYER, res["payer_before"].search(before)),
+        (PARTNER, res["partner_before"].search(before)),
+        ("give", res["give_before"].search(before))) if m is not None]
+    if cues:
+        start, kind = min(cues)
+        if kind != "give":
+            return kind
         # 'Socialnämnden betalar föreningen' (object) / 'Av beloppet betalar socialnämnden'
-        verb_start = ref.start - len(before) + give.start()
+        verb_start = ref.start - len(before) + start
         subject = any(r.end <= verb_start for r in earlier)
         return PAYEE if subject else PAYER
     if ref.genitive:
@@ -299,6 +301,20 @@ def _generic_words() -> tuple[str, ...]:
     words = [*g["municipality"], *g["region"], *g["committee"], *g["administration"],
              *g["nonprofit"], *table("parties")["generic_references"]]
     return tuple(words)
+
+
+@lru_cache(maxsize=256)
+def _spaced_alias_regex(ordered: tuple[str, ...]) -> re.Pattern:
+    """The aliases, longest first, as whole words; a space in an alias matches any run of
+    spaces ('barn- och utbildningsnämnden' reads 'barn  och ...' once its hyphen is a
+    space). Grouped by first letter so re skips ahead (see parties._alias_regex)."""
+    groups: dict[str, list[str]] = {}
+    for alias in ordered:
+        groups.setdefault(alias[0], []).append(alias[1:])
+    return re.compile("(?:" + "|".join(
+        re.escape(first) + r"(?<![\wåäö][\s\S])(?:"
+        + "|".join(re.escape(rest).replace(r"\ ", r"\s+") for rest in rests) + ")"
+        for first, rests in groups.items()) + r")(?![\wåäö])")
 
 
 def _one(bodies: list[Body]) -> Body | None:

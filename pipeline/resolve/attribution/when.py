@@ -43,6 +43,7 @@ def _res() -> dict[str, re.Pattern]:
         "whole": re.compile(word_alternation(w["whole_period"]), re.I),
         "per_year": re.compile(word_alternation(ctx["per_year"]), re.I),
         "per_month": re.compile(word_alternation(ctx["per_month"]), re.I),
+        "clause_break": re.compile(r"[,;:]|\batt\b|\n", re.I),
         "opening": re.compile(r"^\s*(?:\d+[.)]\s*)?(?:för|under|avseende)\b", re.I),
     }
 
@@ -125,7 +126,10 @@ def _span_opening(ctx: Context, slot: Slot, d: Decision):
         return None
     span = spans[-1]
     if d.basis in ("per_year", "per_month", "one_off"):
-        if span.start < slot.own_start:
+        # only a span in the amount's own clause: 'För perioden X lämnar nämnden 100 000
+        # kr per år', not '... för åren 2025–2027, att nämndens andel, 220 000 kr per år'
+        between = ctx.text[span.end : slot.start]
+        if span.start < slot.own_start or _res()["clause_break"].search(between):
             return None
     elif not (_res()["opening"].match(ctx.text[s0 : span.start])
               or ctx.text[span.end : first.start].strip().startswith(("med", "om"))
