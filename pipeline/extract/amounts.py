@@ -205,9 +205,10 @@ class AmountRecognizer(MentionComponent):
         """What the words right around the amount say: basis, ceiling, in kind, VAT."""
         ctx = self.data["context"]
         res = self._res
-        before = text[max(0, start - ctx["before"]) : start]
+        before = text[max(0, previous_end, start - ctx["before"]) : start]
         before = before.rsplit("\n\n", 1)[-1]
-        own = text[max(0, previous_end, start - ctx["before"]) : start]
+        # the amount's own stretch of its sentence (since the amount before it)
+        own = text[max(0, previous_end, start - ctx["own_clause"]) : start]
         own = res["sentence_end"].split(own)[-1]
         after = text[end : end + ctx["after"]].split("\n\n", 1)[0]
         after_clause = res["clause_end"].split(after, maxsplit=1)[0]

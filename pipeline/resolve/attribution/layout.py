@@ -111,7 +111,8 @@ class Layout:
                 slot.label = (label_start, slot.start)
                 continue
             words = res["words"].findall(label)
-            if len(words) > limit or res["prose_verbs"].search(label) \
+            line_before = text[slot.line[0] : slot.start]
+            if len(words) > limit or res["prose_verbs"].search(line_before) \
                     or res["prose_before"].search(label) \
                     or res["sentence_end"].search(label):
                 continue
@@ -225,7 +226,9 @@ class Layout:
 
 
 def _is_prose(line: str) -> bool:
-    """A sentence rather than a table's header or label line."""
+    """A sentence rather than a table's header or label line (a line of cells is not)."""
+    if "|" in line or "\t" in line:
+        return False
     words = _res()["words"].findall(line)
     if len(words) > 12:
         return True

@@ -127,9 +127,8 @@ def _subject(ctx: Context, slot: Slot, d: Decision):
     own = [(r, c) for r, c in found if r.start >= slot.own_start]
     ref = paying(own, slot.start)
     if ref is None:
-        # 'betalas av nämnden' after the amount, in its clause
-        after = [r for r, c in found if slot.end <= r.start < slot.after_end and c == PAYER
-                 and not r.genitive]
+        # 'betalas av nämnden', 'finansieras inom nämndens budget' after it, in its clause
+        after = [r for r, c in found if slot.end <= r.start < slot.after_end and c == PAYER]
         ref = after[0] if after else None
     if ref is None:
         ref = paying(found, slot.own_start)

@@ -12,8 +12,15 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from pipeline.extract.patterns import word_alternation
-from pipeline.identity import body_kind, normalized, party_key, same_key, sector
-from pipeline.lang import table
+from pipeline.identity import (
+    body_kind,
+    definite_forms,
+    normalized,
+    party_key,
+    same_key,
+    sector,
+)
+from pipeline.lang import table, words
 from pipeline.resolve.parties import Parties, Party, _municipality_re
 
 PAYER, PAYEE, PARTNER, SPEAKER = "payer", "payee", "partner", "speaker"
@@ -87,7 +94,10 @@ class References:
     def build(cls, text: str, parties: Parties, kind: str) -> References:
         refs = cls(text)
         of_party: dict[int, Body] = {}
+        headings = _headings()
         for p in parties.parties:
+            if normalized(p.name) in headings:
+                continue  # a heading read as a name ('BAKGRUND')
             body = Body(p.name, _sector_of(p), body_kind(p.name) if _sector_of(p) == "public"
                         else "", p.role == "party")
             if body.sector == "private":
@@ -99,7 +109,7 @@ class References:
             body = of_party.get(id(p))
             if body is None:
                 continue
-            for alias in p.aliases:
+            for alias in p.aliases | _name_aliases(p.name):
                 if alias.rstrip("s") not in generic and alias not in generic:
                     refs._add(alias, body)
             acronym = _res()["acronym"].match(p.name)
@@ -187,10 +197,12 @@ class References:
                     if word.endswith(tail) and len(word) > len(tail):
                         by_tail.setdefault(definite, []).append(body)
                         by_tail.setdefault(word, []).append(body)
+                    if word.endswith(tail) and tail != definite and len(word) > len(tail):
+                        by_tail.setdefault(word[: -len(tail)] + definite, []).append(body)
         for alias, holders in by_tail.items():
-            unique = {id(b): b for b in holders}
-            if len(unique) == 1:
-                self._add(alias, holders[0], generic=True)
+            one = _one(holders)
+            if one is not None:
+                self._add(alias, one, generic=True)
 
     @staticmethod
     def _one_public(public: list[Body], kinds: tuple[str, ...], named: str) -> Body | None:
@@ -296,11 +308,32 @@ def classify(text: str, ref: Ref, floor: int, earlier: list[Ref]) -> str:
 
 
 @cache
+def _headings() -> frozenset[str]:
+    return frozenset(normalized(w) for w in words("generic_headings"))
+
+
+def _name_aliases(name: str) -> set[str]:
+    """The name before a comma ('Norrköpings Stadsmission, ideell förening') and its key
+    and last word, definite forms too ('stadsmissionen')."""
+    first = name.split(",")[0].strip()
+    if not first or first == name:
+        return set()
+    out = {normalized(first), party_key(first)}
+    key_words = party_key(first).split()
+    if key_words and len(key_words[-1]) >= 6:
+        head = key_words[-1]
+        out.add(head)
+        for definite, indefinite in definite_forms():
+            if head.endswith(indefinite) and not head.endswith(definite):
+                out.add(head[: -len(indefinite)] + definite)
+    return {a for a in out if a}
+
+
+@cache
 def _generic_words() -> tuple[str, ...]:
     g = _data()["generic"]
-    words = [*g["municipality"], *g["region"], *g["committee"], *g["administration"],
-             *g["nonprofit"], *table("parties")["generic_references"]]
-    return tuple(words)
+    return (*g["municipality"], *g["region"], *g["committee"], *g["administration"],
+            *g["nonprofit"], *table("parties")["generic_references"])
 
 
 @lru_cache(maxsize=256)
@@ -318,8 +351,15 @@ def _spaced_alias_regex(ordered: tuple[str, ...]) -> re.Pattern:
 
 
 def _one(bodies: list[Body]) -> Body | None:
-    unique = list({party_key(b.name): b for b in bodies}.values())
-    return unique[0] if len(unique) == 1 else None
+    """The one body among these, counting names that extend one another ('ABF Sydvästra
+    Skåne' and 'ABF Sydvästra Skåne enligt bilaga') as one."""
+    keys: list[tuple[str, Body]] = []
+    for b in bodies:
+        key = party_key(b.name)
+        if not any(k == key or key.startswith(k + " ") or k.startswith(key + " ")
+                   or key.endswith(" " + k) or k.endswith(" " + key) for k, _ in keys):
+            keys.append((key, b))
+    return keys[0][1] if len(keys) == 1 else None
 
 
 def _owner(name: str) -> str:
