@@ -23,6 +23,7 @@ from pipeline.records import Mention
 _AFTER_MAX = 160  # characters looked at after an amount
 _HEADER_LINES = 4  # lines above a table read as its header
 _LEAD_BACK = 600  # characters above a table searched for its lead sentence
+_LEAD_LINES = 12  # lines above a list item searched for the line it stands under
 
 
 @dataclass(slots=True)
@@ -62,6 +63,7 @@ def _res() -> dict[str, re.Pattern]:
         "heading_after": re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|§\s*\d+)\s+[A-ZÅÄÖ]"),
         "sentence_end": re.compile(r"[.!?]\s+[A-ZÅÄÖ]"),
         "words": re.compile(r"[\wåäöÅÄÖ]+"),
+        "item": re.compile(r"[ \t]*(?:[●•▪■◦‣∙·\-–—*]\s|\d{1,2}[.)]\s|[a-zåäö]\)\s)"),
     }
 
 
@@ -203,6 +205,26 @@ class Layout:
 
     def table_of(self, slot: Slot) -> Table | None:
         return self.tables[slot.table] if slot.table is not None else None
+
+    def list_lead(self, slot: Slot) -> tuple[int, int] | None:
+        """The line a list item stands under ('Nämnden ska' above 'a) utan kostnad upplåta
+        lokaler ...'), across blank lines and the items before it; then the heading of its
+        section ('§ 5 Nämndens åtaganden')."""
+        text = self.text
+        item = _res()["item"]
+        if not item.match(text, slot.line[0]):
+            return None
+        position = slot.line[0]
+        for _ in range(_LEAD_LINES):
+            if position <= 0:
+                return None
+            start = text.rfind("\n", 0, position - 1) + 1
+            line = text[start : position - 1]
+            position = start
+            if not line.strip() or item.match(line):
+                continue
+            return (start, start + len(line))
+        return None
 
     def previous_sentence(self, slot: Slot) -> tuple[int, int] | None:
         """The sentence before the amount's, in the same paragraph."""

@@ -136,7 +136,7 @@ def _subject(ctx: Context, slot: Slot, d: Decision):
 
 
 def _list_lead(ctx: Context, slot: Slot, d: Decision):
-    lead = ctx.lists.lead_of(slot.start)
+    lead = ctx.lists.lead_of(slot.start) or ctx.layout.list_lead(slot)
     if lead is None:
         return None
     ref = paying(ctx.classified(*lead), lead[1])
@@ -181,11 +181,8 @@ def other_side(ctx: Context, payee: Body | None) -> Body | None:
 
 
 def _committee_of(ctx: Context) -> Body | None:
-    committees = [b for b in ctx.refs.bodies if b.kind == "committee"]
-    parties = [b for b in committees if b.party]
-    pool = parties or committees
-    names = {b.name.lower() for b in pool}
-    return pool[0] if len(names) == 1 else None
+    """The nämnd of the document: the one 'nämnden' refers to."""
+    return ctx.refs.committee
 
 
 def memo_split(ctx: Context, slot: Slot, d: Decision) -> None:

@@ -62,7 +62,9 @@ def _res() -> dict[str, re.Pattern]:
         "partner_before": re.compile(word_alternation(r["partner_before"]) + end, re.I),
         "give_before": re.compile(word_alternation(r["give_verbs"]) + end, re.I),
         "pay_after": re.compile(r"^s?\s*" + word_alternation(r["pay_after"]), re.I),
-        "receive_after": re.compile(r"^\s*" + word_alternation(r["receive_after"]), re.I),
+        "receive_after": re.compile(r"^\s*" + r["receive_gap"]
+                                    + word_alternation(r["receive_after"]), re.I),
+        "not_body": re.compile(word_alternation(r["not_body_words"]), re.I),
         "speaker_after": re.compile(r"^\s*" + word_alternation(r["speaker_after"]), re.I),
         "modifier": re.compile(r["modifier_between"], re.I),
         "body_heads": re.compile(d["generic"]["body_heads"], re.I),
@@ -88,6 +90,7 @@ class References:
     bodies: list[Body] = field(default_factory=list)
     _alias: dict[str, tuple[Body, bool, bool]] = field(default_factory=dict)
     _acronyms: set[str] = field(default_factory=set)
+    committee: Body | None = None  # the body 'nämnden' refers to
     _regex: re.Pattern | None = None
 
     @classmethod
@@ -96,8 +99,8 @@ class References:
         of_party: dict[int, Body] = {}
         headings = _headings()
         for p in parties.parties:
-            if normalized(p.name) in headings:
-                continue  # a heading read as a name ('BAKGRUND')
+            if normalized(p.name) in headings or _res()["not_body"].search(p.name):
+                continue  # a heading or a contact line read as a name ('BAKGRUND')
             body = Body(p.name, _sector_of(p), body_kind(p.name) if _sector_of(p) == "public"
                         else "", p.role == "party")
             if body.sector == "private":
@@ -173,10 +176,14 @@ class References:
             if body is not None:
                 self._add(word, body, generic=True)
         for group in ("committee", "administration"):
-            body = self._one_public(public, (group,), "")
-            if body is not None:
-                for word in g[group]:
+            for word in g[group]:
+                stem = word[:-2]  # 'nämnden' is a nämnd, not a styrelse
+                body = self._one_public(
+                    [b for b in public if stem in normalized(b.name)], (group,), "")
+                if body is not None:
                     self._add(word, body, generic=True)
+                    if group == "committee":
+                        self.committee = body
         nonprofit = [b for b in self.bodies if b.sector == "nonprofit"]
         for word in g["nonprofit"]:
             stem = word.split()[-1][:-2]
