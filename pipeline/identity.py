@@ -41,17 +41,31 @@ def normalized(name: str) -> str:
 # --- sector --------------------------------------------------------------------------------
 
 @cache
-def _sector_words() -> list[tuple[str, tuple[str, ...], re.Pattern | None]]:
+def _sector_words() -> list[tuple[str, tuple[str, ...], re.Pattern | None, frozenset[str]]]:
     data = table("organisations")["sector"]
     out = []
     for label in ("public", "nonprofit", "private"):
-        words = sorted(data[label]["words"], key=len, reverse=True)
+        first = frozenset(data[label].get("first_word_only", []))
+        words = sorted((w for w in data[label]["words"] if w not in first), key=len,
+                       reverse=True)
         regex = re.compile(r"(?<![\wåäö])(?:" + "|".join(map(re.escape, words))
                            + r")(?![\wåäö])") if words else None
         whole = set(data[label].get("whole_word_only", []))
         endings = tuple(e for e in data[label]["endings"] if e not in whole)
-        out.append((label, endings, regex))
+        out.append((label, endings, regex, first))
     return out
+
+
+def _ends(token: str, endings: tuple[str, ...], first_only: frozenset[str], i: int) -> bool:
+    """A token ends in one of the endings; a first-word-only word ('region') counts as
+    the first token or the end of a compound ('götalandsregionen') only."""
+    for e in endings:
+        if token.endswith(e):
+            base = e[:-2] if e.endswith("en") and e[:-2] in first_only else e
+            if base in first_only and token in (base, base + "en") and i > 0:
+                continue
+            return True
+    return False
 
 
 @cache
@@ -60,10 +74,12 @@ def sector(name: str, org_number: str = "") -> str:
     number's legal form, else 'unknown'."""
     tokens = _TOKENS.findall(name.lower())
     text = " ".join(tokens)
-    for label, endings, words in _sector_words():
+    for label, endings, words, first_only in _sector_words():
         if words is not None and words.search(text):
             return label
-        if any(t.endswith(endings) for t in tokens):
+        if tokens and tokens[0] in first_only:
+            return label
+        if any(_ends(t, endings, first_only, i) for i, t in enumerate(tokens)):
             return label
     if org_number:
         return table("organisations")["org_number_group"].get(org_number[0], "unknown")

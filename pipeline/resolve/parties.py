@@ -45,6 +45,7 @@ class Party:
     org_valid: bool | None = None
     org_mention: Mention | None = None
     aliases: set[str] = field(default_factory=set)
+    defined: set[str] = field(default_factory=set)  # 'nedan kallad X': X, as written
 
 
 @dataclass(slots=True)
@@ -224,7 +225,9 @@ def _defined_by(regex: re.Pattern, text: str, parties: list[Party]) -> None:
         if named:
             alias = normalized(m.group("alias")).strip()
             if alias:
-                max(named, key=lambda x: x[0])[1].aliases |= {alias, alias + "s"}
+                party = max(named, key=lambda x: x[0])[1]
+                party.aliases |= {alias, alias + "s"}
+                party.defined.add(alias)
 
 
 @cache

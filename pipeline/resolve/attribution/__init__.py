@@ -134,10 +134,13 @@ def _totals_and_parts(ctx: Context) -> None:
 
 def _common(t: Decision, members: list[Decision]) -> None:
     payers = {_key(p.payer) for p in members}
-    if len(payers) == 1 and None not in payers:
+    given_to_owner = t.payer is not None and t.payer.kind in ("municipality", "region") \
+        and all(p.payer is not None and p.payer.kind == "committee" for p in members)
+    if given_to_owner:
+        pass  # 'Kommunens kostnad ..., varav socialnämnden ... och ...nämnden ...'
+    elif len(payers) == 1 and None not in payers:
         t.payer, t.payer_rule = members[0].payer, "payer.parts"
-    elif not (t.payer is not None and t.payer.kind in ("municipality", "region")
-              and all(p.payer is not None and p.payer.kind == "committee" for p in members)):
+    else:
         t.payer, t.payer_rule = None, "payer.none_parts_differ"
     payees = {_key(p.payee) for p in members}
     if len(payees) == 1 and None not in payees:

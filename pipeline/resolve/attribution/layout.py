@@ -19,6 +19,7 @@ from pipeline.extract.patterns import word_alternation
 from pipeline.extract.sentences import sentence_of, sentences
 from pipeline.lang import table
 from pipeline.records import Mention
+from pipeline.resolve.attribution.cells import Cell, cell_of
 
 _AFTER_MAX = 160  # characters looked at after an amount
 _HEADER_LINES = 4  # lines above a table read as its header
@@ -44,6 +45,8 @@ class Slot:
     line: tuple[int, int]
     label: tuple[int, int] | None = None  # a table row's label (text before the number)
     table: int | None = None  # index into Layout.tables
+    cell: Cell | None = None  # in a delimited table: the amount's cell, with its header
+    row_cells: list[Cell] = field(default_factory=list)  # and its row's cells
 
     @property
     def start(self) -> int:
@@ -107,10 +110,10 @@ class Layout:
             label = text[label_start : slot.start]
             next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
             trailing = text[slot.end : min(slot.line[1], next_start)]
-            if "|" in label:  # a cell of a pipe table: the row starts at its first pipe
-                row_start = label.rfind("| |")
-                label_start += row_start + 2 if row_start >= 0 else 0
-                slot.label = (label_start, slot.start)
+            found = cell_of(text, slot.start)
+            if found is not None:  # a cell of a delimited table: the row is its cells
+                slot.cell, slot.row_cells = found
+                slot.label = (min(slot.row_cells[0].start, slot.start), slot.start)
                 continue
             words = res["words"].findall(label)
             line_before = text[slot.line[0] : slot.start]

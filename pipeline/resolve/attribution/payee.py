@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pipeline.resolve.attribution.context import Context, Decision, res
 from pipeline.resolve.attribution.layout import Slot
-from pipeline.resolve.attribution.payer import _leading_amount
+from pipeline.resolve.attribution.payer import _leading_amount, recipient_cell
 from pipeline.resolve.attribution.refs import PAYEE, Body
 
 
@@ -46,6 +46,9 @@ def _own_money(d: Decision) -> bool:
 
 
 def _row(ctx: Context, slot: Slot, d: Decision):
+    cell = recipient_cell(ctx, slot)
+    if cell is not None and cell.sector != "public":
+        return cell, "payee.row_party"
     if d.row_kind != "party":
         return None
     receivers = [r for r, _ in ctx.classified(*slot.label) if r.body.sector == "nonprofit"]

@@ -21,6 +21,8 @@ names a body decides, and its id goes to the row's payer_rule.
 
 from __future__ import annotations
 
+from pipeline.identity import normalized, sector
+from pipeline.resolve.attribution.cells import has_digits
 from pipeline.resolve.attribution.context import Context, Decision, res
 from pipeline.resolve.attribution.layout import Slot
 from pipeline.resolve.attribution.refs import PARTNER, PAYEE, PAYER, SPEAKER, Body, Ref
@@ -59,6 +61,8 @@ def _row(ctx: Context, slot: Slot, d: Decision):
     public = [r for r, _ in label_refs if r.body.sector == "public"]
     nonprofit = [r for r, _ in label_refs if r.body.sector == "nonprofit"]
     recipients = tbl is not None and res()["recipient"].search(_table_words(ctx, slot))
+    if recipient_cell(ctx, slot) is not None:
+        return _table_payer(ctx, slot)
     if d.row_kind == "party":
         if nonprofit and recipients:
             return _table_payer(ctx, slot)
@@ -90,6 +94,11 @@ def _table_payer(ctx: Context, slot: Slot):
     tbl = ctx.layout.table_of(slot)
     if tbl is None:
         return None
+    if slot.cell is not None and slot.cell.header_end > slot.cell.header_start:
+        cell = slot.cell  # 'Regionens bidrag per år'
+        ref = paying(ctx.classified(cell.header_start, cell.header_end), cell.header_end)
+        if ref is not None:
+            return ref.body, "payer.table_header"
     first = ctx.layout.slots[tbl.rows[0]]
     header_end = first.label[0] if first.label else first.start
     ref = paying(ctx.classified(tbl.header_start, header_end), header_end)
@@ -199,3 +208,21 @@ def memo_split(ctx: Context, slot: Slot, d: Decision) -> None:
         side = ctx.refs.public_side()
         if side is not None:
             d.payer, d.payer_rule = side, "payer.memo_cost"
+
+
+def recipient_cell(ctx: Context, slot: Slot) -> Body | None:
+    """In a delimited table, the row's cell under a receiver's column ('Idéburen
+    organisation', 'Mottagare'): the body it names, as written there."""
+    for cell in slot.row_cells:
+        if cell.start >= slot.start or not res()["recipient"].search(cell.header):
+            continue
+        written = ctx.text[cell.start : cell.end].strip()
+        if not written or has_digits(written):
+            continue
+        refs = ctx.refs.find(cell.start, cell.end)
+        whole = [r for r in refs if normalized(ctx.text[r.start : r.end]) == normalized(written)]
+        if whole:
+            return whole[0].body
+        found = sector(written)
+        return Body(written, "nonprofit" if found == "unknown" else found, "", False)
+    return None

@@ -108,6 +108,10 @@ class References:
             of_party[id(p)] = body
             refs.bodies.append(body)
         generic = set(_generic_words())
+        for p in parties.parties:  # 'nedan kallad kommunen' before any generic reading
+            body = of_party.get(id(p))
+            for alias in p.defined if body is not None else ():
+                refs._add(alias, body)
         for p in parties.parties:
             body = of_party.get(id(p))
             if body is None:
@@ -155,7 +159,7 @@ class References:
         if not key:
             return
         for body in self.bodies:
-            if same_key(body.name, name):
+            if same_key(body.name, name) or party_key(body.name).startswith(key + " "):
                 self._add(normalized(written), body)
                 return
         body = Body(name, "public", body_kind(name), False)

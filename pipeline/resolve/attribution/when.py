@@ -43,6 +43,7 @@ def _res() -> dict[str, re.Pattern]:
         "whole": re.compile(word_alternation(w["whole_period"]), re.I),
         "per_year": re.compile(word_alternation(ctx["per_year"]), re.I),
         "per_month": re.compile(word_alternation(ctx["per_month"]), re.I),
+        "per_period": re.compile(word_alternation(ctx["per_period"]), re.I),
         "clause_break": re.compile(r"[,;:]|\batt\b|\n", re.I),
         "opening": re.compile(r"^\s*(?:\d+[.)]\s*)?(?:för|under|avseende)\b", re.I),
     }
@@ -186,18 +187,14 @@ def decide_basis(ctx: Context, slot: Slot, d: Decision) -> None:
     if written != "unknown":
         d.basis, d.basis_rule = written, "basis.words"
         return
+    if _table_basis(ctx, slot, d):
+        return
     if d.period is not None and d.period_rule in (
             "period.row_span", "period.named_year", "period.span_after", "period.span_opening"):
         d.basis, d.basis_rule = "per_period", "basis.named_span"
         return
-    tbl = ctx.layout.table_of(slot)
-    if tbl is not None:
-        if _res()["per_month"].search(tbl.header):
-            d.basis, d.basis_rule = "per_month", "basis.table_header"
-            return
-        if _res()["per_year"].search(tbl.header):
-            d.basis, d.basis_rule = "per_year", "basis.table_header"
-            return
+    if slot.cell is not None:
+        return
     own = ctx.text[slot.own_start : slot.start]
     sentence_before = ctx.text[slot.sentence[0] : slot.start]
     if _res()["per_month"].search(own):
@@ -206,6 +203,21 @@ def decide_basis(ctx: Context, slot: Slot, d: Decision) -> None:
         d.basis, d.basis_rule = "per_year", "basis.words"
     elif _res()["whole"].search(sentence_before):
         d.basis, d.basis_rule = "per_period", "basis.whole_period"
+
+
+def _table_basis(ctx: Context, slot: Slot, d: Decision) -> bool:
+    """The table's header says per year or per month ('Budget per år (kr)', a column
+    'Regionens bidrag per år'); in a delimited table only the amount's own column."""
+    tbl = ctx.layout.table_of(slot)
+    # a delimited table: only the amount's own column header counts
+    header = slot.cell.header if slot.cell is not None else tbl.header if tbl else None
+    if header is None:
+        return False
+    for basis in ("per_month", "per_year", "per_period"):
+        if _res()[basis].search(header):
+            d.basis, d.basis_rule = basis, "basis.table_header"
+            return True
+    return False
 
 
 def basis_from(source: Decision, target: Decision, rule: str) -> None:
