@@ -18,7 +18,7 @@ from __future__ import annotations
 from pipeline.resolve.attribution.context import Context, Decision, res
 from pipeline.resolve.attribution.layout import Slot
 from pipeline.resolve.attribution.payer import _leading_amount, recipient_cell
-from pipeline.resolve.attribution.refs import PAYEE, Body
+from pipeline.resolve.attribution.refs import PAYEE, Body, named_in_text
 
 
 def decide_payee(ctx: Context, slot: Slot, d: Decision) -> None:
@@ -60,7 +60,7 @@ def _row(ctx: Context, slot: Slot, d: Decision):
 def _named(ctx: Context, slot: Slot, d: Decision):
     found = [(r, c) for r, c in ctx.sentence_refs(slot) if c == PAYEE]
     if not found:
-        return None
+        return _named_in_text(ctx, slot)
     after = [r for r, _ in found if slot.end <= r.start < slot.after_end]
     if after:
         return after[0].body, "payee.named"
@@ -72,6 +72,20 @@ def _named(ctx: Context, slot: Slot, d: Decision):
         return earlier[-1].body, "payee.named"
     if earlier and not _receiver_between(ctx, slot):
         return earlier[-1].body, "payee.named"
+    return _named_in_text(ctx, slot)
+
+
+def _named_in_text(ctx: Context, slot: Slot):
+    """'620 000 kronor till Brottsofferjouren Sjuhärad' where the receiver is no known
+    party: after the amount in its clause, else before it in its own stretch."""
+    for start, end in ((slot.end, slot.after_end), (slot.own_start, slot.start)):
+        body = named_in_text(ctx.text, start, end, PAYEE)
+        if body is not None:
+            return body, "payee.named_in_text"
+    if _first_in_sentence(ctx, slot) or not _receiver_between(ctx, slot):
+        body = named_in_text(ctx.text, slot.sentence[0], slot.own_start, PAYEE)
+        if body is not None:
+            return body, "payee.named_in_text"
     return None
 
 

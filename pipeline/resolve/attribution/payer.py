@@ -25,7 +25,15 @@ from pipeline.identity import normalized, sector
 from pipeline.resolve.attribution.cells import has_digits
 from pipeline.resolve.attribution.context import Context, Decision, res
 from pipeline.resolve.attribution.layout import Slot
-from pipeline.resolve.attribution.refs import PARTNER, PAYEE, PAYER, SPEAKER, Body, Ref
+from pipeline.resolve.attribution.refs import (
+    PARTNER,
+    PAYEE,
+    PAYER,
+    SPEAKER,
+    Body,
+    Ref,
+    named_in_text,
+)
 
 _NOT_PAYING = (PAYEE, PARTNER, SPEAKER)
 
@@ -132,7 +140,8 @@ def _leading_amount(ctx: Context, first_row: int, header_start: int) -> Decision
 def _subject(ctx: Context, slot: Slot, d: Decision):
     found = ctx.sentence_refs(slot)
     if not found:
-        return None
+        body = named_in_text(ctx.text, slot.sentence[0], slot.start, PAYER)
+        return (body, "payer.named_in_text") if body is not None else None
     own = [(r, c) for r, c in found if r.start >= slot.own_start]
     ref = paying(own, slot.start)
     if ref is None:

@@ -65,6 +65,9 @@ def _res() -> dict[str, re.Pattern]:
         "receive_after": re.compile(r"^\s*" + r["receive_gap"]
                                     + word_alternation(r["receive_after"]), re.I),
         "not_body": re.compile(word_alternation(r["not_body_words"]), re.I),
+        "named_payee": re.compile(r["named_payee"].replace("{name}", r["proper_name"])),
+        "named_payer": re.compile(r["named_payer"].replace("{name}", r["proper_name"])
+                                  .replace("{pay}", "|".join(map(re.escape, r["pay_after"])))),
         "speaker_after": re.compile(r"^\s*" + word_alternation(r["speaker_after"]), re.I),
         "modifier": re.compile(r["modifier_between"], re.I),
         "body_heads": re.compile(d["generic"]["body_heads"], re.I),
@@ -99,8 +102,9 @@ class References:
         of_party: dict[int, Body] = {}
         headings = _headings()
         for p in parties.parties:
-            if normalized(p.name) in headings or _res()["not_body"].search(p.name):
-                continue  # a heading or a contact line read as a name ('BAKGRUND')
+            if normalized(p.name) in headings or _res()["not_body"].search(p.name) \
+                    or "|" in p.name or "\t" in p.name:
+                continue  # a heading, a contact line or a table row read as a name
             body = Body(p.name, _sector_of(p), body_kind(p.name) if _sector_of(p) == "public"
                         else "", p.role == "party")
             if body.sector == "private":
@@ -397,3 +401,21 @@ def _title(name: str) -> str:
         words = name.split()
         return " ".join([words[0].capitalize(), *(w.lower() for w in words[1:])])
     return name
+
+
+def named_in_text(text: str, start: int, end: int, role: str) -> Body | None:
+    """An organisation the text names as receiver ('till Brottsofferjouren Sjuhärad') or
+    payer ('Hela Människan Gävle bidrar med') that is no known party: a body as written.
+    Two capitalised words or more, or one whose ending tells an organisation."""
+    regex = _res()["named_payee" if role == PAYEE else "named_payer"]
+    found = regex.search(text, start, end) if role == PAYEE else regex.match(text[start:end])
+    if found is None:
+        return None
+    name = found.group("name").strip()
+    kind = sector(name)
+    if len(name.split()) < 2 and kind == "unknown":
+        return None
+    if normalized(name) in _headings():
+        return None
+    return Body(name, "nonprofit" if kind == "unknown" else kind, body_kind(name)
+                if kind == "public" else "", False)
