@@ -132,6 +132,10 @@ def _totals_and_parts(ctx: Context) -> None:
         when.from_parts(ctx, t, members)
 
 
+# the total's own receiver, named for it in the text ('Bidraget utbetalas till föreningen')
+_NAMED_PAYEE = ("payee.named", "payee.named_in_text", "payee.next_sentence")
+
+
 def _common(t: Decision, members: list[Decision]) -> None:
     payers = {_key(p.payer) for p in members}
     given_to_owner = t.payer is not None and t.payer.kind in ("municipality", "region") \
@@ -145,9 +149,10 @@ def _common(t: Decision, members: list[Decision]) -> None:
     payees = {_key(p.payee) for p in members}
     if len(payees) == 1 and None not in payees:
         t.payee, t.payee_rule = members[0].payee, "payee.parts"
-    elif len(payees) > 1 or (payees == {None} and t.payee_rule == "payee.one_nonprofit"
-                             and any(p.in_kind or p.own_funds for p in members)):
+    elif t.payee_rule not in _NAMED_PAYEE or len(payees) > 1:
         t.payee, t.payee_rule = None, "payee.none_parts_differ"
+    if len(members) >= 2 and t.role in ("", "grant", "contribution", "cost"):
+        t.role = "total"  # an amount the text splits into parts is a stated sum
     kinds = {p.in_kind for p in members}
     t.mixed = len(kinds) > 1
     if len(kinds) == 1:

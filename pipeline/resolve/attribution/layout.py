@@ -66,6 +66,7 @@ def _res() -> dict[str, re.Pattern]:
         "heading_after": re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|§\s*\d+)\s+[A-ZÅÄÖ]"),
         "sentence_end": re.compile(r"[.!?]\s+[A-ZÅÄÖ]"),
         "words": re.compile(r"[\wåäöÅÄÖ]+"),
+        "clause_break": re.compile(m["clause_break"], re.I),
         "item": re.compile(r"[ \t]*(?:[●•▪■◦‣∙·\-–—*]\s|\d{1,2}[.)]\s|[a-zåäö]\)\s)"),
     }
 
@@ -91,6 +92,8 @@ class Layout:
             line_end = text.find("\n", m.end)
             line_end = len(text) if line_end < 0 else line_end
             after_end = min(e, next_start, m.end + _AFTER_MAX)
+            stop = _res()["clause_break"].search(text, m.end, after_end)
+            after_end = stop.start() if stop else after_end
             slots.append(Slot(m, i, (s, e), max(s, prev_end), after_end, (line_start, line_end)))
         layout = cls(text, slots, [], spans, [span[0] for span in spans])
         layout._rows(amounts)

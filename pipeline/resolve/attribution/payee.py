@@ -64,7 +64,8 @@ def _named(ctx: Context, slot: Slot, d: Decision):
     after = [r for r, _ in found if slot.end <= r.start < slot.after_end]
     if after:
         return after[0].body, "payee.named"
-    own = [r for r, _ in found if slot.own_start <= r.start and r.end <= slot.start]
+    own = [r for r, _ in found if slot.own_start <= r.start and r.end <= slot.start
+           and not _follows_previous(ctx, slot, r.start)]
     if own:
         return own[-1].body, "payee.named"
     earlier = [r for r, _ in found if r.end <= slot.own_start]
@@ -87,6 +88,15 @@ def _named_in_text(ctx: Context, slot: Slot):
         if body is not None:
             return body, "payee.named_in_text"
     return None
+
+
+def _follows_previous(ctx: Context, slot: Slot, position: int) -> bool:
+    """A receiver right after the amount before ('924 000 kronor till Kvinnojouren och
+    620 000 kronor ...') is that amount's."""
+    if _first_in_sentence(ctx, slot):
+        return False
+    prev = ctx.layout.slots[slot.index - 1]
+    return len(ctx.text[prev.end : position].split()) <= 2
 
 
 def _first_in_sentence(ctx: Context, slot: Slot) -> bool:

@@ -211,7 +211,9 @@ def memo_split(ctx: Context, slot: Slot, d: Decision) -> None:
         return
     if slot.mention.attrs.get("source_of_funds"):
         committee = _committee_of(ctx)
-        if committee is not None:
+        above_or_below = d.payer is None or d.payer.kind in (
+            "municipality", "region", "administration")
+        if committee is not None and above_or_below:
             d.payer, d.payer_rule = committee, "payer.memo_split"
     elif d.payer is None and d.role == "cost":
         side = ctx.refs.public_side()

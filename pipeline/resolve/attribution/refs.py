@@ -90,6 +90,7 @@ class References:
     """The references of one document, built once; find() is one regex pass."""
 
     text: str
+    kind: str = ""
     bodies: list[Body] = field(default_factory=list)
     _alias: dict[str, tuple[Body, bool, bool]] = field(default_factory=dict)
     _acronyms: set[str] = field(default_factory=set)
@@ -98,7 +99,7 @@ class References:
 
     @classmethod
     def build(cls, text: str, parties: Parties, kind: str) -> References:
-        refs = cls(text)
+        refs = cls(text, kind)
         of_party: dict[int, Body] = {}
         headings = _headings()
         for p in parties.parties:
@@ -245,8 +246,9 @@ class References:
         return self._nonprofit_side([b for b in self.bodies if b.sector == "nonprofit"])
 
     def public_side(self) -> Body | None:
-        """The public party as the document introduces it: the one public party; else its
-        one committee; else the municipality or region it is about."""
+        """The public party as the document introduces it: the one public party (its
+        committee when one is a party); where no public body is a party, a memo's
+        committee (it decides and pays), an agreement's municipality or region (it signs)."""
         public = [b for b in self.bodies if b.sector == "public"]
         parties = [b for b in public if b.party]
         if parties:
@@ -257,8 +259,10 @@ class References:
             if len(owners) == 1:
                 return parties[0]
             return None
-        return _one([b for b in public if b.kind == "committee"]) or \
-            _one([b for b in public if b.kind in ("municipality", "region")])
+        committee = self.committee or _one([b for b in public if b.kind == "committee"])
+        owner = _one([b for b in public if b.kind in ("municipality", "region")])
+        first, second = (committee, owner) if self.kind == "memo" else (owner, committee)
+        return first or second
 
     # --- finding ----------------------------------------------------------------------------
 
