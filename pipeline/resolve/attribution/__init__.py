@@ -147,7 +147,9 @@ def _common(t: Decision, members: list[Decision]) -> None:
     else:
         t.payer, t.payer_rule = None, "payer.none_parts_differ"
     payees = {_key(p.payee) for p in members}
-    if len(payees) == 1 and None not in payees:
+    if all(p.payee_rule == "payee.none_split" for p in members):
+        pass  # a split by source of funds says nothing of who receives the whole
+    elif len(payees) == 1 and None not in payees:
         t.payee, t.payee_rule = members[0].payee, "payee.parts"
     elif t.payee_rule not in _NAMED_PAYEE or len(payees) > 1:
         t.payee, t.payee_rule = None, "payee.none_parts_differ"
