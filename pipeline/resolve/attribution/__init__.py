@@ -118,6 +118,10 @@ def _totals_and_parts(ctx: Context) -> None:
     for total, parts in parts_of.items():
         t = ds[total]
         members = [ds[i] for i in parts]
+        for i in parts:  # a payer's split by source of funds: no receiver unless named
+            if ctx.part_rules.get(i) == "part_of.source_split" \
+                    and ds[i].payee_rule not in _NAMED_PAYEE:
+                ds[i].payee, ds[i].payee_rule = None, "payee.none_split"
         for p in members:
             when.basis_from(t, p, "basis.from_total")
             if p.payer is None and t.payer is not None and not p.in_kind:

@@ -35,9 +35,6 @@ def decide_payee(ctx: Context, slot: Slot, d: Decision) -> None:
     if _own_money(d):
         d.payee, d.payee_rule = None, "payee.none_own"
         return
-    if slot.mention.attrs.get("source_of_funds") and ctx.kind == "memo":
-        d.payee, d.payee_rule = None, "payee.none_split"  # a payer's split by source
-        return
     side = ctx.refs.nonprofit_side()
     if side is not None and d.payer is not None and d.payer.sector == "public":
         d.payee, d.payee_rule = side, "payee.one_nonprofit"
