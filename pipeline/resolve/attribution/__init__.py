@@ -122,8 +122,9 @@ def _totals_and_parts(ctx: Context) -> None:
             if ctx.part_rules.get(i) == "part_of.source_split" \
                     and ds[i].payee_rule not in _NAMED_PAYEE:
                 ds[i].payee, ds[i].payee_rule = None, "payee.none_split"
-        for p in members:
-            when.basis_from(t, p, "basis.from_total")
+        for i, p in zip(parts, members, strict=True):
+            if ctx.part_rules.get(i) != "part_of.source_split":
+                when.basis_from(t, p, "basis.from_total")
             if p.payer is None and t.payer is not None and not p.in_kind:
                 p.payer, p.payer_rule = t.payer, "payer.from_total"
             if p.payee is None and t.payee is not None and not p.in_kind and not p.own_funds \
@@ -157,7 +158,7 @@ def _common(t: Decision, members: list[Decision]) -> None:
         t.payee, t.payee_rule = members[0].payee, "payee.parts"
     elif t.payee_rule not in _NAMED_PAYEE or len(payees) > 1:
         t.payee, t.payee_rule = None, "payee.none_parts_differ"
-    if len(members) >= 2 and t.role in ("", "grant", "contribution", "cost"):
+    if len(members) >= 2 and t.role in ("", "grant", "contribution"):
         t.role = "total"  # an amount the text splits into parts is a stated sum
     kinds = {p.in_kind for p in members}
     t.mixed = len(kinds) > 1

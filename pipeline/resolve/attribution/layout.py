@@ -203,6 +203,22 @@ class Layout:
     def own(self, slot: Slot) -> str:
         return self.text[slot.own_start : slot.start]
 
+    def own_clause(self, slot: Slot) -> str:
+        """The amount's own words before it: its stretch of the sentence after the amount
+        before it and that amount's own clause ('300 500 för perioden ... och X står för
+        160 000 kr': 'för perioden' is not 160 000's)."""
+        start = slot.own_start
+        if slot.index and self.slots[slot.index - 1].sentence == slot.sentence:
+            start = max(start, self.slots[slot.index - 1].after_end)
+        return self.text[start : slot.start]
+
+    def opening(self, slot: Slot) -> str:
+        """The words of the sentence before its first amount."""
+        i = slot.index
+        while i > 0 and self.slots[i - 1].sentence == slot.sentence:
+            i -= 1
+        return self.text[slot.sentence[0] : self.slots[i].start]
+
     def after(self, slot: Slot) -> str:
         return self.text[slot.end : slot.after_end]
 

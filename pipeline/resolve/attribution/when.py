@@ -171,6 +171,8 @@ def whole_period(ctx: Context, slot: Slot, d: Decision) -> None:
 def from_parts(ctx: Context, total: Decision, parts: list[Decision]) -> None:
     """A stated total covers its parts' span."""
     spans = [p.period for p in parts if p.period is not None]
+    if total.basis in ("per_year", "per_month", "one_off"):
+        return  # a yearly total of one year's shares covers no span of its own
     if total.period is None and spans and len(spans) == len(parts):
         first = min(s[0] for s in spans)
         lasts = [s[1] for s in spans]
@@ -195,13 +197,12 @@ def decide_basis(ctx: Context, slot: Slot, d: Decision) -> None:
         return
     if slot.cell is not None:
         return
-    own = ctx.text[slot.own_start : slot.start]
-    sentence_before = ctx.text[slot.sentence[0] : slot.start]
+    own = ctx.layout.own_clause(slot)
     if _res()["per_month"].search(own):
         d.basis, d.basis_rule = "per_month", "basis.words"
     elif _res()["per_year"].search(own):
         d.basis, d.basis_rule = "per_year", "basis.words"
-    elif _res()["whole"].search(sentence_before):
+    elif _res()["whole"].search(own) or _res()["whole"].search(ctx.layout.opening(slot)):
         d.basis, d.basis_rule = "per_period", "basis.whole_period"
 
 
