@@ -252,6 +252,9 @@ NOT_PARTNERSHIP = [
     ("Tilläggsbidraget uppgår till högst 150 000 kronor per år.", [], [150000]),
     ("Den nuvarande överenskommelsen förlängs och bidraget höjs till 700 000 kr per år.", [],
      [700000]),
+    ("Överenskommelsen löper ut 2027-12-31 och omfattar 500 000 kr per år.", [], [500000]),
+    ("Kommunen betalar 400 000 kr per år till föreningen, vilket beslutas av kulturnämnden.",
+     [], [400000]),
 ]
 
 

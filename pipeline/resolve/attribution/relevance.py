@@ -43,7 +43,7 @@ def not_partnership(layout: Layout, refs: References, kind: str) -> list[str]:
     """Per slot: '' (the partnership's money) or the rule that leaves it out."""
     other_items = _other_items(layout, refs) if kind == "memo" else []
     starts = [s for s, _ in other_items]
-    background = _background_sentences(layout, kind)
+    background = _background_sentences(layout) if kind in ("agreement", "memo") else set()
     out = []
     for slot in layout.slots:
         i = bisect_right(starts, slot.start) - 1
@@ -83,20 +83,18 @@ def _other_items(layout: Layout, refs: References) -> list[tuple[int, int]]:
     return [item for item, yes in zip(items, about, strict=True) if not yes]
 
 
-def _background_sentences(layout: Layout, kind: str) -> set[tuple[int, int]]:
+def _background_sentences(layout: Layout) -> set[tuple[int, int]]:
     """Sentences that recall an earlier agreement or grant, and a sentence right after one
     that refers back to it ('Enligt den lämnar nämnden 980 000 kronor per år')."""
     res = _res()
     text = layout.text
     out: set[tuple[int, int]] = set()
     sentences = sorted({slot.sentence for slot in layout.slots})
-    recalls = kind in ("agreement", "memo")
     for span in sentences:
         sentence = text[span[0] : span[1]]
         if res["current"].search(sentence):
             continue
-        if res["background"].search(sentence) or (recalls and res["background_past"].search(
-                sentence)):
+        if res["background"].search(sentence) or res["background_past"].search(sentence):
             out.add(span)
             continue
         if res["follow"].match(sentence):
