@@ -78,7 +78,8 @@ class Context:
     term: tuple[date, date | None] | None
     decisions: list[Decision]
     lists: Lists
-    part_rules: dict[int, str] = field(default_factory=dict)
+    part_rules: dict[int, str] = field(default_factory=dict)  # part -> rule of part_of
+    totals: set[int] = field(default_factory=set)  # the slots that have parts
     _classified: dict[tuple[int, int], list[tuple[Ref, str]]] = field(default_factory=dict)
     _span_starts: list[int] = field(default_factory=list)
 

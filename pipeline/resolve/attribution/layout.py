@@ -25,6 +25,8 @@ _AFTER_MAX = 160  # characters looked at after an amount
 _HEADER_LINES = 4  # lines above a table read as its header
 _LEAD_BACK = 600  # characters above a table searched for its lead sentence
 _LEAD_LINES = 12  # lines above a list item searched for the line it stands under
+_LABEL_MAX = 200  # characters of a table row's label
+_LINE_MAX = 600  # characters of a row's line read before its amount
 
 
 @dataclass(slots=True)
@@ -47,6 +49,7 @@ class Slot:
     table: int | None = None  # index into Layout.tables
     cell: Cell | None = None  # in a delimited table: the amount's cell, with its header
     row_cells: list[Cell] = field(default_factory=list)  # and its row's cells
+    first: int = 0  # index of the first amount of its sentence
 
     @property
     def start(self) -> int:
@@ -66,6 +69,8 @@ def _res() -> dict[str, re.Pattern]:
         "heading_after": re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|§\s*\d+)\s+[A-ZÅÄÖ]"),
         "sentence_end": re.compile(r"[.!?]\s+[A-ZÅÄÖ]"),
         "words": re.compile(r"[\wåäöÅÄÖ]+"),
+        "newline": re.compile(r"\n"),
+        "paragraph": re.compile(r"\n\n"),
         "clause_break": re.compile(m["clause_break"], re.I),
         "item": re.compile(r"[ \t]*(?:[●•▪■◦‣∙·\-–—*]\s|\d{1,2}[.)]\s|[a-zåäö]\)\s)"),
     }
@@ -78,24 +83,32 @@ class Layout:
     tables: list[Table]
     spans: tuple[tuple[int, int], ...]
     starts: list[int]
+    breaks: list[int]  # offsets of the line breaks
+    paragraphs: list[int]  # offsets of the blank lines between paragraphs
 
     @classmethod
     def build(cls, text: str, amounts: list[Mention]) -> Layout:
         spans = sentences(text)
+        breaks = [m.start() for m in _res()["newline"].finditer(text)]
         slots: list[Slot] = []
         for i, m in enumerate(amounts):
             s, e = sentence_of(spans, m.start)
             e = max(e, m.end)
             prev_end = amounts[i - 1].end if i else 0
             next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
-            line_start = text.rfind("\n", 0, m.start) + 1
-            line_end = text.find("\n", m.end)
-            line_end = len(text) if line_end < 0 else line_end
+            k = bisect_right(breaks, m.start)
+            line_start = breaks[k - 1] + 1 if k else 0
+            k = bisect_right(breaks, m.end - 1)
+            line_end = breaks[k] if k < len(breaks) else len(text)
             after_end = min(e, next_start, m.end + _AFTER_MAX)
             stop = _res()["clause_break"].search(text, m.end, after_end)
             after_end = stop.start() if stop else after_end
-            slots.append(Slot(m, i, (s, e), max(s, prev_end), after_end, (line_start, line_end)))
-        layout = cls(text, slots, [], spans, [span[0] for span in spans])
+            slot = Slot(m, i, (s, e), max(s, prev_end), after_end, (line_start, line_end))
+            previous = slots[-1] if slots else None
+            slot.first = previous.first if previous and previous.sentence == (s, e) else i
+            slots.append(slot)
+        paragraphs = [m.start() for m in _res()["paragraph"].finditer(text)]
+        layout = cls(text, slots, [], spans, [span[0] for span in spans], breaks, paragraphs)
         layout._rows(amounts)
         layout._tables()
         return layout
@@ -110,16 +123,18 @@ class Layout:
             i = slot.index
             prev_end = amounts[i - 1].end if i else 0
             label_start = max(slot.line[0], prev_end)
-            label = text[label_start : slot.start]
-            next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
-            trailing = text[slot.end : min(slot.line[1], next_start)]
             found = cell_of(text, slot.start)
             if found is not None:  # a cell of a delimited table: the row is its cells
                 slot.cell, slot.row_cells = found
                 slot.label = (min(slot.row_cells[0].start, slot.start), slot.start)
                 continue
+            if slot.start - label_start > _LABEL_MAX:
+                continue  # a row's label is short
+            label = text[label_start : slot.start]
+            next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
+            trailing = text[slot.end : min(slot.line[1], next_start, slot.end + _LABEL_MAX)]
             words = res["words"].findall(label)
-            line_before = text[slot.line[0] : slot.start]
+            line_before = text[max(slot.line[0], slot.start - _LINE_MAX) : slot.start]
             if len(words) > limit or res["prose_verbs"].search(line_before) \
                     or res["prose_before"].search(label) \
                     or res["sentence_end"].search(label):
@@ -168,7 +183,7 @@ class Layout:
         lines_seen = 0
         header_start = first.line[0]
         while position > 0 and lines_seen < _HEADER_LINES:
-            prev_start = text.rfind("\n", 0, position - 1) + 1
+            prev_start = self._line_start(position - 1)
             line = text[prev_start : position - 1].strip()
             position = prev_start
             if not line:
@@ -213,11 +228,25 @@ class Layout:
         return self.text[start : slot.start]
 
     def opening(self, slot: Slot) -> str:
-        """The words of the sentence before its first amount."""
-        i = slot.index
-        while i > 0 and self.slots[i - 1].sentence == slot.sentence:
-            i -= 1
-        return self.text[slot.sentence[0] : self.slots[i].start]
+        """The words of the sentence before its first amount (a bounded stretch)."""
+        first = self.slots[slot.first].start
+        return self.text[max(slot.sentence[0], first - _LINE_MAX) : first]
+
+    def paragraph_span(self, position: int) -> tuple[int, int]:
+        """The paragraph holding `position` (between blank lines)."""
+        k = bisect_right(self.paragraphs, position - 1)
+        start = self.paragraphs[k - 1] + 2 if k else 0
+        end = self.paragraphs[k] if k < len(self.paragraphs) else len(self.text)
+        return start, end
+
+    def line_end(self, position: int) -> int:
+        k = bisect_right(self.breaks, position)
+        return self.breaks[k] if k < len(self.breaks) else len(self.text)
+
+    def _line_start(self, position: int) -> int:
+        """Where the line holding `position` starts (the line index, not a scan back)."""
+        k = bisect_right(self.breaks, position - 1)
+        return self.breaks[k - 1] + 1 if k else 0
 
     def after(self, slot: Slot) -> str:
         return self.text[slot.end : slot.after_end]
@@ -240,7 +269,7 @@ class Layout:
         for _ in range(_LEAD_LINES):
             if position <= 0:
                 return None
-            start = text.rfind("\n", 0, position - 1) + 1
+            start = self._line_start(position - 1)
             line = text[start : position - 1]
             position = start
             if not line.strip() or item.match(line):

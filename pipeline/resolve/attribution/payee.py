@@ -100,8 +100,7 @@ def _follows_previous(ctx: Context, slot: Slot, position: int) -> bool:
 
 
 def _first_in_sentence(ctx: Context, slot: Slot) -> bool:
-    i = slot.index
-    return i == 0 or ctx.layout.slots[i - 1].sentence != slot.sentence
+    return slot.first == slot.index
 
 
 def _receiver_between(ctx: Context, slot: Slot) -> bool:
@@ -109,7 +108,7 @@ def _receiver_between(ctx: Context, slot: Slot) -> bool:
     kronor till Kvinnojouren och 620 000 kronor till Brottsofferjouren'): the receiver
     before this amount belongs to that one."""
     i = slot.index - 1
-    while i >= 0 and ctx.layout.slots[i].sentence == slot.sentence:
+    while i >= max(slot.first, slot.index - 8):
         if ctx.decisions[i].payee_rule == "payee.named":
             prev = ctx.layout.slots[i]
             receivers = [r for r, c in ctx.sentence_refs(slot)

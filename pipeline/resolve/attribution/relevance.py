@@ -18,6 +18,8 @@ from pipeline.lang import table
 from pipeline.resolve.attribution.layout import Layout, Slot
 from pipeline.resolve.attribution.refs import References
 
+_WINDOW = 400  # characters of an amount's sentence read around it
+
 
 @cache
 def _res() -> dict[str, re.Pattern]:
@@ -110,7 +112,7 @@ def _background_sentences(layout: Layout) -> set[tuple[int, int]]:
 
 def _beside(layout: Layout, slot: Slot) -> bool:
     """'Utöver de idéburna offentliga partnerskapen betalade regionen ...'."""
-    s = slot.sentence[0]
+    s = max(slot.sentence[0], slot.start - _WINDOW)
     return bool(_res()["beside"].search(layout.text[s : slot.start]))
 
 
@@ -121,8 +123,14 @@ def _threshold(layout: Layout, slot: Slot, previous: str) -> bool:
     if not _res()["threshold_before"].search(before) and not (
             previous == "relevance.threshold" and _res()["threshold_range_end"].search(before)):
         return False
-    sentence = layout.text[slot.sentence[0] : slot.sentence[1]]
-    return bool(_res()["threshold_sentence"].search(sentence))
+    return _says(layout, slot, "threshold_sentence")
+
+
+def _says(layout: Layout, slot: Slot, words: str) -> bool:
+    """The amount's sentence (a bounded stretch around it) holds one of the words."""
+    start = max(slot.sentence[0], slot.start - _WINDOW)
+    end = min(slot.sentence[1], slot.end + _WINDOW)
+    return bool(_res()[words].search(layout.text, start, end))
 
 
 def _old_amount(layout: Layout, slot: Slot) -> bool:
@@ -132,5 +140,4 @@ def _old_amount(layout: Layout, slot: Slot) -> bool:
         return False
     if not _res()["old_after"].match(layout.text[slot.end : slot.end + 60]):
         return False
-    sentence = layout.text[slot.sentence[0] : slot.sentence[1]]
-    return bool(_res()["change"].search(sentence))
+    return _says(layout, slot, "change")

@@ -35,6 +35,8 @@ from pipeline.lang import table
 from pipeline.resolve.attribution.context import Context, Decision, res
 from pipeline.resolve.attribution.layout import Slot
 
+_MAX_PARTS = 40  # amounts looked at around a total for its parts
+
 
 @cache
 def _res() -> dict[str, re.Pattern]:
@@ -101,10 +103,12 @@ def link_parts(ctx: Context) -> None:
         linker(ctx, kept)
 
 
-def _set(ds: list[Decision], part: int, total: int, rule: str, rules: dict[int, str]) -> None:
-    if ds[part].part_of is None and part != total:
-        ds[part].part_of = total
-        rules[part] = rule
+def _set(ctx: Context, part: int, total: int, rule: str) -> None:
+    d = ctx.decisions[part]
+    if d.part_of is None and part != total:
+        d.part_of = total
+        ctx.part_rules[part] = rule
+        ctx.totals.add(total)
 
 
 def _table_totals(ctx: Context, kept: list[int]) -> None:
@@ -117,10 +121,29 @@ def _table_totals(ctx: Context, kept: list[int]) -> None:
             if ds[i].row_kind == "total":
                 if len(group) >= 1:
                     for j in group:
-                        _set(ds, j, i, "part_of.table_total", ctx.part_rules)
+                        _set(ctx, j, i, "part_of.table_total")
                 group = []
             else:
                 group.append(i)
+
+
+def _after_in(kept: list[int], n: int, keep_going) -> list[int]:
+    """The kept amounts after the n-th while keep_going(index) holds (a bounded walk)."""
+    out = []
+    for j in kept[n + 1 : n + 1 + _MAX_PARTS]:
+        if not keep_going(j):
+            break
+        out.append(j)
+    return out
+
+
+def _before_in(kept: list[int], n: int, keep_going) -> list[int]:
+    out = []
+    for j in reversed(kept[max(0, n - _MAX_PARTS) : n]):
+        if not keep_going(j):
+            break
+        out.append(j)
+    return out[::-1]
 
 
 def _varav(ctx: Context, kept: list[int]) -> None:
@@ -128,25 +151,24 @@ def _varav(ctx: Context, kept: list[int]) -> None:
     slots, ds = ctx.layout.slots, ctx.decisions
     for n, i in enumerate(kept):
         slot = slots[i]
-        text = ctx.text[slot.end : slot.sentence[1]]
-        m = _res()["varav"].search(text)
+        same = _after_in(kept, n, lambda j, s=slot.sentence: slots[j].sentence == s)
+        m = _res()["varav"].search(ctx.text, slot.end,
+                                   slots[same[-1]].start if same else slot.after_end)
         if m:
-            parts = [j for j in kept[n + 1 :] if slots[j].sentence == slot.sentence
-                     and slots[j].start > slot.end + m.start()]
-            for j in parts:
-                _set(ds, j, i, "part_of.varav", ctx.part_rules)
-                if ds[j].role in ("", "grant", "contribution", "cost"):
-                    ds[j].role = "allocation"
+            for j in (j for j in same if slots[j].start > m.start()):
+                _part(ds, j, i, "part_of.varav", ctx)
         nxt = ctx.layout.next_sentence(slot)
-        last_of_sentence = n + 1 >= len(kept) or slots[kept[n + 1]].sentence != slot.sentence
-        if nxt and last_of_sentence and _res()["parts_of_previous"].match(
-                ctx.text[nxt[0] : nxt[1]]):
-            parts = [j for j in kept[n + 1 :] if slots[j].sentence == nxt]
+        if nxt and not same and _res()["parts_of_previous"].match(ctx.text, nxt[0], nxt[1]):
+            parts = _after_in(kept, n, lambda j, s=nxt: slots[j].sentence == s)
             if len(parts) >= 2:
                 for j in parts:
-                    _set(ds, j, i, "part_of.varav", ctx.part_rules)
-                    if ds[j].role in ("", "grant", "contribution", "cost"):
-                        ds[j].role = "allocation"
+                    _part(ds, j, i, "part_of.varav", ctx)
+
+
+def _part(ds: list[Decision], j: int, i: int, rule: str, ctx: Context) -> None:
+    _set(ctx, j, i, rule)
+    if ds[j].part_of == i and ds[j].role in ("", "grant", "contribution", "cost"):
+        ds[j].role = "allocation"
 
 
 def _listed(ctx: Context, kept: list[int]) -> None:
@@ -157,16 +179,12 @@ def _listed(ctx: Context, kept: list[int]) -> None:
         if ds[i].role != "total":
             continue
         slot = slots[i]
-        rest = ctx.text[slot.end : slot.sentence[1]]
-        if not _res()["listed"].search(rest):
+        if not _res()["listed"].search(ctx.text, slot.end, slot.sentence[1]):
             continue
-        block_end = ctx.text.find("\n\n", slot.sentence[1] + 2)
-        block_end = len(ctx.text) if block_end < 0 else block_end
-        for j in kept[n + 1 :]:
-            if slots[j].start > block_end:
-                break
+        block_end = ctx.layout.paragraph_span(min(len(ctx.text), slot.sentence[1] + 2))[1]
+        for j in _after_in(kept, n, lambda j, e=block_end: slots[j].start <= e):
             if ds[j].role != "total":
-                _set(ds, j, i, "part_of.listed", ctx.part_rules)
+                _set(ctx, j, i, "part_of.listed")
 
 
 def _total_after(ctx: Context, kept: list[int]) -> None:
@@ -176,14 +194,13 @@ def _total_after(ctx: Context, kept: list[int]) -> None:
     for n, i in enumerate(kept):
         if ds[i].role != "total" or slots[i].label is not None:
             continue
-        own = ctx.text[slots[i].own_start : slots[i].start]
-        if not _res()["total"].search(own):
+        if not _res()["total"].search(ctx.text, slots[i].own_start, slots[i].start):
             continue
-        parts = [j for j in kept[:n] if slots[j].sentence == slots[i].sentence
-                 and ds[j].role != "total" and ds[j].part_of is None]
+        same = _before_in(kept, n, lambda j, s=slots[i].sentence: slots[j].sentence == s)
+        parts = [j for j in same if ds[j].role != "total" and ds[j].part_of is None]
         if len(parts) >= 2:
             for j in parts:
-                _set(ds, j, i, "part_of.total_after", ctx.part_rules)
+                _set(ctx, j, i, "part_of.total_after")
 
 
 def _paragraph(ctx: Context, kept: list[int]) -> None:
@@ -191,15 +208,14 @@ def _paragraph(ctx: Context, kept: list[int]) -> None:
     ekonomiska omfattning är 4 232 475 kr per år. ... Omsorgsnämnden bidrar med ...')."""
     slots, ds = ctx.layout.slots, ctx.decisions
     for n, i in enumerate(kept):
-        if ds[i].role != "total" or slots[i].label is not None or _has_parts(ds, i):
+        if ds[i].role != "total" or slots[i].label is not None or i in ctx.totals:
             continue
-        end = ctx.text.find("\n", slots[i].end)
-        end = len(ctx.text) if end < 0 else end
-        parts = [j for j in kept[n + 1 :] if slots[j].start <= end
-                 and ds[j].role in ("contribution", "grant") and ds[j].part_of is None]
+        end = ctx.layout.line_end(slots[i].end)
+        parts = [j for j in _after_in(kept, n, lambda j, e=end: slots[j].start <= e)
+                 if ds[j].role in ("contribution", "grant") and ds[j].part_of is None]
         if len(parts) >= 2:
             for j in parts:
-                _set(ds, j, i, "part_of.paragraph", ctx.part_rules)
+                _set(ctx, j, i, "part_of.paragraph")
 
 
 def _adds_up(ctx: Context, kept: list[int]) -> None:
@@ -207,17 +223,17 @@ def _adds_up(ctx: Context, kept: list[int]) -> None:
     its paragraph, else the document) of its basis that add up to it exactly."""
     slots, ds = ctx.layout.slots, ctx.decisions
     for n, i in enumerate(kept):
-        if ds[i].role != "total" or slots[i].label is not None or _has_parts(ds, i):
+        if ds[i].role != "total" or slots[i].label is not None or i in ctx.totals:
             continue
-        paragraph_start = ctx.text.rfind("\n\n", 0, slots[i].start) + 1
+        paragraph_start = ctx.layout.paragraph_span(slots[i].start)[0]
         value = slots[i].mention.value
         for since in (paragraph_start, 0):
-            parts = [j for j in kept[:n] if slots[j].start >= since
-                     and ds[j].role in ("contribution", "grant", "")
+            before = _before_in(kept, n, lambda j, s=since: slots[j].start >= s)
+            parts = [j for j in before if ds[j].role in ("contribution", "grant", "")
                      and ds[j].part_of is None and ds[j].basis == ds[i].basis]
             if len(parts) >= 2 and sum(slots[j].mention.value for j in parts) == value:
                 for j in parts:
-                    _set(ds, j, i, "part_of.adds_up", ctx.part_rules)
+                    _set(ctx, j, i, "part_of.adds_up")
                     ds[j].role = ds[j].role or "contribution"
                 break
 
@@ -236,7 +252,7 @@ def _shares(ctx: Context, kept: list[int]) -> None:
                 and ctx.layout.slots[i].label is None:
             shares = cash.get(id(d.payer), [])
             if len(shares) == 1:
-                _set(ds, i, shares[0], "part_of.share", ctx.part_rules)
+                _set(ctx, i, shares[0], "part_of.share")
 
 
 def _source_split(ctx: Context, kept: list[int]) -> None:
@@ -250,9 +266,9 @@ def _source_split(ctx: Context, kept: list[int]) -> None:
             continue
         referred = _referred(ctx, kept, n)
         if referred is not None:
-            _set(ds, i, referred, "part_of.source_split", ctx.part_rules)
+            _set(ctx, i, referred, "part_of.source_split")
         elif len(costs) == 1 and costs[0] != i:
-            _set(ds, i, costs[0], "part_of.source_split", ctx.part_rules)
+            _set(ctx, i, costs[0], "part_of.source_split")
         else:
             continue
         ds[i].role = "allocation" if ds[i].role in ("", "cost", "grant") else ds[i].role
@@ -278,5 +294,3 @@ def _refers_back(sentence: str) -> bool:
     return bool(_res()["sums_before"].search(sentence))
 
 
-def _has_parts(ds: list[Decision], total: int) -> bool:
-    return any(d.part_of == total for d in ds)

@@ -144,7 +144,7 @@ def _year_before(ctx: Context, slot: Slot, d: Decision):
     'Nämndens bidrag till X för 2025 föreslås till 924 000 kronor'."""
     if d.basis in ("per_year", "per_month"):
         return None
-    before = ctx.text[slot.sentence[0] : slot.start]
+    before = ctx.text[max(slot.sentence[0], slot.start - 300) : slot.start]
     years = list(_res()["year_before"].finditer(before))
     if len(years) == 1:
         return calendar_year(int(years[0].group("year"))), "period.named_year"
@@ -152,10 +152,7 @@ def _year_before(ctx: Context, slot: Slot, d: Decision):
 
 
 def _first_in_sentence(ctx: Context, slot: Slot) -> Slot:
-    i = slot.index
-    while i > 0 and ctx.layout.slots[i - 1].sentence == slot.sentence:
-        i -= 1
-    return ctx.layout.slots[i]
+    return ctx.layout.slots[slot.first]
 
 
 def _gap_words(text: str) -> int:
