@@ -158,7 +158,8 @@ def _varav(ctx: Context, kept: list[int]) -> None:
             for j in (j for j in same if slots[j].start > m.start()):
                 _part(ds, j, i, "part_of.varav", ctx)
         nxt = ctx.layout.next_sentence(slot)
-        if nxt and not same and _res()["parts_of_previous"].match(ctx.text, nxt[0], nxt[1]):
+        if nxt and not same and _res()["parts_of_previous"].match(
+                ctx.text[nxt[0] : min(nxt[1], nxt[0] + 80)]):
             parts = _after_in(kept, n, lambda j, s=nxt: slots[j].sentence == s)
             if len(parts) >= 2:
                 for j in parts:
