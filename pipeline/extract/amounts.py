@@ -73,9 +73,10 @@ class AmountRecognizer(MentionComponent):
         ctx = self.data["context"]
         out = {
             key: re.compile(alternation(ctx[key]), re.IGNORECASE)
-            for key in ("per_year", "per_month", "per_period", "one_off", "ceiling",
-                        "in_kind", "vat_excl", "vat_incl")
+            for key in ("one_off", "ceiling", "in_kind", "vat_excl", "vat_incl")
         }
+        for key in ("per_year", "per_month", "per_period"):  # 'årsvis' is not 'halvårsvis'
+            out[key] = re.compile(r"(?<![\wåäö])" + alternation(ctx[key]), re.IGNORECASE)
         out["per_year_before"] = re.compile(word_alternation(ctx["per_year_before"]) + r"[^,.;]*$",
                                             re.IGNORECASE)
         out["in_kind_clause"] = re.compile(ctx["in_kind_clause"], re.IGNORECASE)
@@ -83,7 +84,8 @@ class AmountRecognizer(MentionComponent):
                                   re.IGNORECASE)
         out["between"] = re.compile(self.data["restatement_between"])
         out["after"] = re.compile(self.data["restatement_after"])
-        out["clause_end"] = re.compile(r"[,;.](?!\d)| och | samt ")
+        # a clause ends at punctuation, 'och'/'samt', or a line that starts a new row
+        out["clause_end"] = re.compile(r"[,;.](?!\d)| och | samt |\n(?=[A-ZÅÄÖ0-9])")
         out["clause_before"] = re.compile(r"[,;.](?!\d)")
         out["spaces"] = re.compile(r"\s+")
         out["sentence_end"] = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ])|\n")

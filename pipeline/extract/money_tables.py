@@ -45,6 +45,7 @@ def _res() -> dict[str, re.Pattern]:
         "thousands": re.compile(word_alternation(data["thousands_words"]), re.IGNORECASE),
         "letters": re.compile(r"[A-Za-zÅÄÖåäö]"),
         "digit": re.compile(r"\d"),
+        "cell": re.compile(data["cell"]),
     }
 
 
@@ -52,6 +53,21 @@ def _res() -> dict[str, re.Pattern]:
 def _limits() -> tuple[int, int]:
     data = table("amounts")["money_table"]
     return int(data["max_label_words"]), int(data["max_header_words"])
+
+
+def _cells_of(line: str, start: int, end: int, header: Header, max_label: int) -> list[Row]:
+    """The cells of a row line; a text layer may glue two rows on one line ('... avgifter
+    205 000 Lokalhyra 48 000'): a grouped number followed by a capitalised label ends a
+    cell too."""
+    out: list[Row] = []
+    label_start = 0
+    for m in _res()["cell"].finditer(line):
+        label = line[label_start : m.start("number")]
+        if _res()["letters"].search(label) and len(label.split()) <= max_label:
+            out.append(Row(start, end, start + m.start("number"), start + m.start("number"),
+                           start + m.end("number"), header))
+        label_start = m.end()
+    return out
 
 
 @lru_cache(maxsize=2)
@@ -74,12 +90,9 @@ def money_rows(text: str) -> tuple[Row, ...]:
             blanks = 0
             row = res["row"].match(line)
             words = len(stripped.split())
-            if row and res["letters"].search(row.group("label")) \
-                    and len(row.group("label").split()) <= max_label:
+            if row and res["letters"].search(row.group("label")):
                 if header is not None:
-                    rows.append(Row(start, end, start + row.end("label"),
-                                    start + row.start("number"), start + row.end("number"),
-                                    header))
+                    rows += _cells_of(line, start, end, header, max_label)
             elif words <= max_header and not stripped.endswith((".", ";")) \
                     and res["header"].search(stripped):
                 factor = 1000 if res["thousands"].search(stripped) else 1

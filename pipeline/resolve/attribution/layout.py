@@ -303,10 +303,14 @@ def _is_prose(line: str) -> bool:
     if "|" in line or "\t" in line:
         return False
     words = _res()["words"].findall(line)
-    if len(words) > 12:
+    if len(words) > 25:
         return True
     stripped = line.rstrip()
-    return stripped.endswith((".", ":")) and len(words) > 3
+    if stripped.endswith((".", ":")) and len(words) > 3:
+        return True
+    # 'Tabell 1. Fördelning av nämndens bidrag per år Idéburen part Belopp per år' is a
+    # caption and a header glued together, not a sentence
+    return len(words) > 5 and bool(_res()["prose_verbs"].search(line))
 
 
 def _row_follows(text: str, end: int, next_start: int) -> bool:
