@@ -14,7 +14,6 @@ from functools import cache
 from pipeline.extract.patterns import word_alternation
 from pipeline.extract.sentences import Lists
 from pipeline.lang import table
-from pipeline.records import Mention
 from pipeline.resolve.attribution.layout import Layout, Slot
 from pipeline.resolve.attribution.refs import Body, Ref, References, classify
 
@@ -82,10 +81,6 @@ class Context:
     totals: set[int] = field(default_factory=set)  # the slots that have parts
     _classified: dict[tuple[int, int], list[tuple[Ref, str]]] = field(default_factory=dict)
     _span_starts: list[int] = field(default_factory=list)
-
-    @property
-    def amounts(self) -> list[Mention]:
-        return [s.mention for s in self.layout.slots]
 
     def classified(self, start: int, end: int) -> list[tuple[Ref, str]]:
         """The references in text[start:end] with what their words make of them (cached

@@ -215,9 +215,6 @@ class Layout:
 
     # --- helpers for the deciders -------------------------------------------------------
 
-    def own(self, slot: Slot) -> str:
-        return self.text[slot.own_start : slot.start]
-
     def own_clause(self, slot: Slot) -> str:
         """The amount's own words before it: its stretch of the sentence after the amount
         before it and that amount's own clause ('300 500 för perioden ... och X står för
@@ -250,9 +247,6 @@ class Layout:
 
     def after(self, slot: Slot) -> str:
         return self.text[slot.end : slot.after_end]
-
-    def label(self, slot: Slot) -> str:
-        return self.text[slot.label[0] : slot.label[1]] if slot.label else ""
 
     def table_of(self, slot: Slot) -> Table | None:
         return self.tables[slot.table] if slot.table is not None else None

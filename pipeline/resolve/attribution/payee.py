@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from pipeline.resolve.attribution.context import Context, Decision, res
 from pipeline.resolve.attribution.layout import Slot
-from pipeline.resolve.attribution.payer import _leading_amount, recipient_cell
-from pipeline.resolve.attribution.refs import PAYEE, Body, named_in_text
+from pipeline.resolve.attribution.payer import leading_amount, recipient_cell
+from pipeline.resolve.attribution.refs import PAYEE, named_in_text
 
 
 def decide_payee(ctx: Context, slot: Slot, d: Decision) -> None:
@@ -129,7 +129,7 @@ def _table_lead(ctx: Context, slot: Slot, d: Decision):
         found = [r for r, c in ctx.classified(*tbl.lead) if c == PAYEE]
         if found:
             return found[-1].body, "payee.table_lead"
-    leading = _leading_amount(ctx, tbl.rows[0], tbl.header_start)
+    leading = leading_amount(ctx, tbl.rows[0], tbl.header_start)
     if leading is not None and leading.payee is not None:
         return leading.payee, "payee.table_lead"
     return None
@@ -141,7 +141,3 @@ def _next_sentence(ctx: Context, slot: Slot, d: Decision):
         return None
     found = [r for r, c in ctx.classified(*span) if c == PAYEE]
     return (found[0].body, "payee.next_sentence") if found else None
-
-
-def receives(body: Body | None) -> bool:
-    return body is not None and body.sector == "nonprofit"

@@ -116,13 +116,13 @@ def _table_payer(ctx: Context, slot: Slot):
         ref = paying(ctx.classified(*tbl.lead), tbl.lead[1])
         if ref is not None:
             return ref.body, "payer.table_lead"
-    leading = _leading_amount(ctx, tbl.rows[0], tbl.header_start)
+    leading = leading_amount(ctx, tbl.rows[0], tbl.header_start)
     if leading is not None and leading.payer is not None:
         return leading.payer, "payer.table_lead"
     return None
 
 
-def _leading_amount(ctx: Context, first_row: int, header_start: int) -> Decision | None:
+def leading_amount(ctx: Context, first_row: int, header_start: int) -> Decision | None:
     """The amount just above a table ('högst 900 000 kr per kalenderår till
     Stadsmissionen. Bidraget fördelas enligt följande:')."""
     i = first_row - 1
