@@ -76,6 +76,12 @@ PAYER = [
     # a party no list names, written as the subject that pays
     ("Hembygdsgården Ekbacken bidrar med ideella insatser som värderas till "
      "45 000 kronor per år.", 45000, "Hembygdsgården Ekbacken"),
+    # the payer after the amount: 'från kommunen', 'betalas ut av kommunen'
+    ("Föreningen erhåller 300 000 kr per år från kommunen.", 300000, "Lindö kommun"),
+    ("Bidraget om 500 000 kr per år betalas ut av kommunen kvartalsvis.", 500000,
+     "Lindö kommun"),
+    # a grant no sentence says who pays: the public side's, to the one non-profit
+    ("Ersättningen utgår med 25 000 kronor per månad.", 25000, "Lindö kommun"),
     # a table row names its payer
     ("Finansiering per år\nKulturnämnden 300 tkr\nFöreningen Ljusglimten, egna medel 50 tkr\n"
      "Summa 350 tkr\n", 50000, "Ljusglimten"),
@@ -120,6 +126,8 @@ PAYEE = [
     # a receiver no list names
     ("Kommunen betalar 20 000 kr till Hembygdsgården Ekbacken.", 20000,
      "Hembygdsgården Ekbacken"),
+    ("Föreningen erhåller 300 000 kr per år från kommunen.", 300000, "Ljusglimten"),
+    ("Kulturnämnden ersätter föreningen med 150 000 kr per år.", 150000, "Ljusglimten"),
     # in kind, own money: no receiver
     ("Föreningen bidrar med ideellt arbete som värderas till 80 000 kronor per år.", 80000,
      None),
@@ -172,6 +180,9 @@ BASIS = [
     ("För verksamhetsåret 2025 lämnar nämnden ett bidrag om 300 000 kronor.", 300000,
      "per_period"),
     ("Kommunen betalar ett engångsbelopp om 20 000 kr vid start.", 20000, "one_off"),
+    ("Kommunen betalar årligen 400 000 kr till föreningen.", 400000, "per_year"),
+    ("Kommunen betalar månadsvis 36 000 kronor.", 36000, "per_month"),
+    ("Kommunens bidrag för 2026 uppgår till 410 000 kronor.", 410000, "per_period"),
     # a per-year amount with its own span stays per year
     ("Kommunen bidrar med 250 000 kronor per år under perioden 2025-01-01 – 2026-12-31.",
      250000, "per_year"),

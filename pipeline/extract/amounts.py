@@ -77,8 +77,8 @@ class AmountRecognizer(MentionComponent):
         }
         for key in ("per_year", "per_month", "per_period"):  # 'årsvis' is not 'halvårsvis'
             out[key] = re.compile(r"(?<![\wåäö])" + alternation(ctx[key]), re.IGNORECASE)
-        out["per_year_before"] = re.compile(word_alternation(ctx["per_year_before"]) + r"[^,.;]*$",
-                                            re.IGNORECASE)
+        for key in ("per_year_before", "per_month_before"):
+            out[key] = re.compile(word_alternation(ctx[key]) + r"[^,.;]*$", re.IGNORECASE)
         out["in_kind_clause"] = re.compile(ctx["in_kind_clause"], re.IGNORECASE)
         out["money"] = re.compile(r"(?<![\wåäö])" + alternation(self.data["money_words"]),
                                   re.IGNORECASE)
@@ -224,8 +224,10 @@ class AmountRecognizer(MentionComponent):
             basis = "per_period"
         elif res["one_off"].search(after_clause) or res["one_off"].search(last_clause_before):
             basis = "one_off"
-        elif res["per_year_before"].search(last_clause_before):
-            basis = "per_year"
+        elif res["per_month_before"].search(last_clause_before.rsplit("\n", 1)[-1]):
+            basis = "per_month"
+        elif res["per_year_before"].search(last_clause_before.rsplit("\n", 1)[-1]):
+            basis = "per_year"  # on its own line: a header above says nothing here
         return {
             "basis": basis,
             "ceiling": bool(res["ceiling"].search(last_clause_before[-25:])),

@@ -80,9 +80,9 @@ def attribute(text: str, amounts: list[Mention], parties: Parties,
         payer_rules.decide_payer(ctx, slot, d)
         payee_rules.decide_payee(ctx, slot, d)
         if d.payer is None and not d.in_kind and not d.own_funds and d.row_kind != "cost":
-            side = payer_rules.other_side(ctx, d.payee)
-            if side is not None:
-                d.payer, d.payer_rule = side, "payer.other_side"
+            payer_rules.grant_from_public_side(ctx, slot, d)
+            if d.payer is not None and d.payee is None:
+                payee_rules.decide_payee(ctx, slot, d)
         roles.decide_role(ctx, slot, d)
         payer_rules.memo_split(ctx, slot, d)
     roles.link_parts(ctx)

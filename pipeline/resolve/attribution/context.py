@@ -56,6 +56,7 @@ def _res() -> dict[str, re.Pattern]:
     m = d["money"]
     return {
         "own_funds": re.compile(word_alternation(m["own_funds"]), re.I),
+        "grant": re.compile(word_alternation(m["grant_words"]), re.I),
         "anaphora": re.compile(m["anaphora"], re.I),
         "recipient": re.compile(word_alternation(m["recipient_table"]), re.I),
         "budget": re.compile(word_alternation(m["budget_header"]), re.I),

@@ -140,9 +140,14 @@ class Layout:
                     or res["sentence_end"].search(label):
                 continue
             trailing_words = res["words"].findall(trailing)
-            if len(trailing_words) > 4 and not res["heading_after"].match(trailing) \
+            heading_after = res["heading_after"].match(trailing)
+            if len(trailing_words) > 4 and not heading_after \
                     and not _row_follows(text, slot.end, next_start):
                 continue
+            if not heading_after and trailing.rstrip().endswith((".", "!")) \
+                    and len(words) + len(trailing_words) > 3:
+                continue  # a sentence ends the line: 'Föreningen erhåller 300 000 kr.'
+
             if not words and not self._row_neighbour(slot, amounts):
                 continue
             slot.label = (label_start, slot.start)

@@ -191,11 +191,21 @@ def _next_sentence(ctx: Context, slot: Slot, d: Decision):
     return (strong[0].body, "payer.next_sentence") if strong else None
 
 
-def other_side(ctx: Context, payee: Body | None) -> Body | None:
-    """Money a non-profit receives comes from the public side when there is one."""
-    if payee is None or payee.sector != "nonprofit":
-        return None
-    return ctx.refs.public_side()
+def grant_from_public_side(ctx: Context, slot: Slot, d: Decision) -> None:
+    """Money a non-profit receives comes from the public side (payer.other_side); so
+    does a grant no sentence says who pays, where the document has one public and one
+    non-profit side ('Ersättningen utgår med 25 000 kronor per månad';
+    payer.grant_to_nonprofit)."""
+    side = ctx.refs.public_side()
+    if side is None:
+        return
+    if d.payee is not None:
+        if d.payee.sector == "nonprofit":
+            d.payer, d.payer_rule = side, "payer.other_side"
+        return
+    words = ctx.text[max(slot.sentence[0], slot.start - 120) : slot.after_end]
+    if ctx.refs.nonprofit_side() is not None and res()["grant"].search(words):
+        d.payer, d.payer_rule = side, "payer.grant_to_nonprofit"
 
 
 def _committee_of(ctx: Context) -> Body | None:
