@@ -31,12 +31,14 @@ from pipeline.extract.patterns import (
     compile_patterns,
     word_alternation,
 )
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table
 from pipeline.records import Mention
 
 LABEL = "amount"
 # The groups a pattern's amount is made of: the mention spans them (not a cue before).
 _AMOUNT_GROUPS = ("unit", "number", "words")
+_WORDS_BACK = 90  # characters read back from a unit for the words of an amount
 
 
 class AmountRecognizer(MentionComponent):
@@ -49,8 +51,12 @@ class AmountRecognizer(MentionComponent):
 
     @cached_property
     def patterns(self) -> list[Pattern]:
+        return compile_patterns("amounts", self._fills)
+
+    @cached_property
+    def _fills(self) -> dict[str, str]:
         data = self.data
-        fills = {
+        return {
             "number": data["number"],
             "grouped_number": data["grouped_number"],
             "unit": alternation(data["units"]),
@@ -62,11 +68,19 @@ class AmountRecognizer(MentionComponent):
             "large": alternation(large_words()),
             "half": alternation(half_words()),
         }
-        return compile_patterns("amounts", fills)
 
     @cached_property
-    def _money_context(self) -> frozenset[str]:
-        return frozenset(p["id"] for p in self.data["patterns"] if p.get("money_context"))
+    def anchored(self) -> list[tuple[str, Prefiltered, re.Pattern, bool]]:
+        """(rule id, the unit's regex, the words before it, needs a money sentence)."""
+        out = []
+        for spec in self.data["anchored"]:
+            anchor, before = spec["anchor"], spec["before"]
+            for key, value in self._fills.items():
+                anchor = anchor.replace("{" + key + "}", value)
+                before = before.replace("{" + key + "}", value)
+            out.append((spec["id"], Prefiltered(re.compile(anchor, re.IGNORECASE)),
+                        re.compile(before, re.IGNORECASE), bool(spec.get("money_context"))))
+        return out
 
     @cached_property
     def _res(self) -> dict[str, re.Pattern]:
@@ -95,15 +109,13 @@ class AmountRecognizer(MentionComponent):
     def match(self, text: str) -> list[Mention]:
         found: list[Mention] = []
         taken = TakenSpans()
+        self._anchored(text, taken, found)
         for pattern in self.patterns:  # earlier patterns win overlaps
-            needs_money = pattern.id in self._money_context
             for m in pattern.finditer(text):
                 groups = m.groupdict()
                 start = min(m.start(g) for g in _AMOUNT_GROUPS if groups.get(g) is not None)
                 end = m.end()
                 if taken.overlaps(start, end):
-                    continue
-                if needs_money and not self._about_money(text, start, end):
                     continue
                 value = self.value_of(groups)
                 if value is None:
@@ -118,6 +130,33 @@ class AmountRecognizer(MentionComponent):
             mention.attrs.update(self.context(text, mention.start, mention.end, previous_end))
             previous_end = mention.end
         return found
+
+    def _anchored(self, text: str, taken: TakenSpans, found: list[Mention]) -> None:
+        """Amounts in words, read back from their unit: 'trehundratjugotusen (320 000)
+        kronor', 'en halv miljon kronor', 'fyra miljoner' (where the sentence is about
+        money)."""
+        for rule, anchor, before, needs_money in self.anchored:
+            for a in anchor.finditer(text):
+                k = a.start() - 1
+                while k >= 0 and text[k] == " ":
+                    k -= 1
+                if k < 0 or (text[k].isdigit() and rule == self.data["words_rule"]):
+                    continue  # '300 500 kr': figures, found by the patterns below
+                window_start = max(0, a.start() - _WORDS_BACK)
+                m = before.search(text[window_start : a.start()])
+                if m is None:
+                    continue
+                start, end = window_start + m.start(), a.end()
+                if taken.overlaps(start, end):
+                    continue
+                if needs_money and not self._about_money(text, start, end):
+                    continue
+                groups = {**m.groupdict(), **{k: v for k, v in a.groupdict().items() if v}}
+                value = self.value_of(groups)
+                if value is None:
+                    continue
+                found.append(Mention(LABEL, start, end, text[start:end], rule, value))
+                taken.add(start, end)
 
     def _table_cells(self, text: str, taken: TakenSpans, found: list[Mention]) -> None:
         """'Lokalhyra 48 000' under a header 'Budget per år, kronor': amount.table_cell."""

@@ -70,6 +70,11 @@ def _cells_of(line: str, start: int, end: int, header: Header, max_label: int) -
     return out
 
 
+_TAIL = 48  # characters at a line's end read for its number
+_SHORT = 160  # a header or a label line is shorter than this
+_UNIT_ENDS = (":-", "kr", "kronor", "SEK", "sek", "tkr")
+
+
 @lru_cache(maxsize=2)
 def money_rows(text: str) -> tuple[Row, ...]:
     """Every row of a money table in the text, with the header it stands under."""
@@ -88,9 +93,12 @@ def money_rows(text: str) -> tuple[Row, ...]:
                 header = None
         else:
             blanks = 0
-            row = res["row"].match(line)
-            words = len(stripped.split())
-            if row and res["letters"].search(row.group("label")):
+            # a row ends in a number (or its unit); only then is the row regex tried, on
+            # the line's tail (a paragraph is one long line)
+            row = res["row"].search(line, max(0, len(line) - _TAIL)) \
+                if stripped[-1].isdigit() or stripped.endswith(_UNIT_ENDS) else None
+            words = stripped.count(" ") + 1 if len(stripped) < _SHORT else max_header + 1
+            if row and res["letters"].search(line, 0, row.start("number")):
                 if header is not None:
                     rows += _cells_of(line, start, end, header, max_label)
             elif words <= max_header and not stripped.endswith((".", ";")) \

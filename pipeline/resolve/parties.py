@@ -240,14 +240,19 @@ def _alias_defined_res() -> tuple[re.Pattern, ...]:
 def _municipality(text: str, parties: list[Party]) -> str:
     """The municipality the document is about: the most frequent 'Linköpings kommun',
     'Umeå kommun', 'Malmö stad' or 'Region Östergötland' (parties.toml: municipality)."""
-    data = _data()
     counts: dict[str, int] = {}
-    for m in _municipality_re().finditer(text):
-        if m.group("town") in data["not_towns"]:
-            continue
-        name = m.group(0)
+    for _, _, name in municipality_names(text):
         counts[name] = counts.get(name, 0) + 1
     return max(counts, key=counts.get) if counts else ""
+
+
+@lru_cache(maxsize=2)  # the parties and the attribution of amounts ask for the same text
+def municipality_names(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Every 'Linköpings kommun', 'Malmö stad', 'Region Östergötland' of the text, as
+    (start, end, name as written)."""
+    not_towns = _data()["not_towns"]
+    return tuple((m.start(), m.end(), m.group(0)) for m in _municipality_re().finditer(text)
+                 if m.group("town") not in not_towns)
 
 
 @cache

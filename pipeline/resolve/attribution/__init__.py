@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.extract.sentences import Lists
 from pipeline.records import Mention
 from pipeline.resolve.attribution import payee as payee_rules
 from pipeline.resolve.attribution import payer as payer_rules
@@ -60,7 +59,7 @@ def attribute(text: str, amounts: list[Mention], parties: Parties,
     layout = Layout.build(text, amounts)
     refs = References.build(text, parties, kind)
     ctx = Context(text, kind, layout, refs, _spans(text, periods), term,
-                  [Decision() for _ in amounts], Lists(text))
+                  [Decision() for _ in amounts])
     for slot, keep in zip(layout.slots, not_partnership(layout, refs, kind), strict=True):
         ctx.decisions[slot.index].keep = keep
     for slot in layout.slots:

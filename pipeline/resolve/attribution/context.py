@@ -77,11 +77,18 @@ class Context:
     spans: list[Span]
     term: tuple[date, date | None] | None
     decisions: list[Decision]
-    lists: Lists
     part_rules: dict[int, str] = field(default_factory=dict)  # part -> rule of part_of
     totals: set[int] = field(default_factory=set)  # the slots that have parts
     _classified: dict[tuple[int, int], list[tuple[Ref, str]]] = field(default_factory=dict)
     _span_starts: list[int] = field(default_factory=list)
+    _lists: Lists | None = None
+
+    @property
+    def lists(self) -> Lists:
+        """The text's lists, read when an amount first needs its list's lead line."""
+        if self._lists is None:
+            self._lists = Lists(self.text)
+        return self._lists
 
     def classified(self, start: int, end: int) -> list[tuple[Ref, str]]:
         """The references in text[start:end] with what their words make of them (cached

@@ -21,10 +21,9 @@ from pipeline.identity import (
     sector,
 )
 from pipeline.lang import table, words
-from pipeline.resolve.parties import Parties, Party, _municipality_re
+from pipeline.resolve.parties import Parties, Party, municipality_names
 
 PAYER, PAYEE, PARTNER, SPEAKER = "payer", "payee", "partner", "speaker"
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +94,8 @@ class References:
     _alias: dict[str, tuple[Body, bool, bool]] = field(default_factory=dict)
     _acronyms: set[str] = field(default_factory=set)
     committee: Body | None = None  # the body 'nämnden' refers to
-    _regex: re.Pattern | None = None
+    _sides: dict[str, Body | None] = field(default_factory=dict)
+    _matcher: _AliasMatcher | None = None
 
     @classmethod
     def build(cls, text: str, parties: Parties, kind: str) -> References:
@@ -154,10 +154,8 @@ class References:
             written = text[name.start() : m.end()]
             nominative = _nominative(written)
             self._add_named(nominative, written)
-        for m in _municipality_re().finditer(text):
-            if m.group("town") and m.group("town") in table("parties")["not_towns"]:
-                continue
-            self._add_named(_title(m.group(0)), m.group(0))
+        for _, _, written in municipality_names(text):
+            self._add_named(_title(written), written)
 
     def _add_named(self, name: str, written: str) -> None:
         key = party_key(name)
@@ -194,10 +192,12 @@ class References:
                     if group == "committee":
                         self.committee = body
         nonprofit = [b for b in self.bodies if b.sector == "nonprofit"]
+        side = self._nonprofit_side(nonprofit)
+        names = [(normalized(b.name), b) for b in nonprofit]
         for word in g["nonprofit"]:
             stem = word.split()[-1][:-2]
-            holders = _one([b for b in nonprofit if stem in normalized(b.name)])
-            body = holders or self._nonprofit_side(nonprofit)
+            holders = [b for name, b in names if stem in name]
+            body = (_one(holders) if holders else None) or side
             if body is not None:
                 self._add(word, body, generic=True)
 
@@ -243,12 +243,20 @@ class References:
 
     def nonprofit_side(self) -> Body | None:
         """The one non-profit party of the document (several: None)."""
-        return self._nonprofit_side([b for b in self.bodies if b.sector == "nonprofit"])
+        if "nonprofit" not in self._sides:
+            self._sides["nonprofit"] = self._nonprofit_side(
+                [b for b in self.bodies if b.sector == "nonprofit"])
+        return self._sides["nonprofit"]
 
     def public_side(self) -> Body | None:
         """The public party as the document introduces it: the one public party (its
         committee when one is a party); where no public body is a party, a memo's
         committee (it decides and pays), an agreement's municipality or region (it signs)."""
+        if "public" not in self._sides:
+            self._sides["public"] = self._public_side()
+        return self._sides["public"]
+
+    def _public_side(self) -> Body | None:
         public = [b for b in self.bodies if b.sector == "public"]
         parties = [b for b in public if b.party]
         if parties:
@@ -272,14 +280,13 @@ class References:
         of the committee's reference."""
         if not self._alias:
             return []
-        if self._regex is None:
-            self._regex = _spaced_alias_regex(tuple(sorted(self._alias, key=len, reverse=True)))
+        if self._matcher is None:
+            self._matcher = _matcher(tuple(sorted(self._alias)))
         low = self.text[start:end].lower().replace("-", " ")
         out: list[Ref] = []
-        for m in self._regex.finditer(low):
-            alias = _SPACES.sub(" ", m.group(0))
+        for ms, me, alias in self._matcher.find(low):
             body, genitive, generic = self._alias[alias]
-            s, e = start + m.start(), start + m.end()
+            s, e = start + ms, start + me
             if alias.rstrip("s") in self._acronyms and not self.text[s:e].rstrip("s").isupper():
                 continue
             if out and body.kind in ("municipality", "region") and out[-1].body.kind in (
@@ -355,18 +362,63 @@ def _generic_words() -> tuple[str, ...]:
             *g["nonprofit"], *table("parties")["generic_references"])
 
 
+_WORD_CHAR = re.compile(r"[\wåäö]")
+
+
+class _AliasMatcher:
+    """Whole-word occurrences of a document's aliases in a stretch of text: one
+    Aho-Corasick pass (a regex of the aliases cost a few milliseconds to compile per
+    document). Runs of spaces match one space ('barn- och utbildningsnämnden' reads 'barn
+    och ...' once its hyphen is a space); leftmost first, then longest."""
+
+    def __init__(self, aliases: tuple[str, ...]) -> None:
+        import ahocorasick_rs
+
+        self.aliases = aliases
+        self.automaton = ahocorasick_rs.AhoCorasick(list(aliases))
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, alias) in text (already lower case, hyphens as spaces)."""
+        squeezed, where = _squeeze(text)
+        hits = self.automaton.find_matches_as_indexes(squeezed, overlapping=True)
+        hits.sort(key=lambda h: (h[1], h[1] - h[2]))
+        out, taken = [], -1
+        for index, s, e in hits:
+            if s < taken:
+                continue
+            if (s and _WORD_CHAR.match(squeezed, s - 1)) or _WORD_CHAR.match(squeezed, e):
+                continue
+            out.append((where[s], where[e - 1] + 1, self.aliases[index]))
+            taken = e
+        return out
+
+
+_WHITE_RUN = re.compile(r"\s{2,}|[^\S ]")
+
+
+def _squeeze(text: str) -> tuple[str, list[int] | range]:
+    """The text with every run of white space as one space, and where each character
+    came from (most stretches have none to squeeze)."""
+    runs = list(_WHITE_RUN.finditer(text))
+    if not runs:
+        return text, range(len(text))
+    parts: list[str] = []
+    where: list[int] = []
+    position = 0
+    for m in runs:
+        parts.append(text[position : m.start()])
+        where.extend(range(position, m.start()))
+        parts.append(" ")
+        where.append(m.start())
+        position = m.end()
+    parts.append(text[position:])
+    where.extend(range(position, len(text)))
+    return "".join(parts), where
+
+
 @lru_cache(maxsize=256)
-def _spaced_alias_regex(ordered: tuple[str, ...]) -> re.Pattern:
-    """The aliases, longest first, as whole words; a space in an alias matches any run of
-    spaces ('barn- och utbildningsnämnden' reads 'barn  och ...' once its hyphen is a
-    space). Grouped by first letter so re skips ahead (see parties._alias_regex)."""
-    groups: dict[str, list[str]] = {}
-    for alias in ordered:
-        groups.setdefault(alias[0], []).append(alias[1:])
-    return re.compile("(?:" + "|".join(
-        re.escape(first) + r"(?<![\wåäö][\s\S])(?:"
-        + "|".join(re.escape(rest).replace(r"\ ", r"\s+") for rest in rests) + ")"
-        for first, rests in groups.items()) + r")(?![\wåäö])")
+def _matcher(aliases: tuple[str, ...]) -> _AliasMatcher:
+    return _AliasMatcher(aliases)
 
 
 def _one(bodies: list[Body]) -> Body | None:
