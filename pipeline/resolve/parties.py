@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from pipeline.extract.organisations import normalized, sector
 from pipeline.extract.prefilter import Prefiltered
+from pipeline.identity import definite_forms as _stems
+from pipeline.identity import normalized, party_key, sector
 from pipeline.lang import table
 from pipeline.normalize import CleanText
 from pipeline.records import Mention
@@ -23,51 +24,6 @@ _NAME_START = re.compile(r"(?:^|[\n:;]|\bmellan\b|\bsamt\b|(?<!-)\s+och\s|\d[.)]
 @cache
 def _data() -> dict:
     return table("parties")
-
-
-@cache
-def _stems() -> tuple[tuple[str, str], ...]:
-    """Definite forms -> the written name's form, for matching: pastoratet -> pastorat."""
-    pairs = []
-    for endings in (s["endings"] for s in table("organisations")["sector"].values()):
-        for e in endings:
-            for suffix in ("et", "en", "n"):
-                if e.endswith(suffix) and e[: -len(suffix)] in endings:
-                    pairs.append((e, e[: -len(suffix)]))
-    return tuple(sorted(set(pairs), key=lambda p: -len(p[0])))
-
-
-def party_key(name: str) -> str:
-    """The join key of an organisation name within a document.
-
-    Lower case, no punctuation; no parent prefix ('Svenska kyrkan, '); no municipality
-    after a committee ('Omsorgsnämnden, Linköpings kommun', '... i Linköpings kommun');
-    definite forms as indefinite ('domkyrkopastoratet' -> 'domkyrkopastorat'); the place
-    first ('Stadsmissionen i Västerås' -> 'västerås stadsmission').
-    """
-    d = _data()
-    key = normalized(name)
-    for prefix in sorted(d["parent_prefixes"], key=len, reverse=True):
-        if key.startswith(prefix + " ") and len(key) > len(prefix) + 3:
-            key = key[len(prefix) + 1 :]
-            break
-    units = "|".join(d["unit_words"])
-    places = "|".join(w.strip("*") for w in d["municipality_words"])
-    key = re.sub(rf"^(.*?(?:{units}))\s+(?:i\s+)?[\wåäö]+s?\s+(?:{places})$", r"\1", key)
-    inverted = re.match(d["place_after"], key)
-    if inverted and any(inverted["org"].endswith(e) for e, _ in _stems()):
-        place = inverted["place"]
-        key = f"{place if place.endswith(('s', 'x', 'z')) else place + 's'} {inverted['org']}"
-    words = key.split()
-    if words:
-        last = words[-1]
-        for definite, indefinite in _stems():
-            if last.endswith(definite):
-                words[-1] = last[: -len(definite)] + indefinite
-                break
-        if words[-1].endswith("s") and len(words) == 1 and len(words[-1]) > 6:
-            pass
-    return " ".join(words)
 
 
 def owner_name(text: str, label_start: int) -> str:
@@ -89,6 +45,7 @@ class Party:
     org_valid: bool | None = None
     org_mention: Mention | None = None
     aliases: set[str] = field(default_factory=set)
+    defined: set[str] = field(default_factory=set)  # 'nedan kallad X': X, as written
 
 
 @dataclass(slots=True)
@@ -197,15 +154,21 @@ class Parties:
     def display(self, party: Party | None) -> str | None:
         return party.name if party else None
 
+    def sector_of(self, p: Party) -> str:
+        """public / nonprofit / private: the hint its line gave, else its words (the name
+        before a comma first), else its org number; an IOP's party whose words tell
+        nothing is non-profit (a company cannot be a party)."""
+        sec = p.sector_hint or sector(p.name.split(",")[0], p.org_number)
+        if sec == "unknown":
+            sec = sector(p.name, p.org_number)
+        if sec == "unknown" and p.role == "party" and self.kind in ("agreement", "memo", "other"):
+            sec = _data()["default_party_sector"]
+        return sec
+
     def rows(self, doc_id: str, clean: CleanText) -> list[dict]:
         rows = []
-        is_iop = self.kind in ("agreement", "memo", "other")
         for p in self.parties:
-            sec = p.sector_hint or sector(p.name.split(",")[0], p.org_number)
-            if sec == "unknown":
-                sec = sector(p.name, p.org_number)
-            if sec == "unknown" and p.role == "party" and is_iop:
-                sec = _data()["default_party_sector"]
+            sec = self.sector_of(p)
             mention = p.mention if p.mention.label == "organisation" else p.org_mention
             rows.append({
                 "doc_id": doc_id,
@@ -249,7 +212,12 @@ def _find(parties: list[Party], key: str) -> Party | None:
 def _defined_aliases(text: str, parties: list[Party]) -> None:
     """'Föreningen Fixarna i Lund (nedan kallad FiL)': FiL refers to that party; the alias
     belongs to the party named last before it on its line."""
-    for m in _alias_defined_re().finditer(text):
+    for regex in _alias_defined_res():
+        _defined_by(regex, text, parties)
+
+
+def _defined_by(regex: re.Pattern, text: str, parties: list[Party]) -> None:
+    for m in regex.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         named = [(q.end, p) for p in parties
                  for q in (p.mention, p.org_mention) if q is not None
@@ -257,25 +225,34 @@ def _defined_aliases(text: str, parties: list[Party]) -> None:
         if named:
             alias = normalized(m.group("alias")).strip()
             if alias:
-                max(named, key=lambda x: x[0])[1].aliases |= {alias, alias + "s"}
+                party = max(named, key=lambda x: x[0])[1]
+                party.aliases |= {alias, alias + "s"}
+                party.defined.add(alias)
 
 
 @cache
-def _alias_defined_re() -> re.Pattern:
-    return re.compile(_data()["alias_defined"], re.IGNORECASE)
+def _alias_defined_res() -> tuple[re.Pattern, ...]:
+    """'(nedan kallad FiL)' and ', nedan kallad ABF.' (parties.toml: alias_defined*)."""
+    return tuple(re.compile(_data()[key], re.IGNORECASE)
+                 for key in ("alias_defined", "alias_defined_comma"))
 
 
 def _municipality(text: str, parties: list[Party]) -> str:
     """The municipality the document is about: the most frequent 'Linköpings kommun',
     'Umeå kommun', 'Malmö stad' or 'Region Östergötland' (parties.toml: municipality)."""
-    data = _data()
     counts: dict[str, int] = {}
-    for m in _municipality_re().finditer(text):
-        if m.group("town") in data["not_towns"]:
-            continue
-        name = m.group(0)
+    for _, _, name in municipality_names(text):
         counts[name] = counts.get(name, 0) + 1
     return max(counts, key=counts.get) if counts else ""
+
+
+@lru_cache(maxsize=2)  # the parties and the attribution of amounts ask for the same text
+def municipality_names(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Every 'Linköpings kommun', 'Malmö stad', 'Region Östergötland' of the text, as
+    (start, end, name as written)."""
+    not_towns = _data()["not_towns"]
+    return tuple((m.start(), m.end(), m.group(0)) for m in _municipality_re().finditer(text)
+                 if m.group("town") not in not_towns)
 
 
 @cache
