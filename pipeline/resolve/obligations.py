@@ -137,7 +137,7 @@ def _res() -> dict:
             rf"(?<![\wåäö])(?:{alternation(d['action']['abbreviations'])})\.(?=\s)"
             r"|[.;:](?=\s|$)|\n", _I),
         "split": re.compile(
-            r",\s*(?:och\s+|samt\s+)?att\s+|\s(?:och|samt)\s+att\s+"
+            r",\s*(?:och\s+|samt\s+)?att\s+|\s(?:och|samt)\s+att\s+|,\s*(?:och|samt)\s+"
             rf"|(?:,\s*(?:och\s+|samt\s+)?|\s(?:och|samt)\s+)(?=(?:{alternation(d['action']['verbs'])})(?![\wåäö]))",
             _I),
         "leading_adverbs": re.compile(
@@ -172,7 +172,7 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         clause_end = _clause_end(text, cue.end, next_cue)
         action_start = cue.start if attrs.get("action_from") == "cue_start" else cue.end
         bound, action_start = _bound(text, s, cue, attrs, action_start, clause_end, who,
-                                     layout, previous, tense)
+                                     layout, previous, tense, _sentence_before(spans, s))
         if parties.kind == "other":  # a guideline or a report: only a named party commits
             bound = [name for name in bound if who.is_party(name)]
         if not bound:
@@ -181,13 +181,13 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         if _res()["money"].match(text[cue.end:clause_end]):
             continue
         lead_end = layout.line_end(cue.start)
-        if _announces(text[action_start:clause_end], text[cue.end:clause_end], lead_end,
-                      clause_end, text):
-            items = layout.items_after(lead_end)
+        items = layout.items_after(lead_end) if _announces(
+            text[cue.end:clause_end], lead_end, clause_end, text) else []
+        if items:
             for i_start, i_end in items:
                 for a_start, a_end in _actions(text, i_start, i_end):
                     found.add(bound, a_start, a_end, cue.rule_id, text)
-            found.cover(cue.start, items[-1][1] if items else clause_end)
+            found.cover(cue.start, items[-1][1])
             continue
         body_start = _skip_adverbs(text, action_start, clause_end)
         for a_start, a_end in _actions(text, body_start, clause_end):
@@ -291,7 +291,7 @@ _KRONOR = re.compile(r"\b(?:kr|kronor|sek|tkr|mnkr)\b", _I)
 
 def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clause_end: int,
            who: _Who, layout: _Layout, previous: tuple[int, list[str], int] | None,
-           tense: str) -> tuple[list[str], int]:
+           tense: str, sentence_before: int) -> tuple[list[str], int]:
     """The parties a cue binds, and where its action starts (after an inverted subject)."""
     before = text[s:cue.start]
     if attrs.get("party_after") or _subject_expected_after(before):
@@ -328,7 +328,7 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
         if party is not None:
             return [party], action_start
     if previous and layout.same_paragraph(previous[2], cue.start) and \
-            cue.start - previous[2] < 400 and (
+            previous[0] == sentence_before and (
                 _subject_expected_after(before) or _PASSIVE.match(text, cue.end)):
         # 'Vid varje tillfälle ska minst två vuxna ledare finnas på plats', 'Barn i boendet
         # ska erbjudas samtalsstöd': the duty of the party of the sentence before
@@ -337,6 +337,12 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
 
 
 _PASSIVE = re.compile(r"(?:även\s+|också\s+)?[a-zåäö]{3,}(?<!ss)as(?![\wåäö])", _I)
+
+
+def _sentence_before(spans: tuple[tuple[int, int], ...], start: int) -> int:
+    """The start of the sentence before the one starting at `start` (-1 for none)."""
+    i = bisect_left(spans, (start, -1)) - 1
+    return spans[i][0] if i >= 0 else -1
 
 
 def _subject_expected_after(before: str) -> bool:
@@ -473,7 +479,7 @@ class _Who:
         role = _res()["role_words"].get(low) or _res()["role_words"].get(low.rstrip("s"))
         if role:
             return self._by_sector(role, low, at)
-        party = self._by_words(low, at)
+        party = self._by_words(phrase, at)
         return party.name if party is not None else None
 
     def at_start(self, after: str, at: int) -> tuple[str, int] | None:
@@ -509,7 +515,7 @@ class _Who:
             return party.name
         words = _WORD.findall(phrase[:end])[-3:]
         for n in range(len(words), 0, -1):
-            found = self._by_words(" ".join(words[-n:]).lower(), at, bound_only=True)
+            found = self._by_words(" ".join(words[-n:]), at, bound_only=True)
             if found is not None:
                 return found.name
         return party.name
@@ -532,9 +538,14 @@ class _Who:
 
     def _by_words(self, phrase: str, at: int, bound_only: bool = False) -> Party | None:
         """'ABF' for 'ABF Sydvästra Skåne', 'Röda Korset' for 'Svenska Röda Korset
-        Umeåkretsen', 'Jouren' for 'Kvinnojouren Malmö' (a compound's head)."""
+        Umeåkretsen', 'Jouren' for 'Kvinnojouren Malmö' (a compound's head). A name is
+        written with a capital; words like 'och' or 'medel' name nobody."""
+        if not phrase[:1].isupper():
+            return None
         words = [w for w in normalized(phrase).split() if w]
-        if not words or words[0] in _res()["not_subjects"] or len(words[-1]) < 3:
+        if not words or words[0] in _res()["not_subjects"] or any(
+                len(w) < 3 or w in _res()["continuation_words"] or w in _res()["not_bound"]
+                for w in words):
             return None
         candidates = [p for p in self.bound if all(
             any(_same_word(w, x) for x in self.words[id(p)]) for w in words)]
@@ -629,7 +640,7 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     return limit
 
 
-def _announces(action: str, after_cue: str, lead_end: int, clause_end: int, text: str) -> bool:
+def _announces(after_cue: str, lead_end: int, clause_end: int, text: str) -> bool:
     """The cue's line only announces a list below it: 'Jouren ska', 'Kommunen åtar sig att:',
     'Nämnden ansvarar för följande:'."""
     announced = _SPACES.sub(" ", after_cue.strip(" :\t")).lower()
@@ -871,6 +882,27 @@ class _Layout:
                 return k
         return None
 
+    def _resumes(self, k: int, kind: str, expected: str | None) -> int | None:
+        """The line where the list goes on after one or two lines of page furniture (a
+        running header or footer) starting at line k, or None. An ordered list goes on at
+        its next number or letter; a bulleted one only past lines that look like furniture."""
+        seen = 0
+        for j in range(k, min(k + 8, len(self.starts))):
+            line = self.text[self.starts[j]:self.ends[j]]
+            if not line.strip():
+                continue
+            marker = _MARKER.match(line)
+            if marker and _marker_kind(marker) == kind:
+                if kind == "bullet" or _fits(marker, expected):
+                    return j
+                return None
+            if kind == "bullet" and not _FURNITURE.search(line):
+                return None
+            seen += 1
+            if seen > 2:
+                return None
+        return None
+
     def items_after(self, position: int) -> list[tuple[int, int]]:
         """The items of the list that starts below the line holding `position`: blank lines
         may stand before and between items (OCR, DOCX paragraphs); a line that is no item
@@ -906,6 +938,14 @@ class _Layout:
                 expected = _successor(marker)
             elif items and _continues(text, items[-1][1], s, e, blank):
                 items[-1][1] = e
+            elif items and (resume := self._resumes(k, kind, expected)) is not None:
+                # a page break inside the list: OCR and text layers put the running header
+                # or footer between 'a) ...' and 'b) ...'
+                if kind != "bullet":
+                    items[-1][1] = self.ends[resume - 1]
+                k = resume
+                blank = 0
+                continue
             else:
                 break
             blank = 0
@@ -914,6 +954,10 @@ class _Layout:
         for s, e in items:
             out.extend(_split_merged(text, s, e, kind))
         return [(s, e) for s, e in (_trim(text, s, e) for s, e in out) if e > s]
+
+
+_FURNITURE = re.compile(r"(?i)\bsida\s+\d|\b\d+\s*\(\d+\)|\b\d+\s+av\s+\d+\b|^\s*\d+\s*$"
+                        r"|\b(?:postadress|telefon|besöksadress|e-post|www\.)")
 
 
 def _looks_like_heading(line: str) -> bool:
