@@ -62,6 +62,9 @@ _NUMBERED = re.compile(r"\s*(?:§\s*\d+|\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ])")
 _MARKER = re.compile(
     r"[ \t]*(?:(?P<bullet>[●•▪■◦‣∙·\-–—*»>=+□❖➢✓]|[eo](?=[ \t]))"
     r"|\(?(?P<number>\d{1,2})[.)]|\(?(?P<letter>[a-zA-Z])\))[ \t]+(?=\S)")
+# A list marker right after the cue on its line: text layers and OCR join the first item to
+# its lead ('Föreningen ska e erbjuda stödsamtal ...' from 'Föreningen ska' / '• erbjuda ...').
+_INLINE_ITEM = re.compile(r"[ \t]*(?:[●•▪■◦‣∙·\-–—*»>=+□❖➢✓]|[eo]|[a]\)|1[.)])[ \t]+(?=[a-zåäö])")
 _TIME = re.compile(
     r"(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?(?:\s*(?:och|till|[-–])\s*\d{1,2}(?:[.:]\d{2})?)?"
     r"|\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}|\d+\s*[-–]\s*\d+", _I)
@@ -132,6 +135,7 @@ def _res() -> dict:
         "role_words": dict(d["role_words"]),
         "role_re": re.compile(rf"(?:^|\s)(?P<w>{alternation(d['role_words'])})$", _I),
         "duty_heading": re.compile(d["sections"]["duty_heading"], _I),
+        "joint_heading": re.compile(d["sections"]["joint_heading"], _I),
         "background": re.compile(d["sections"]["background_heading"], _I),
         "clause_end": re.compile(
             rf"(?<![\wåäö])(?:{alternation(d['action']['abbreviations'])})\.(?=\s)"
@@ -181,8 +185,12 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         if _res()["money"].match(text[cue.end:clause_end]):
             continue
         lead_end = layout.line_end(cue.start)
-        items = layout.items_after(lead_end) if _announces(
-            text[cue.end:clause_end], lead_end, clause_end, text) else []
+        inline = _INLINE_ITEM.match(text, cue.end, lead_end)
+        if inline:  # 'Föreningen ska e erbjuda ...': the list's first item joined to its lead
+            items = [(inline.end(), lead_end), *layout.items_after(lead_end)]
+        else:
+            items = layout.items_after(lead_end) if _announces(
+                text[cue.end:clause_end], lead_end, clause_end, text) else []
         if items:
             for i_start, i_end in items:
                 for a_start, a_end in _actions(text, i_start, i_end):
@@ -199,14 +207,18 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
             found.add(bound, a_start, a_end, cue.rule_id, text, quote_start)
         found.cover(cue.start, clause_end)
     for heading in layout.duty_headings:
-        party = who.resolve(heading.who, heading.start)
-        if party is None or found.covers(heading.items_start):
+        if heading.who == _JOINT:
+            bound = who.joint()
+        else:
+            party = who.resolve(heading.who, heading.start)
+            bound = [party] if party is not None else []
+        if not bound or found.covers(heading.items_start):
             continue
         for i_start, i_end in layout.items_after(heading.end):
-            if found.covers(i_start):
-                continue
+            if found.overlaps(i_start, i_end):
+                continue  # '- Föreningen ska ...': the item's own cue has read it
             for a_start, a_end in _actions(text, i_start, i_end):
-                found.add([party], a_start, a_end, "obligation.duty_heading", text)
+                found.add(bound, a_start, a_end, "obligation.duty_heading", text)
     return found.rows(doc_id, clean)
 
 
@@ -246,6 +258,10 @@ class _Found:
     def cover(self, start: int, end: int) -> None:
         i = bisect_left(self.covered, (start, end))
         self.covered.insert(i, (start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.covered, (end, -1))
+        return any(s < end and start < e for s, e in self.covered[max(0, i - 50):i])
 
     def covers(self, position: int) -> bool:
         i = bisect_right(self.covered, (position, float("inf"))) - 1
@@ -306,23 +322,28 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
     if tense == "modal" and _joint_subject(before):
         return who.joint(), action_start
     subject = _subject_phrase(before, cue)
+    several = who.several(subject)
+    if several:
+        return several, action_start  # 'Kommunen och föreningen ska gemensamt ...'
     party = who.subject(subject, cue.start)
     if party is None and cue.rule_id == "obligation.given_opportunity":
         m = _GIVEN_TO.search(before)
         party = who.subject(m.group("x"), cue.start) if m else None
     if party is not None:
         return [party], action_start
+    if previous and previous[0] == s and _SAME_SUBJECT.search(text[previous[2]:cue.start]):
+        return previous[1], action_start  # 'bidrar med X och ansvarar för Y'
     written = _written_subject(subject)
     if written:
         return [written], action_start
-    if previous and previous[0] == s and _SAME_SUBJECT.search(text[previous[2]:cue.start]):
-        return previous[1], action_start  # 'bidrar med X och ansvarar för Y'
     if tense != "modal" or _unbound(_COMMA.split(before)[-1]):
         return [], action_start
     agent = who.agent(text[cue.end:clause_end], cue.end)
     if agent is not None:  # 'ska erbjudas av föreningen'
         return [agent], action_start
     heading = layout.duty_party(cue.start)
+    if heading == _JOINT:
+        return who.joint(), action_start
     if heading is not None:
         party = who.resolve(heading, cue.start)
         if party is not None:
@@ -402,9 +423,11 @@ def _written_subject(subject: str) -> str | None:
     words = np.lower().split()
     if np.lower() in _res()["not_subjects"] or words[0] in _res()["not_subjects"]:
         return None
-    if words[-1].endswith(_res()["org_endings"]) or (
-            len(words) > 1 and words[0] in _res()["org_endings"]):
-        return np  # 'Socialförvaltningen', 'Region Östergötland', 'Stiftelsen Ankaret'
+    if words[-1].endswith(_res()["org_endings"]):
+        return np  # 'Socialförvaltningen', 'Vuxenenheten vid socialförvaltningen'
+    if len(words) > 1 and words[0] in _res()["org_endings"] and all(
+            w[:1].isupper() for w in np.split()[1:]):
+        return np  # 'Region Östergötland', 'Stiftelsen Ankaret'
     return None
 
 
@@ -447,6 +470,21 @@ class _Who:
             if p.name not in names:
                 names.append(p.name)
         return names
+
+    def several(self, phrase: str) -> list[str]:
+        """Parties named together as the whole subject: 'Regionen och Stadsmissionen',
+        'Kommunen, Röda Korset och PRO' (nothing but commas and 'och'/'samt' between)."""
+        refs = self.parties.find_in(phrase)
+        if len(refs) < 2 or phrase[refs[-1][1]:].strip() or phrase[:refs[0][0]].strip():
+            return []
+        if not all(_JOINER.fullmatch(phrase[a[1]:b[0]]) for a, b in zip(refs, refs[1:],
+                                                                       strict=False)):
+            return []
+        names: list[str] = []
+        for _, _, party in refs:
+            if party.name not in names:
+                names.append(party.name)
+        return names if len(names) >= 2 else []
 
     def subject(self, phrase: str, at: int) -> str | None:
         """The party the phrase ends in, as the subject of a verb right after it."""
@@ -571,6 +609,7 @@ class _Who:
         return None
 
 
+_JOINER = re.compile(r"\s*(?:,|och|samt|,\s*och|,\s*samt)\s*", _I)
 _MUNICIPAL_WORDS = frozenset(["kommunen", "staden", "regionen", "landstinget"])
 # A capitalised word (not the first of the text) right before a number: 'Tivoligatan 4'.
 _NAMED = re.compile(r"(?<=[\wåäö,] )[A-ZÅÄÖ][\wåäö]+\s+$")
@@ -801,6 +840,9 @@ def _short(action: str) -> str:
     return action if len(action) <= 200 else action[:197].rsplit(" ", 1)[0] + " …"
 
 
+_JOINT = "\x00joint"  # the 'who' of a heading over every party's duties
+
+
 # --- layout: lines, lists, headings ---------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -842,8 +884,9 @@ class _Layout:
                     self.sections.append((s, "other", ""))  # '5 Parternas åtaganden 5.1 ...'
                 continue  # 'Jouren ska' leads a list; it is no heading
             duty = r["duty_heading"].match(line)
-            if duty:
-                who = duty.group("who") or duty.group("who2")
+            joint = r["joint_heading"].match(line)
+            if duty or joint:
+                who = _JOINT if joint else duty.group("who") or duty.group("who2")
                 self.sections.append((s, "duty", who))
                 nxt = self._next_nonblank(n + 1)
                 self.duty_headings.append(_Heading(s, e, who, self.starts[nxt]
