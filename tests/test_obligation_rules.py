@@ -130,9 +130,26 @@ CUES = [
     # a word of the name stands for the party
     (NAMED + "Norrsken ska hålla öppet tre kvällar i veckan.\n", "norrsken",
      "hålla öppet tre kvällar i veckan", 3, "per_week"),
+    # a subject with a relative clause is still the subject
+    (HEAD + "Föreningen ska driva ett boende. Kvinnor som bor i boendet ska erbjudas "
+     "samtalsstöd.\n", FORENING, "erbjudas samtalsstöd", None, ""),
     # a subject with no party of its own, in the sentence after the party's duty
     (HEAD + "Föreningen ska hålla öppet varje lördag. Vid varje tillfälle ska minst två "
      "ledare finnas på plats.\n", FORENING, "minst två ledare finnas på plats", 2, ""),
+]
+
+# a municipality and a region as parties: 'regionen' is the region, 'kommunen' the municipality
+BOTH = ("Överenskommelse om idéburet offentligt partnerskap\n\n1. Parter\n\n"
+        "Hudiksvalls kommun, org.nr 212000-2486\n\nRegion Gävleborg, org.nr 232100-0198\n\n"
+        "Föreningen Ljusglimten, org.nr 802512-3459\n\n"
+        "2. Verksamhet\n\nVerksamheten riktar sig till unga vuxna.\n\n")
+
+ROLE_WORDS = [
+    (BOTH + "Regionen ska\n\n- ställa en sjuksköterska till förfogande en dag per vecka.\n",
+     "region gävleborg", "ställa en sjuksköterska till förfogande", 1, "per_week"),
+    (BOTH + "Kommunen ska\n\n- upplåta en lokal.\n", "hudiksvall", "upplåta en lokal", None, ""),
+    (BOTH + "Enligt överenskommelsen ska regionen bjuda in till nätverksträffar.\n",
+     "region gävleborg", "bjuda in till nätverksträffar", None, ""),
 ]
 
 # (the action, quantity, frequency) after 'Föreningen ska '
@@ -174,6 +191,8 @@ NOT_OBLIGATIONS = [
     # a 'ska' in a relative clause belongs to the action, it is no duty of its own
     (HEAD + "Föreningen ska tillhandahålla lokaler som ska vara tillgängliga för rullstol.\n",
      "^vara tillgängliga"),
+    # a relative clause with a subject of its own: the duty's object stands before it
+    (HEAD + "Den värdegrund som parterna förväntas dela beskrivs i bilaga 2.\n", "dela"),
     # the agreement itself and its follow-up are no party
     (HEAD + "Överenskommelsen ska följas upp en gång per år.\n", "följas upp"),
     (HEAD + "Uppsägningen ska vara skriftlig.\n", "vara skriftlig"),
@@ -200,6 +219,14 @@ def test_lists(text, party, action, quantity, frequency, tmp_path):
 
 @pytest.mark.parametrize("text,party,action,quantity,frequency", CUES)
 def test_cues_and_subjects(text, party, action, quantity, frequency, tmp_path):
+    rows = rows_of(text, tmp_path)
+    match = matching(rows, party, action)
+    assert match, [(r["party"], r["action"]) for r in rows]
+    assert (match[0]["quantity"], match[0]["frequency"]) == (quantity, frequency)
+
+
+@pytest.mark.parametrize("text,party,action,quantity,frequency", ROLE_WORDS)
+def test_role_words(text, party, action, quantity, frequency, tmp_path):
     rows = rows_of(text, tmp_path)
     match = matching(rows, party, action)
     assert match, [(r["party"], r["action"]) for r in rows]

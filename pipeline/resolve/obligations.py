@@ -317,7 +317,7 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
             start = cue.end + length
             start = _ATT_AT.match(text, start).end()
             return [party], start if action_start == cue.end else action_start
-    if _subordinate(before, cue):
+    if _subordinate(before, cue) or _relative(before, cue, who):
         return [], action_start
     if tense == "modal" and _joint_subject(before):
         return who.joint(), action_start
@@ -388,11 +388,27 @@ _FRONTED_END = frozenset(["förslaget", "överenskommelsen", "avtalet", "året",
 
 
 def _subordinate(before: str, cue: Mention) -> bool:
+    """The cue is in a subordinate clause: a condition, a purpose ('för att kommunen ska')."""
     r = _res()
     clause = _COMMA.split(before)[-1] if cue.rule_id == "obligation.shall" else before
     if r["subordinate"].match(clause) or r["subordinate"].match(before):
         return True
     return bool(r["subordinate_end"].search(clause))
+
+
+def _relative(before: str, cue: Mention, who: _Who) -> bool:
+    """The cue is in a relative clause with a subject of its own: 'värdegrunden som parterna
+    förväntas dela', 'de lokaler som kommunen ska upplåta' (the duty's object stands before
+    it). 'Barn som bor i boendet ska ...' is a subject with a relative clause: no."""
+    m = _RELATIVE.search(before)
+    if not m:
+        return False
+    words = m.group("words").strip()
+    return words.lower() in _PRONOUNS or _joint_subject(words) or \
+        who.subject(words, cue.start) is not None
+
+
+_PRONOUNS = frozenset(["vi", "de", "den", "det", "man", "hon", "han", "ni"])
 
 
 def _joint_subject(before: str) -> bool:
@@ -494,7 +510,8 @@ class _Who:
             tail = _ADVERBIAL.sub(" ", phrase[end:])
             genitive = phrase[start:end].lower().endswith("s") and not party.key.endswith("s")
             if not genitive and len(tail.split()) <= 3 and not _STOP.search(tail):
-                return self._prefer_bound(party, phrase, start, end, at)
+                by_role = self._role(phrase[start:end], at)
+                return by_role or self._prefer_bound(party, phrase, start, end, at)
         words = _WORD.findall(phrase)
         if not words or len(words) > 8:
             return None
@@ -510,13 +527,12 @@ class _Who:
         phrase = phrase.strip()
         if not phrase:
             return None
+        by_role = self._role(phrase, at)
+        if by_role:
+            return by_role
         refs = self.parties.find_in(phrase)
         if refs and refs[0][0] == 0 and refs[-1][1] >= len(phrase.rstrip()) - 1:
             return self._prefer_bound(refs[-1][2], phrase, refs[-1][0], refs[-1][1], at)
-        low = phrase.lower()
-        role = _res()["role_words"].get(low) or _res()["role_words"].get(low.rstrip("s"))
-        if role:
-            return self._by_sector(role, low, at)
         party = self._by_words(phrase, at)
         return party.name if party is not None else None
 
@@ -526,7 +542,8 @@ class _Who:
         head = after[:80]
         refs = self.parties.find_in(head)
         if refs and refs[0][0] == 0:
-            return self._prefer_bound(refs[0][2], head, 0, refs[0][1], at), refs[0][1]
+            by_role = self._role(head[:refs[0][1]], at)
+            return by_role or self._prefer_bound(refs[0][2], head, 0, refs[0][1], at), refs[0][1]
         words = list(_WORD.finditer(head))
         for n in (2, 1):
             if len(words) >= n:
@@ -558,20 +575,40 @@ class _Who:
                 return found.name
         return party.name
 
+    def _role(self, phrase: str, at: int) -> str | None:
+        """A role word ('jouren', 'regionen', 'nämnden'): the party of that kind. Checked
+        before the aliases, which give every public role word to the municipality."""
+        low = _SPACES.sub(" ", phrase.strip().lower())
+        role = _res()["role_words"].get(low) or _res()["role_words"].get(low.rstrip("s"))
+        return self._by_sector(role, low.rstrip("s") if low not in _res()["role_words"]
+                               else low, at) if role else None
+
     def _by_sector(self, role: str, word: str, at: int) -> str | None:
-        candidates = [p for p in self.bound if self.sectors[id(p)] == role]
+        """The party of the role word's sector; where several, the one whose name holds the
+        word ('regionen' -> 'Region Östergötland', not the municipality), else the one named
+        last. With no party of that sector, an organisation of it that the text mentions."""
         stem = word[:-2] if word.endswith(("en", "et")) else word
-        named = [p for p in candidates if stem in normalized(p.name)]
-        if len(named) == 1 and len(candidates) > 1:
-            return named[0].name
-        if len(candidates) == 1:
-            return candidates[0].name
         town = self.parties.municipality
-        if role == "public" and town and word in _MUNICIPAL_WORDS:
-            exact = [p for p in candidates if normalized(p.name) == normalized(town)]
-            if exact or not candidates:
-                return exact[0].name if exact else town  # 'Kommunen' with no public party
-        party = self._last_named(candidates, at)
+        municipal = role == "public" and word in _MUNICIPAL_WORDS
+        if municipal and town and stem in normalized(town):
+            exact = [p for p in self.parties.parties if normalized(p.name) == normalized(town)]
+            if exact:
+                return exact[0].name  # 'kommunen' is the municipality the text is about
+        candidates = [p for p in self.bound if self.sectors[id(p)] == role]
+        named = [p for p in candidates if stem in normalized(p.name)]
+        if len(named) == 1:
+            return named[0].name
+        if len(candidates) == 1 and not (municipal and _OTHER_LEVEL.get(stem, "") in
+                                         normalized(candidates[0].name)):
+            return candidates[0].name
+        if municipal and town and stem in normalized(town):
+            return town  # 'Kommunen' with no party named so
+        if not candidates:
+            others = [p for p in self.parties.parties if self.sectors[id(p)] == role
+                      and stem in normalized(p.name)]
+            if len(others) == 1:
+                return others[0].name  # 'Nämnden ska' where the nämnd is only mentioned
+        party = self._last_named(named or candidates, at)
         return party.name if party is not None else None
 
     def _by_words(self, phrase: str, at: int, bound_only: bool = False) -> Party | None:
@@ -611,8 +648,11 @@ class _Who:
 
 _JOINER = re.compile(r"\s*(?:,|och|samt|,\s*och|,\s*samt)\s*", _I)
 _MUNICIPAL_WORDS = frozenset(["kommunen", "staden", "regionen", "landstinget"])
+# 'regionen' is not a municipality's party, nor 'kommunen' a region's
+_OTHER_LEVEL = {"region": "kommun", "landsting": "kommun", "kommun": "region", "stad": "region"}
 # A capitalised word (not the first of the text) right before a number: 'Tivoligatan 4'.
 _NAMED = re.compile(r"(?<=[\wåäö,] )[A-ZÅÄÖ][\wåäö]+\s+$")
+_RELATIVE = re.compile(r"(?<![\wåäö])som\s+(?P<words>[^\s,.;:]+(?:\s+[^\s,.;:]+){0,3})\s*$", _I)
 _AGENT = re.compile(r"[a-zåäö]{3,}as\s+(?:även\s+|också\s+)?av\s+", _I)
 
 
@@ -867,6 +907,7 @@ class _Layout:
             self.ends.append(pos + len(line))
             pos += len(line) + 1
         cue_starts = [c.start for c in cues]
+        self.cue_starts = cue_starts
         r = _res()
         self.sections: list[tuple[int, str, str]] = []  # (line start, kind, who)
         self.duty_headings: list[_Heading] = []
@@ -877,8 +918,7 @@ class _Layout:
                         self.sections[-1][1] == "background":
                     self.sections.append((s, "other", ""))  # '3.1 Föreningen ska ...'
                 continue
-            i = bisect_left(cue_starts, s)
-            if i < len(cue_starts) and cue_starts[i] < e:
+            if self.has_cue(s, e):
                 if _NUMBERED.match(line) and self.sections and \
                         self.sections[-1][1] == "background":
                     self.sections.append((s, "other", ""))  # '5 Parternas åtaganden 5.1 ...'
@@ -925,6 +965,10 @@ class _Layout:
                 return k
         return None
 
+    def has_cue(self, start: int, end: int) -> bool:
+        i = bisect_left(self.cue_starts, start)
+        return i < len(self.cue_starts) and self.cue_starts[i] < end
+
     def _resumes(self, k: int, kind: str, expected: str | None) -> int | None:
         """The line where the list goes on after one or two lines of page furniture (a
         running header or footer) starting at line k, or None. An ordered list goes on at
@@ -939,8 +983,9 @@ class _Layout:
                 if kind == "bullet" or _fits(marker, expected):
                     return j
                 return None
-            if kind == "bullet" and not _FURNITURE.search(line):
-                return None
+            if self.has_cue(self.starts[j], self.ends[j]) or \
+                    (kind == "bullet" and not _FURNITURE.search(line)):
+                return None  # '... Sida 2(4) 5.2 Regionen ska': the next list's lead
             seen += 1
             if seen > 2:
                 return None
