@@ -75,6 +75,21 @@ LISTS = [
     # two items that OCR read into one line
     (HEAD + "Nämnden ska\na) utse en kontaktperson, b) kalla till uppföljningsmöten.\n",
      KOMMUN, "kalla till uppföljningsmöten", None, ""),
+    # items written with a capital and no punctuation (a word processor's bullets)
+    (HEAD + "Föreningen ska bland annat:\n- Hålla öppet tre dagar i veckan\n- Föra statistik\n",
+     FORENING, "Hålla öppet tre dagar i veckan", 3, "per_week"),
+    (HEAD + "Föreningen ska\n\uf0b7 hålla öppet två kvällar i veckan\n\uf0b7 föra statistik\n",
+     FORENING, "hålla öppet två kvällar i veckan", 2, "per_week"),
+    # a lead whose verb the items complete
+    (HEAD + "Kommunen ska tillhandahålla följande:\n• lokaler i Stadshuset\n• handledning "
+     "fyra gånger per år\n", KOMMUN, "tillhandahålla handledning fyra gånger per år", 4,
+     "per_year"),
+    # lettered items joined to the lead line by unwrapping; 't.ex.' is no item
+    (HEAD + "Nämnden åtar sig att\na. utse en kontaktperson, t.ex. en socialsekreterare,\n"
+     "b. kalla till möten.\n", "socialnämnd", "utse en kontaktperson, t.ex. en "
+     "socialsekreterare", None, ""),
+    (HEAD + "Nämnden åtar sig att\na. utse en kontaktperson, t.ex. en socialsekreterare,\n"
+     "b. kalla till möten.\n", "socialnämnd", "kalla till möten", None, ""),
     # a heading over duties every party shares
     (HEAD + "Gemensamma åtaganden\n\n- följa upp verksamheten två gånger per år.\n", FORENING,
      "följa upp verksamheten två gånger per år", 2, "per_year"),

@@ -60,11 +60,15 @@ _NUMBERED = re.compile(r"\s*(?:§\s*\d+|\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ])")
 # A list item's marker at a line start. Typography, not language: the text layer's bullets
 # and what OCR reads them as ('e', 'o', '»', '=', '+'); numbers and letters with '.' or ')'.
 _MARKER = re.compile(
-    r"[ \t]*(?:(?P<bullet>[●•▪■◦‣∙·\-–—*»>=+□❖➢✓]|[eo](?=[ \t]))"
-    r"|\(?(?P<number>\d{1,2})[.)]|\(?(?P<letter>[a-zA-Z])\))[ \t]+(?=\S)")
+    r"[ \t]*(?:(?P<bullet>[●•▪■◦‣∙·\-–—*»>=+□❖➢✓○◆►✔\uf0b7\uf0a7\uf0d8\uf076\uf0fc]"
+    r"|[eo](?=[ \t]))|\(?(?P<number>\d{1,2})[.)]|\(?(?P<letter>[a-zA-Z])\)|(?P<dotted>[a-z])\.)"
+    r"[ \t]+(?=\S)")
 # A list marker right after the cue on its line: text layers and OCR join the first item to
 # its lead ('Föreningen ska e erbjuda stödsamtal ...' from 'Föreningen ska' / '• erbjuda ...').
-_INLINE_ITEM = re.compile(r"[ \t]*(?:[●•▪■◦‣∙·\-–—*»>=+□❖➢✓]|[eo]|[a]\)|1[.)])[ \t]+(?=[a-zåäö])")
+_INLINE_ITEM = re.compile(
+    r"[ \t]*(?:[●•▪■◦‣∙·\-–—*»>=+□❖➢✓○◆►✔\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|[eo]|a[.)]"
+    r"|1[.)])[ \t]+(?=[a-zåäö])")
+_HAS_DIGIT = re.compile(r"\d")
 _TIME = re.compile(
     r"(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?(?:\s*(?:och|till|[-–])\s*\d{1,2}(?:[.:]\d{2})?)?"
     r"|\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}|\d+\s*[-–]\s*\d+", _I)
@@ -97,6 +101,7 @@ def _res() -> dict:
     months = alternation(table("months")["months"])
     return {
         "units": units,
+        "number_words": frozenset(w for w in number_words() if " " not in w),
         "times": re.compile(
             rf"(?P<count>{count})\s*(?:{alternation(periods['times_words'])})"
             rf"(?:\s*(?:{alternation(periods['per_words'])})\s*(?P<unit>{units_re})(?![\wåäö]))?",
@@ -187,14 +192,19 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         lead_end = layout.line_end(cue.start)
         inline = _INLINE_ITEM.match(text, cue.end, lead_end)
         if inline:  # 'Föreningen ska e erbjuda ...': the list's first item joined to its lead
-            items = [(inline.end(), lead_end), *layout.items_after(lead_end)]
+            marker = _MARKER.match(text, inline.start(), lead_end)
+            kind, successor = (_marker_kind(marker), _successor(marker)) if marker else \
+                ("bullet", None)
+            items = [*_split_merged(text, inline.end(), lead_end, kind, successor),
+                     *layout.items_after(lead_end)]
         else:
             items = layout.items_after(lead_end) if _announces(
                 text[cue.end:clause_end], lead_end, clause_end, text) else []
         if items:
+            prefix = "" if inline else _lead_prefix(text[cue.end:clause_end])
             for i_start, i_end in items:
                 for a_start, a_end in _actions(text, i_start, i_end):
-                    found.add(bound, a_start, a_end, cue.rule_id, text)
+                    found.add(bound, a_start, a_end, cue.rule_id, text, prefix=prefix)
             found.cover(cue.start, items[-1][1])
             continue
         body_start = _skip_adverbs(text, action_start, clause_end)
@@ -229,18 +239,19 @@ class _Found:
     """The actions found so far and the spans of text they have used up."""
 
     money: list[int] = field(default_factory=list)  # where amounts of money start, sorted
-    actions: list[tuple[list[str], int, int, str, int]] = field(default_factory=list)
+    # (parties, start, end, rule id, quote start, words of the lead the action completes)
+    actions: list[tuple[list[str], int, int, str, int, str]] = field(default_factory=list)
     covered: list[tuple[int, int]] = field(default_factory=list)  # sorted, by start
     seen: set[tuple[str, int, int]] = field(default_factory=set)
 
     def add(self, bound: list[str], start: int, end: int, rule_id: str, text: str,
-            quote_start: int | None = None) -> None:
+            quote_start: int | None = None, prefix: str = "") -> None:
         body = text[start:end]
         if _res()["money"].match(body) or not _THREE_LETTERS.search(body) or \
                 self.pays(text, start, end):
             return
         self.actions.append((bound, start, end, rule_id,
-                             start if quote_start is None else quote_start))
+                             start if quote_start is None else quote_start, prefix))
         self.cover(start, end)
 
     def pays(self, text: str, start: int, end: int) -> bool:
@@ -277,8 +288,8 @@ class _Found:
 
     def rows(self, doc_id: str, clean: CleanText) -> list[dict]:
         rows = []
-        for bound, start, end, rule_id, quote_start in self.actions:
-            action = clean.text[start:end]
+        for bound, start, end, rule_id, quote_start, prefix in self.actions:
+            action = f"{prefix} {clean.text[start:end]}" if prefix else clean.text[start:end]
             quantity, frequency = _quantity_frequency(action)
             for name in bound:
                 key = (name, start, end)
@@ -460,27 +471,27 @@ class _Who:
     parties: Parties
     bound: list[Party] = field(init=False)
     sectors: dict[int, str] = field(init=False)
-    refs: list[tuple[int, int, Party]] = field(init=False)
-    ref_starts: list[int] = field(init=False)
+    names: dict[int, str] = field(init=False)  # normalized names
     words: dict[int, list[str]] = field(init=False)
+    _refs: list[tuple[int, int, Party]] | None = None
+    _ref_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         everyone = self.parties.parties
         self.bound = [p for p in everyone if p.role == "party"] or list(everyone)
         self.sectors = {id(p): _sector_of(p) for p in everyone}
-        self.refs = self.parties.find_in(self.text)
-        self.ref_starts = [r[0] for r in self.refs]
-        self.words = {id(p): [w for w in normalized(p.name).split() if len(w) >= 2]
+        self.names = {id(p): normalized(p.name) for p in everyone}
+        self.words = {id(p): [w for w in self.names[id(p)].split() if len(w) >= 2]
                       for p in everyone}
 
     def is_party(self, name: str) -> bool:
         return any(p.name == name and p.role == "party" for p in self.parties.parties)
 
     def joint(self) -> list[str]:
-        keys = sorted({normalized(p.name) for p in self.bound}, key=len)
+        keys = sorted({self.names[id(p)] for p in self.bound}, key=len)
         names = []
         for p in self.bound:
-            key = normalized(p.name)
+            key = self.names[id(p)]
             if any(key != k and key.startswith(k + " ") for k in keys):
                 continue  # 'Malmö stad, genom nämnden' is 'Malmö stad'
             if p.name not in names:
@@ -590,22 +601,23 @@ class _Who:
         stem = word[:-2] if word.endswith(("en", "et")) else word
         town = self.parties.municipality
         municipal = role == "public" and word in _MUNICIPAL_WORDS
-        if municipal and town and stem in normalized(town):
-            exact = [p for p in self.parties.parties if normalized(p.name) == normalized(town)]
+        town_key = normalized(town) if town else ""
+        if municipal and town and stem in town_key:
+            exact = [p for p in self.parties.parties if self.names[id(p)] == town_key]
             if exact:
                 return exact[0].name  # 'kommunen' is the municipality the text is about
         candidates = [p for p in self.bound if self.sectors[id(p)] == role]
-        named = [p for p in candidates if stem in normalized(p.name)]
+        named = [p for p in candidates if stem in self.names[id(p)]]
         if len(named) == 1:
             return named[0].name
         if len(candidates) == 1 and not (municipal and _OTHER_LEVEL.get(stem, "") in
-                                         normalized(candidates[0].name)):
+                                         self.names[id(candidates[0])]):
             return candidates[0].name
-        if municipal and town and stem in normalized(town):
+        if municipal and town and stem in town_key:
             return town  # 'Kommunen' with no party named so
         if not candidates:
             others = [p for p in self.parties.parties if self.sectors[id(p)] == role
-                      and stem in normalized(p.name)]
+                      and stem in self.names[id(p)]]
             if len(others) == 1:
                 return others[0].name  # 'Nämnden ska' where the nämnd is only mentioned
         party = self._last_named(named or candidates, at)
@@ -636,10 +648,13 @@ class _Who:
         """Of several candidates, the one the text named last before `at`."""
         if not candidates:
             return None
+        if self._refs is None:  # every reference in the text, read once when first asked
+            self._refs = self.parties.find_in(self.text)
+            self._ref_starts = [r[0] for r in self._refs]
         ids = {id(p) for p in candidates}
-        i = bisect_left(self.ref_starts, at) - 1
+        i = bisect_left(self._ref_starts, at) - 1
         while i >= 0:
-            party = self.refs[i][2]
+            party = self._refs[i][2]
             if id(party) in ids:
                 return party
             i -= 1
@@ -728,6 +743,20 @@ def _announces(after_cue: str, lead_end: int, clause_end: int, text: str) -> boo
     # 'Föreningen ska inom ramen för överenskommelsen:' + a list
     return clause_end < len(text) and text[clause_end] == ":" and \
         text[clause_end + 1:lead_end + 1].strip() == ""
+
+
+def _lead_prefix(after_cue: str) -> str:
+    """The words of a lead line that its items complete: 'Kommunen ska tillhandahålla
+    följande:' + '- lokaler' -> 'tillhandahålla lokaler'. Nothing for 'Föreningen ska:'."""
+    words = _SPACES.sub(" ", after_cue.strip(" :\t")).strip()
+    words = _ANNOUNCING_TAIL.sub("", words).strip()
+    if not words or words.lower() in _res()["list_announcements"]:
+        return ""
+    return _res()["leading_adverbs"].sub("", words).strip()
+
+
+_ANNOUNCING_TAIL = re.compile(
+    r"\s*(?:bland\s+annat|bl\.\s*a\.|följande(?:\s+\w+)?|nedanstående|nedan|att)\s*$", _I)
 
 
 def _skip_adverbs(text: str, start: int, end: int) -> int:
@@ -828,6 +857,9 @@ def _value(count: str) -> int | None:
 def _quantity_frequency(action: str) -> tuple[int | None, str]:
     r = _res()
     masked = _TIME.sub(lambda m: " " * len(m.group(0)), action)
+    if not _HAS_DIGIT.search(masked) and not r["number_words"].intersection(
+            _WORD.findall(masked.lower())):
+        return None, _frequency(masked)  # no count written: only the frequency to read
     quantity, frequency = None, ""
     for m in r["times"].finditer(masked):
         n = _value(m.group("count"))
@@ -1020,9 +1052,9 @@ class _Layout:
                 continue
             marker = _MARKER.match(text, s, e)
             if marker and _marker_kind(marker) == kind and (
-                    not items or _fits(marker, expected)) and not _looks_like_heading_item(
-                    text, marker.end(), e):
-                items.append([marker.end(), e])
+                    not items or _fits(marker, expected)) and not (
+                    kind == "number" and _looks_like_heading_item(text, marker.end(), e)):
+                items.append([marker.end(), e, _successor(marker)])
                 expected = _successor(marker)
             elif items and _continues(text, items[-1][1], s, e, blank):
                 items[-1][1] = e
@@ -1039,8 +1071,8 @@ class _Layout:
             blank = 0
             k += 1
         out: list[tuple[int, int]] = []
-        for s, e in items:
-            out.extend(_split_merged(text, s, e, kind))
+        for s, e, successor in items:
+            out.extend(_split_merged(text, s, e, kind, successor))
         return [(s, e) for s, e in (_trim(text, s, e) for s, e in out) if e > s]
 
 
@@ -1061,7 +1093,7 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def _looks_like_heading_item(text: str, start: int, end: int) -> bool:
-    """'5. Kommunens åtaganden' after a numbered list is a heading, not its next item."""
+    """'3. Ekonomi' after a numbered list '1. ...', '2. ...' is a heading, not its third item."""
     body = text[start:end].strip()
     return bool(body) and body[0].isupper() and body[-1] not in ".,;:" and \
         len(body.split()) <= 6
@@ -1070,24 +1102,27 @@ def _looks_like_heading_item(text: str, start: int, end: int) -> bool:
 def _marker_kind(m: re.Match) -> str:
     if m.group("number"):
         return "number"
-    if m.group("letter"):
+    if m.group("letter") or m.group("dotted"):
         return "letter"
     return "bullet"
+
+
+def _letter(m: re.Match) -> str:
+    return (m.group("letter") or m.group("dotted") or "").lower()
 
 
 def _successor(m: re.Match) -> str | None:
     if m.group("number"):
         return str(int(m.group("number")) + 1)
-    if m.group("letter"):
-        return chr(ord(m.group("letter").lower()) + 1)
+    if _letter(m):
+        return chr(ord(_letter(m)) + 1)
     return None
 
 
 def _fits(m: re.Match, expected: str | None) -> bool:
     if expected is None:
         return True
-    got = m.group("number") or (m.group("letter") or "").lower()
-    return got == expected
+    return (m.group("number") or _letter(m)) == expected
 
 
 def _continues(text: str, item_end: int, s: int, e: int, blank: int) -> bool:
@@ -1107,22 +1142,30 @@ def _continues(text: str, item_end: int, s: int, e: int, blank: int) -> bool:
 _ABBREVIATION = re.compile(r"(?<![\wåäö])(?:kl|ca|t\.ex|bl\.a|m\.m|resp|inkl|nr)\.$", _I)
 
 
-def _split_merged(text: str, s: int, e: int, kind: str) -> list[tuple[int, int]]:
-    """OCR reads two short items into one line: '... genom skolorna, C) utse ...'."""
-    if kind == "bullet":
-        pattern = _MERGED_BULLET
-    else:
-        pattern = _MERGED_LETTER if kind == "letter" else _MERGED_NUMBER
+def _split_merged(text: str, s: int, e: int, kind: str, expected: str | None
+                  ) -> list[tuple[int, int]]:
+    """OCR and unwrapping read items into one line: '... genom skolorna, C) utse ...',
+    'åtar sig att a. utse en kontaktperson, b. kalla till möten'. An ordered list is split
+    only at its next letter or number ('..., t.ex. skolor' is no item 't')."""
     out, pos = [], s
-    for m in pattern.finditer(text, s, e):
-        out.append((pos, m.start()))
-        pos = m.end()
+    if kind == "bullet":
+        for m in _MERGED_BULLET.finditer(text, s, e):
+            out.append((pos, m.start()))
+            pos = m.end()
+    else:
+        for m in _MERGED_ORDERED.finditer(text, s, e):
+            got = (m.group("n") or m.group("l") or m.group("l2") or "").lower()
+            if got != expected:
+                continue
+            out.append((pos, m.start()))
+            pos = m.end()
+            expected = str(int(got) + 1) if got.isdigit() else chr(ord(got) + 1)
     out.append((pos, e))
     return out
 
 
-_MERGED_LETTER = re.compile(r"(?<=[,;])\s+\(?[a-zA-Z]\)\s+")
-_MERGED_NUMBER = re.compile(r"(?<=[,;])\s+\(?\d{1,2}\)\s+")
+_MERGED_ORDERED = re.compile(
+    r"(?<=[,;])\s+(?:\(?(?P<n>\d{1,2})\)|\(?(?P<l>[a-zA-Z])\)|(?P<d>(?P<l2>[a-z]))\.)\s+")
 _MERGED_BULLET = re.compile(r"(?<=[,;])\s+[●•▪■]\s+")
 
 
