@@ -207,14 +207,18 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
                     found.add(bound, a_start, a_end, cue.rule_id, text, prefix=prefix)
             found.cover(cue.start, items[-1][1])
             continue
+        # 'Vid mötena redovisar föreningen antal besök': the verb without its subject
+        verb = _SPACES.sub(" ", cue.text.strip()) if attrs.get("action_from") == "cue_start" \
+            and action_start > cue.end else ""
         body_start = _skip_adverbs(text, action_start, clause_end)
         for a_start, a_end in _actions(text, body_start, clause_end):
             if attrs.get("valued_is_amount") and (
                     _res()["valued"].search(text, a_start, a_end) or found.valued(a_start, a_end)):
                 continue  # 'bidrar med ideellt arbete som värderas till 260 000 kronor'
-            quote_start = cue.start if a_start == body_start and \
-                action_start == cue.end else a_start
-            found.add(bound, a_start, a_end, cue.rule_id, text, quote_start)
+            first = a_start == body_start
+            quote_start = cue.start if first and action_start >= cue.end else a_start
+            found.add(bound, a_start, a_end, cue.rule_id, text, quote_start,
+                      prefix=verb if first else "")
         found.cover(cue.start, clause_end)
     for heading in layout.duty_headings:
         if heading.who == _JOINT:
@@ -327,7 +331,7 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
             party, length = found
             start = cue.end + length
             start = _ATT_AT.match(text, start).end()
-            return [party], start if action_start == cue.end else action_start
+            return [party], start  # an inverted subject is no part of the action
     if _subordinate(before, cue) or _relative(before, cue, who):
         return [], action_start
     if tense == "modal" and _joint_subject(before):
