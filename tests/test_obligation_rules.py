@@ -80,6 +80,10 @@ LISTS = [
      FORENING, "Hålla öppet tre dagar i veckan", 3, "per_week"),
     (HEAD + "Föreningen ska\n\uf0b7 hålla öppet två kvällar i veckan\n\uf0b7 föra statistik\n",
      FORENING, "hålla öppet två kvällar i veckan", 2, "per_week"),
+    # a party's heading with a colon and a list with no lead line
+    (HEAD + "Föreningens åtaganden:\n\n- driva en stödlinje alla dagar i veckan,\n- utbilda "
+     "nya volontärer två gånger per år.\n", FORENING, "utbilda nya volontärer två gånger per år",
+     2, "per_year"),
     # a lead whose verb the items complete
     (HEAD + "Kommunen ska tillhandahålla följande:\n• lokaler i Stadshuset\n• handledning "
      "fyra gånger per år\n", KOMMUN, "tillhandahålla handledning fyra gånger per år", 4,
@@ -197,6 +201,9 @@ NOT_OBLIGATIONS = [
     (HEAD + "Kommunen bidrar med tvåhundratusen kronor per år.\n", "tvåhundratusen"),
     (HEAD + "Föreningen bidrar med ideellt arbete som värderas till 40 000 kronor per år.\n",
      "ideellt arbete"),
+    # paying out and paying back
+    (HEAD + "Kommunen ska betala ut bidraget kvartalsvis i förskott.\n", "betala ut"),
+    (HEAD + "Föreningen ska återbetala medel som inte har använts.\n", "återbetala"),
     # repayment and conditions of payment
     (HEAD + "Medel som inte har använts ska återbetalas till kommunen.\n", "återbetalas"),
     (HEAD + "Bidraget betalas ut under förutsättning att föreningen ska lämna en budget.\n",

@@ -134,6 +134,7 @@ def _res() -> dict:
             rf"(?:^|\s)(?:{alternation(d['subordinate_inside'])})\s+[^,.;:]*$", _I),
         "money": re.compile(d["money_action"], _I),
         "money_lead": re.compile(d["money_lead"], _I),
+        "payment": re.compile(d["payment_action"], _I),
         "valued": re.compile(d["valued_in_kind"], _I),
         "list_announcements": set(d["list_announcements"]),
         "joint_subjects": set(d["joint_subjects"]),
@@ -251,8 +252,8 @@ class _Found:
     def add(self, bound: list[str], start: int, end: int, rule_id: str, text: str,
             quote_start: int | None = None, prefix: str = "") -> None:
         body = text[start:end]
-        if _res()["money"].match(body) or not _THREE_LETTERS.search(body) or \
-                self.pays(text, start, end):
+        if _res()["money"].match(body) or _res()["payment"].match(body) or \
+                not _THREE_LETTERS.search(body) or self.pays(text, start, end):
             return
         self.actions.append((bound, start, end, rule_id,
                              start if quote_start is None else quote_start, prefix))
