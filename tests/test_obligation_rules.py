@@ -27,6 +27,10 @@ NAMED = ("Överenskommelse om idéburet offentligt partnerskap\n\n1. Parter\n\n"
          "Träffpunkt Norrsken, org.nr 802512-3459\n\n"
          "2. Verksamhet\n\nVerksamheten riktar sig till unga vuxna.\n\n")
 
+# a memo proposing the agreement
+MEMO = ("Tjänsteskrivelse\n\nDatum: 2024-05-02\n\nIdéburet offentligt partnerskap med "
+        "Föreningen Ljusglimten\n\n")
+
 KOMMUN, FORENING = "hudiksvall", "ljusglimten"
 
 
@@ -114,6 +118,15 @@ CUES = [
      "tillhandahåller en lokal för verksamheten", None, ""),
     (HEAD + "Föreningen bidrar med frivilliga ledare vid varje träff.\n", FORENING,
      "bidrar med frivilliga ledare vid varje träff", None, ""),
+    # the future of a proposal, an assignment, a guarantee, a present-tense assurance
+    (HEAD + "Enligt förslaget kommer föreningen att erbjuda läxhjälp två dagar i veckan.\n",
+     FORENING, "erbjuda läxhjälp två dagar i veckan", 2, "per_week"),
+    (HEAD + "Föreningen har i uppdrag att driva mötesplatsen.\n", FORENING,
+     "driva mötesplatsen", None, ""),
+    (HEAD + "Kommunen garanterar att lokalen är tillgänglig fem dagar i veckan.\n", KOMMUN,
+     "lokalen är tillgänglig fem dagar i veckan", 5, "per_week"),
+    (HEAD + "Föreningen säkerställer att varje volontär har lämnat utdrag ur "
+     "belastningsregistret.\n", FORENING, "varje volontär har lämnat utdrag", None, ""),
     # the subject after the verb (a fronted adverbial)
     (HEAD + "Enligt överenskommelsen ska föreningen ta emot minst 30 deltagare per termin.\n",
      FORENING, "ta emot minst 30 deltagare per termin", 30, "per_half_year"),
@@ -149,6 +162,10 @@ CUES = [
     # a word of the name stands for the party
     (NAMED + "Norrsken ska hålla öppet tre kvällar i veckan.\n", "norrsken",
      "hålla öppet tre kvällar i veckan", 3, "per_week"),
+    # the memo's account of the proposal, after its decision
+    (MEMO + "Förslag till beslut\n\n1. Socialnämnden godkänner överenskommelsen.\n\n"
+     "Ärendet\n\nEnligt förslaget åtar sig föreningen att hålla öppet tre dagar i veckan.\n",
+     FORENING, "hålla öppet tre dagar i veckan", 3, "per_week"),
     # a subject with a relative clause is still the subject
     (HEAD + "Föreningen ska driva ett boende. Kvinnor som bor i boendet ska erbjudas "
      "samtalsstöd.\n", FORENING, "erbjudas samtalsstöd", None, ""),
@@ -215,6 +232,8 @@ NOT_OBLIGATIONS = [
      "^vara tillgängliga"),
     # a relative clause with a subject of its own: the duty's object stands before it
     (HEAD + "Den värdegrund som parterna förväntas dela beskrivs i bilaga 2.\n", "dela"),
+    # 'kommer' without 'att' is no future of a duty
+    (HEAD + "Parterna kommer överens om ändringar skriftligen.\n", "överens"),
     # the agreement itself and its follow-up are no party
     (HEAD + "Överenskommelsen ska följas upp en gång per år.\n", "följas upp"),
     (HEAD + "Uppsägningen ska vara skriftlig.\n", "vara skriftlig"),
@@ -223,7 +242,10 @@ NOT_OBLIGATIONS = [
      "innehålla statistik"),
     # a lead line with no list below it
     (HEAD + "Föreningen ska\n\nVerksamheten beskrivs i bilaga 1.\n", "beskrivs"),
-    # a memo's decision
+    # a memo's decision: its points are the committee's, not the partnership's
+    (MEMO + "Förslag till beslut\n\n1. Socialnämnden godkänner överenskommelsen.\n"
+     "2. Förvaltningen ska återrapportera till nämnden i december.\n\nÄrendet\n\n"
+     "Enligt förslaget åtar sig föreningen att hålla öppet.\n", "återrapportera"),
     ("Tjänsteskrivelse\n\nSocialnämnden beslutar att godkänna överenskommelsen med "
      "Föreningen Ljusglimten.\n", "godkänna"),
     # 'och' is no name: a subject found only by a word of a party's name must be a name

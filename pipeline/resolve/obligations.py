@@ -40,6 +40,8 @@ _SUBJECT_AT_START = re.compile(
     r"(?P<np>[A-ZÅÄÖ][\wåäö]*(?:-\s+och\s+[\wåäö]+)?(?:\s+[\wåäö]+){0,4}?)"
     r"\s*(?:,|\s+(?:även|också|genom|därför|aktivt)\b|$)")
 # Compiled once: these run per commitment cue, thousands of times in an archive.
+# How far before a cue its subject is looked for: a sentence of a page stays cheap.
+_REACH = 400
 _SAME_SUBJECT = re.compile(r"(?:\s(?:och|samt)|,)\s*$")
 _COORDINATED = re.compile(
     r"(?:,\s*(?:och\s+|samt\s+)?|\s(?:och|samt)\s+)(?P<subject>(?:[\wåäö-]+\s+){0,4})$", _I)
@@ -56,6 +58,9 @@ _LEADING_ATT = re.compile(r"^\s*(?:att\s+)?", _I)
 _ATT_AT = re.compile(r"\s*(?:att\s+)?", _I)
 _CAPITAL = re.compile(r"[A-ZÅÄÖ0-9§]")
 # A numbered clause or section at a line start: '3.1 Föreningen ska', '§ 6 Ekonomi'.
+# A decision's numbered point ('1. Socialnämnden godkänner ...', '3. Förvaltningen får ...'):
+# it stays in the decision. A numbered section or clause ('3.1', '§ 4') ends it.
+_NUMBERED_POINT = re.compile(r"\s*\d{1,2}[.)]\s+[A-ZÅÄÖ][\wåäö-]+\s+[a-zåäö]")
 _NUMBERED = re.compile(r"\s*(?:§\s*\d+|\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ])")
 # A list item's marker at a line start. Typography, not language: the text layer's bullets
 # and what OCR reads them as ('e', 'o', '»', '=', '+'); numbers and letters with '.' or ')'.
@@ -142,6 +147,7 @@ def _res() -> dict:
         "role_re": re.compile(rf"(?:^|\s)(?P<w>{alternation(d['role_words'])})$", _I),
         "duty_heading": re.compile(d["sections"]["duty_heading"], _I),
         "joint_heading": re.compile(d["sections"]["joint_heading"], _I),
+        "decision": re.compile(d["sections"]["decision_heading"], _I),
         "background": re.compile(d["sections"]["background_heading"], _I),
         "clause_end": re.compile(
             rf"(?<![\wåäö])(?:{alternation(d['action']['abbreviations'])})\.(?=\s)"
@@ -171,8 +177,11 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
             continue  # inside an action or a list item already read
         attrs = _attrs().get(cue.rule_id, {})
         tense = attrs.get("tense", "modal")
-        if layout.background(cue.start) and (parties.kind == "agreement" or tense != "modal"):
+        section = layout.kind_at(cue.start)
+        if section == "background" and (parties.kind == "agreement" or tense != "modal"):
             continue  # 'Syftet är att kvinnor ska få skydd': a purpose, not a duty
+        if section == "decision" and parties.kind != "agreement":
+            continue  # 'Förvaltningen får i uppdrag att ...': the committee's decision
         if tense == "present" and parties.kind != "agreement":
             continue  # a memo's present tense tells what a partner does today
         if tense == "intent" and parties.kind == "agreement":
@@ -325,7 +334,7 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
            who: _Who, layout: _Layout, previous: tuple[int, list[str], int] | None,
            tense: str, sentence_before: int) -> tuple[list[str], int]:
     """The parties a cue binds, and where its action starts (after an inverted subject)."""
-    before = text[s:cue.start]
+    before = text[max(s, cue.start - _REACH):cue.start]
     if attrs.get("party_after") or _subject_expected_after(before):
         found = who.at_start(text[cue.end:clause_end], cue.end)
         if found:
@@ -658,7 +667,8 @@ class _Who:
             self._ref_starts = [r[0] for r in self._refs]
         ids = {id(p) for p in candidates}
         i = bisect_left(self._ref_starts, at) - 1
-        while i >= 0:
+        stop = max(-1, i - 200)  # the nearest mentions decide; the loop stays short
+        while i > stop:
             party = self._refs[i][2]
             if id(party) in ids:
                 return party
@@ -722,10 +732,10 @@ def _next_coordinated(text: str, cues: list[Mention], i: int, sentence_end: int,
     clause: with the same subject ('... per år och ansvara för att ...') or its own ('...,
     och socialnämnden ska placera ...'): at the 'och' or comma. A cue in a relative clause
     ('lokaler som ska vara anpassade', 'varav minst en ska') belongs to this action."""
-    for nxt in cues[i + 1:]:
+    for nxt in cues[i + 1:i + 9]:  # a few cues on: a sentence of thousands stays linear
         if nxt.start >= sentence_end:
             break
-        m = _COORDINATED.search(text, cues[i].end, nxt.start)
+        m = _COORDINATED.search(text, max(cues[i].end, nxt.start - 120), nxt.start)
         if m and (not m.group("subject").strip()
                   or who.subject(m.group("subject"), nxt.start) is not None):
             return m.start()
@@ -952,12 +962,12 @@ class _Layout:
             line = text[s:e]
             if not _looks_like_heading(line):
                 if _NUMBERED.match(line) and self.sections and \
-                        self.sections[-1][1] == "background":
+                        _ends_section(self.sections[-1][1], line):
                     self.sections.append((s, "other", ""))  # '3.1 Föreningen ska ...'
                 continue
             if self.has_cue(s, e):
                 if _NUMBERED.match(line) and self.sections and \
-                        self.sections[-1][1] == "background":
+                        _ends_section(self.sections[-1][1], line):
                     self.sections.append((s, "other", ""))  # '5 Parternas åtaganden 5.1 ...'
                 continue  # 'Jouren ska' leads a list; it is no heading
             duty = r["duty_heading"].match(line)
@@ -970,6 +980,8 @@ class _Layout:
                                                    if nxt is not None else e))
             elif r["background"].match(line):
                 self.sections.append((s, "background", ""))
+            elif r["decision"].match(line):
+                self.sections.append((s, "decision", ""))
             else:
                 self.sections.append((s, "other", ""))
         self._section_starts = [x[0] for x in self.sections]
@@ -978,9 +990,10 @@ class _Layout:
         i = bisect_right(self._section_starts, position) - 1
         return self.sections[i] if i >= 0 else None
 
-    def background(self, position: int) -> bool:
+    def kind_at(self, position: int) -> str:
+        """The kind of section holding the position: duty, background, decision or other."""
         section = self._section(position)
-        return section is not None and section[1] == "background"
+        return section[1] if section is not None else "other"
 
     def duty_party(self, position: int) -> str | None:
         section = self._section(position)
@@ -1085,6 +1098,12 @@ _FURNITURE = re.compile(r"(?i)\bsida\s+\d|\b\d+\s*\(\d+\)|\b\d+\s+av\s+\d+\b|^\s
                         r"|\b(?:postadress|telefon|besöksadress|e-post|www\.)")
 
 
+def _ends_section(kind: str, line: str) -> bool:
+    """A numbered line ends a background section; a decision's own numbered points
+    ('1. Socialnämnden godkänner ...') stay in the decision."""
+    return kind == "background" or (kind == "decision" and not _NUMBERED_POINT.match(line))
+
+
 def _looks_like_heading(line: str) -> bool:
     """A short line without closing punctuation that opens with a capital, a number or §:
     'Bakgrund', '5. Kommunens åtaganden', '§ 6 Ekonomi'. A bulleted line is no heading."""
@@ -1131,17 +1150,22 @@ def _fits(m: re.Match, expected: str | None) -> bool:
 
 
 def _continues(text: str, item_end: int, s: int, e: int, blank: int) -> bool:
-    """The line s..e continues the item ending at item_end."""
-    tail = text[:item_end].rstrip()
+    """The line s..e continues the item ending at item_end: the item ends in a word that
+    needs more ('om', 'per', 'och': even across a blank line or a page break), or the line
+    opens in lower case or with a digit ('kl.' / '15.00-17.30, ...') where the item has no
+    closing punctuation. A line opening with a capital after an unfinished item is a new
+    paragraph ('- kalla till möten' / 'Placering sker ...')."""
+    tail = text[max(0, item_end - 60):item_end].rstrip()
     words = _WORD.findall(tail[-30:])
     last = words[-1].lower() if words else ""
     if last in _res()["continuation_words"]:
         return True  # 'rapportera beläggningen ... en gång per' / 'månad.'
     if blank:
         return False
+    first = text[s:e].lstrip()[:1]
     if tail.endswith((",", ";")) or (tail.endswith(".") and not _ABBREVIATION.search(tail)):
-        return text[s:e].lstrip()[:1].islower()
-    return not _looks_like_heading(text[s:e]) or text[s:e].lstrip()[:1].islower()
+        return first.islower()
+    return first.islower() or first.isdigit()
 
 
 _ABBREVIATION = re.compile(r"(?<![\wåäö])(?:kl|ca|t\.ex|bl\.a|m\.m|resp|inkl|nr)\.$", _I)
