@@ -221,7 +221,7 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
         verb = _SPACES.sub(" ", cue.text.strip()) if attrs.get("action_from") == "cue_start" \
             and action_start > cue.end else ""
         body_start = _skip_adverbs(text, action_start, clause_end)
-        for a_start, a_end in _actions(text, body_start, clause_end):
+        for a_start, a_end in _actions(text, body_start, clause_end, keep=cue.end):
             if attrs.get("valued_is_amount") and (
                     _res()["valued"].search(text, a_start, a_end) or found.valued(a_start, a_end)):
                 continue  # 'bidrar med ideellt arbete som värderas till 260 000 kronor'
@@ -335,13 +335,16 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
            tense: str, sentence_before: int) -> tuple[list[str], int]:
     """The parties a cue binds, and where its action starts (after an inverted subject)."""
     before = text[max(s, cue.start - _REACH):cue.start]
-    if attrs.get("party_after") or _subject_expected_after(before):
+    inverted_form = attrs.get("inverted_form") and not _ENDS_IN_ATT.search(cue.text)
+    if attrs.get("party_after") or inverted_form or _subject_expected_after(before):
         found = who.at_start(text[cue.end:clause_end], cue.end)
         if found:
             party, length = found
             start = cue.end + length
             start = _ATT_AT.match(text, start).end()
             return [party], start  # an inverted subject is no part of the action
+    if inverted_form:
+        return [], action_start  # 'kommer man sedan att': no party stands after the verb
     if _subordinate(before, cue) or _relative(before, cue, who):
         return [], action_start
     if tense == "modal" and _joint_subject(before):
@@ -374,7 +377,7 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
         if party is not None:
             return [party], action_start
     if previous and layout.same_paragraph(previous[2], cue.start) and \
-            previous[0] == sentence_before and (
+            previous[0] == sentence_before and not _PRONOUN_AFTER.match(text, cue.end) and (
                 _subject_expected_after(before) or _PASSIVE.match(text, cue.end)):
         # 'Vid varje tillfälle ska minst två vuxna ledare finnas på plats', 'Barn i boendet
         # ska erbjudas samtalsstöd': the duty of the party of the sentence before
@@ -382,6 +385,9 @@ def _bound(text: str, s: int, cue: Mention, attrs: dict, action_start: int, clau
     return [], action_start
 
 
+_ENDS_IN_ATT = re.compile(r"(?<![\wåäö])att\s*$", _I)
+# 'kommer man att', 'ska vi ...': a pronoun after the verb is the subject, and no party
+_PRONOUN_AFTER = re.compile(r"\s*(?:man|vi|de|det|den|dessa|hon|han|ni)(?![\wåäö])", _I)
 _PASSIVE = re.compile(r"(?:även\s+|också\s+)?[a-zåäö]{3,}(?<!ss)as(?![\wåäö])", _I)
 
 
@@ -395,8 +401,8 @@ def _subject_expected_after(before: str) -> bool:
     """The words before the cue hold no subject: 'Enligt förslaget åtar sig föreningen',
     'Vid varje tillfälle ska ...', 'Därutöver ska kommunen', 'Det åligger nämnden'."""
     clause = _COMMA.split(before)[-1].strip()
-    if not clause:
-        return True
+    if not clause:  # the sentence opens with the cue; after a comma it shares a subject
+        return not before.strip()
     words = clause.split()
     if clause.lower() in ("det", "därutöver", "dessutom", "vidare", "därför", "även", "också"):
         return True
@@ -565,11 +571,13 @@ class _Who:
         """A party at the start of the words after the cue: 'ska jouren bemanna', 'åtar sig
         föreningen att', 'åligger nämnden att'."""
         head = after[:80]
+        words = list(_WORD.finditer(head))
+        if words and _genitive(words[0].group(0)):
+            return None  # 'bidrar till kommunens åtgärdsplan': an owner, no subject
         refs = self.parties.find_in(head)
         if refs and refs[0][0] == 0:
             by_role = self._role(head[:refs[0][1]], at)
             return by_role or self._prefer_bound(refs[0][2], head, 0, refs[0][1], at), refs[0][1]
-        words = list(_WORD.finditer(head))
         for n in (2, 1):
             if len(words) >= n:
                 phrase = head[: words[n - 1].end()]
@@ -686,6 +694,12 @@ _RELATIVE = re.compile(r"(?<![\wåäö])som\s+(?P<words>[^\s,.;:]+(?:\s+[^\s,.;:
 _AGENT = re.compile(r"[a-zåäö]{3,}as\s+(?:även\s+|också\s+)?av\s+", _I)
 
 
+def _genitive(word: str) -> bool:
+    """'kommunens', 'föreningens', 'nämndens': a definite noun in the genitive."""
+    low = word.lower()
+    return len(low) > 5 and low.endswith(("ens", "ets", "ns")) and not low.endswith("ss")
+
+
 def _same_word(word: str, name_word: str) -> bool:
     """'jouren' ~ 'kvinnojouren', 'korset' ~ 'korset', 'stadsmissionen' ~ 'stadsmission'."""
     if word == name_word:
@@ -779,7 +793,7 @@ def _skip_adverbs(text: str, start: int, end: int) -> int:
     return m.end() if m else start
 
 
-def _actions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _actions(text: str, start: int, end: int, keep: int = 0) -> list[tuple[int, int]]:
     """Split coordinated actions: 'bemanna A, erbjuda B och att hålla C' -> three; a verb alone
     ('rekrytera, introducera och samordna volontärer') stays with the next. Where two parts
     carry their own count ('språkcaféer två gånger i veckan och föräldraträffar tre gånger i
@@ -787,15 +801,21 @@ def _actions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     chunk = text[start:end]
     enumeration = _res()["enumeration"].search(chunk)
     limit = enumeration.start() if enumeration else len(chunk)
-    cuts = [(m.start(), m.end()) for m in _res()["split"].finditer(chunk, 0, limit)]
+    # no cut before `keep`: the cue's own words ('bidrar, genom denna överenskommelse, att')
+    cuts = [(m.start(), m.end()) for m in _res()["split"].finditer(chunk, 0, limit)
+            if m.start() >= keep - start]
     pieces: list[tuple[int, int]] = []
     pos = 0
     verbs = _verbs()
     for cut_start, cut_end in cuts:
         words = [w.lower() for w in _WORD.findall(chunk[pos:cut_start])]
+        if _CLAUSE_AFTER.match(chunk, cut_end):
+            continue  # '..., samt att förhållandet mellan parterna präglas av ...': a clause
         if len(words) >= 2 and any(w not in verbs and w not in ("och", "samt") for w in words):
             pieces.append((pos, cut_start))
             pos = cut_end
+    if pieces and len(_WORD.findall(chunk[pos:])) < 2:
+        pos = pieces.pop()[0]  # '... på individ-, grupp-, och samhällsnivå': no action alone
     pieces.append((pos, len(chunk)))
     out = []
     for ps, pe in pieces:
@@ -812,6 +832,13 @@ def _actions(text: str, start: int, end: int) -> list[tuple[int, int]]:
 @cache
 def _verbs() -> frozenset[str]:
     return frozenset(_data()["action"]["verbs"])
+
+
+# After 'att', a subject opens a clause, not an action: a determiner or a definite noun
+# ('det', 'de', 'förhållandet', 'verksamheten', 'deltagarna'), or a name.
+_CLAUSE_AFTER = re.compile(
+    r"(?:det|den|de|dessa|detta|denna|alla|samtliga|[a-zåäö]{3,}(?:et|en|erna|arna|orna)"
+    r"|[A-ZÅÄÖ][\wåäö]+)(?![\wåäö])")
 
 
 def _split_counts(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
