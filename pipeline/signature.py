@@ -5,8 +5,14 @@
   Jaccard similarity, and equal bands of values let checks/links.py find candidate pairs
   with a join instead of comparing all pairs.
 - `acronyms`: the activity names written as acronyms (BIV, BIS), minus the generic ones
-  every IOP document uses (IOP, FN, EU; lang/sv/checks.toml) and upper-case words that
-  the text also writes in lower case (a heading AVTAL).
+  every IOP document uses (IOP, FN, EU; lang/sv/checks.toml), upper-case words that
+  the text also writes in lower case (a heading AVTAL) and the registers of its
+  diarienummer (SN in "Dnr SN 2024/12" names a nämnd, not an activity).
+- `dnr`: the diarienummer the text names, as keys `SN:2024:412` (register, year, number).
+- `org_numbers`: every organisationsnummer written in the text (NNNNNN-NNNN), whatever
+  the extraction made of the party around it.
+- `version_marks`: `draft` and/or `amendment` when the opening lines say so (UTKAST,
+  Tilläggsöverenskommelse): which of two versions is the earlier, what changes what.
 
 MinHash is hand-written (a dozen numpy lines): datasketch computes the same signature but
 requires scipy, and we need only the signature: its LSH index inserts and queries one
@@ -30,6 +36,9 @@ SHINGLE = 5
 MAX_ACRONYMS = 12
 _WORD = re.compile(r"\w+")
 _ACRONYM = re.compile(r"(?<![\w])([A-ZÅÄÖ]{2,6})(?![\wåäö])")
+# NNNNNN-NNNN, NNNNNN NNNN or ten digits; an organisation's third digit is 2 or more (a
+# personnummer's month is not), and none starts with 0 (phone numbers do)
+_ORG_NUMBER = re.compile(r"(?<![\d-])([1-9]\d[2-9]\d{3})[-\u2010\u2011 ]?(\d{4})(?![\d-])")
 
 
 @cache
@@ -79,20 +88,78 @@ def decode(signature: str) -> np.ndarray:
 
 @cache
 def _generic_acronyms() -> frozenset[str]:
-    return frozenset(a.upper() for a in table("checks")["generic_acronyms"])
+    data = table("checks")
+    marks = data["linking"]["draft_words"] + data["linking"]["amendment_words"]
+    return frozenset(a.upper() for a in data["generic_acronyms"] + marks)
 
 
-def acronyms(text: str) -> str:
-    """Distinctive acronyms, most frequent first, space-separated: 'BIV BIS'."""
-    found = Counter(m for m in _ACRONYM.findall(text) if m not in _generic_acronyms())
+@cache
+def _dnr_pattern() -> re.Pattern:
+    """A label, then an optional register (letters) and two numbers: year and number in
+    either order. The label is matched in any case, the register in capitals only."""
+    labels = sorted(table("checks")["linking"]["dnr_labels"], key=len, reverse=True)
+    label = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in labels)
+    return re.compile(
+        rf"(?<![\w])(?i:{label})\.?\s*:?\s*"
+        r"(?P<register>[A-ZÅÄÖ]{1,8}(?:[- ][A-ZÅÄÖ]{1,8})?)?[\s\-/]*"
+        r"(?P<first>\d{1,6})\s?[-/.:]\s?(?P<second>\d{1,6})(?!\d)")
+
+
+def dnr(text: str) -> str:
+    """The diarienummer keys, in order of first mention: 'SN:2024:412 SN:2024:12'."""
+    found: dict[str, None] = {}
+    for match in _dnr_pattern().finditer(text):
+        first, second = match["first"], match["second"]
+        year, number = (second, first) if _is_year(second) and not _is_year(first) else (
+            first, second)
+        register = re.sub(r"[- ]", "", match["register"] or "")
+        found[f"{register}:{year}:{int(number)}"] = None
+    return " ".join(found)
+
+
+def _is_year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20")
+
+
+def org_numbers(text: str) -> str:
+    """Every organisationsnummer in the text as NNNNNN-NNNN, in order of first mention."""
+    found = dict.fromkeys(f"{a}-{b}" for a, b in _ORG_NUMBER.findall(text))
+    return " ".join(found)
+
+
+@cache
+def _marks() -> tuple[int, tuple[tuple[str, tuple[str, ...]], ...]]:
+    data = table("checks")["linking"]
+    return int(data["opening_chars"]), (("draft", tuple(data["draft_words"])),
+                                        ("amendment", tuple(data["amendment_words"])))
+
+
+def version_marks(text: str) -> str:
+    """'draft', 'amendment', both or '': what the opening lines call the document."""
+    length, marks = _marks()
+    opening = " ".join(text[:length].lower().split())
+    return " ".join(mark for mark, words in marks if any(w in opening for w in words))
+
+
+def acronyms(text: str, keys: str | None = None) -> str:
+    """Distinctive acronyms, most frequent first, space-separated: 'BIV BIS'. `keys`: the
+    text's dnr() when known."""
+    registers = {key.split(":", 1)[0] for key in (dnr(text) if keys is None else keys).split()}
+    found = Counter(m for m in _ACRONYM.findall(text)
+                    if m not in _generic_acronyms() and m not in registers)
     counts = {m: n for m, n in found.items() if not _written_in_lower_case(text, m.lower())}
     ranked = sorted(counts, key=lambda a: -counts[a])[:MAX_ACRONYMS]  # ties: first seen
     return " ".join(ranked)
 
 
 def _written_in_lower_case(text: str, word: str) -> bool:
-    """Is `word` (lower case) one of the text's words (runs of \\w)? str.find and a look
-    at the characters around each find: no word list of the whole text."""
+    """Is `word` (lower case) one of the text's words (runs of \\w), in lower case or
+    capitalised ('Parter' under a heading PARTER)? str.find and a look at the characters
+    around each find: no word list of the whole text."""
+    return _written_as(text, word) or _written_as(text, word.capitalize())
+
+
+def _written_as(text: str, word: str) -> bool:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
@@ -109,4 +176,6 @@ def _is_word_char(ch: str) -> bool:
 
 def columns(text: str) -> dict[str, str]:
     """The documents-table columns this module fills."""
-    return {"signature": encode(minhash(text)), "acronyms": acronyms(text)}
+    keys = dnr(text)
+    return {"signature": encode(minhash(text)), "acronyms": acronyms(text, keys), "dnr": keys,
+            "org_numbers": org_numbers(text), "version_marks": version_marks(text)}

@@ -298,14 +298,15 @@ MEMO_MONEY = [
 AMOUNT_CASES = [
     ("the seeds: the same amounts", AGREEMENT_MONEY, MEMO_MONEY, []),
     ("the agreement's amount changed", changed(AGREEMENT_MONEY, 0, amount_sek=350500),
-     MEMO_MONEY, ["Avtalet anger 350 500 kr från Social- och omsorgsnämnden, "
-                  "beslutsförslaget 300 500 kr."]),
+     MEMO_MONEY, ["Avtalet anger 350 500 kr för perioden från Social- och omsorgsnämnden, "
+                  "beslutsförslaget 300 500 kr för perioden från Linköpings kommun."]),
     ("the memo's cost changed", AGREEMENT_MONEY, changed(MEMO_MONEY, 2, amount_sek=350500),
-     ["Avtalet anger 300 500 kr från Social- och omsorgsnämnden, beslutsförslaget "
-      "350 500 kr."]),
+     ["Avtalet anger 300 500 kr för perioden från Social- och omsorgsnämnden, "
+      "beslutsförslaget 350 500 kr för perioden från Linköpings kommun."]),
     ("the parish's contribution changed", changed(AGREEMENT_MONEY, 1, amount_sek=180000),
-     MEMO_MONEY, ["Avtalet anger 180 000 kr från Svenska kyrkan, Linköpings "
-                  "Domkyrkopastorat, beslutsförslaget 160 000 kr."]),
+     MEMO_MONEY, ["Avtalet anger 180 000 kr per år från Svenska kyrkan, Linköpings "
+                  "Domkyrkopastorat, beslutsförslaget 160 000 kr från Linköpings "
+                  "domkyrkopastorat."]),
     ("different bases are not compared",
      [money("avtal", 300000, payer=NAMND, basis="per_year")],
      [money("memo", 900000, payer=NAMND, basis="per_period")], []),
@@ -317,13 +318,15 @@ AMOUNT_CASES = [
     ("stated totals differ",
      [money("avtal", 4232475, role="total", basis="per_year")],
      [money("memo", 4323475, role="total", basis="per_year")],
-     ["Avtalet anger 4 232 475 kr som total, beslutsförslaget 4 323 475 kr."]),
+     ["Avtalet anger totalt 4 232 475 kr per år, beslutsförslaget totalt 4 323 475 kr "
+      "per år."]),
     ("allocations to a party differ",
      [money("avtal", 1500000, payer="Omsorgsnämnden", payee="Linköpings stadsmission",
             role="allocation")],
      [money("memo", 1400000, payer="Omsorgsnämnden", payee="Linköpings Stadsmission",
             role="allocation")],
-     ["Avtalet anger 1 500 000 kr från Omsorgsnämnden, beslutsförslaget 1 400 000 kr."]),
+     ["Avtalet anger 1 500 000 kr från Omsorgsnämnden, beslutsförslaget 1 400 000 kr från "
+      "Omsorgsnämnden."]),
 ]
 
 

@@ -225,7 +225,7 @@ def test_the_seeds_give_exactly_the_expected_flags(mode, tmp_path, shared):
              zip(links["doc_id"], links["related_doc_id"], links["relation"], strict=True)}
     expected = {("002", "000", "proposes")}
     if mode == "text":
-        expected |= {("002", "001", "proposes"), ("000", "001", "draft_of")}
+        expected |= {("002", "001", "proposes"), ("001", "000", "draft_of")}
     assert found == expected
 
 

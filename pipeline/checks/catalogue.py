@@ -31,28 +31,40 @@ CATALOGUE: dict[str, FlagCode] = {
             "The text states that some amounts make up a total (contributions of the "
             "ekonomisk omfattning, allocations of a party's share, a memo's funding split of "
             "its cost) and they do not add up. Only amounts the extraction tied to the total "
-            "(amounts.part_of) are added; a split restated twice is checked once per "
-            "statement. The written precision is allowed for (1,8 mnkr may be 1 795 000).",
+            "(amounts.part_of) are added, in cash or in kind; a split restated whole is "
+            "checked once per statement, and parts of equal value are parts, not "
+            "restatements, unless every part recurs. Parts on another basis than the total "
+            "(per year against a total for the term, per month against per year) are "
+            "counted on the total's basis over the term. The written precision is allowed "
+            "for (1,8 mnkr may be 1 795 000).",
             "Summan anges till 4 232 475 kr, men delarna 1 800 000 + 859 000 + 1 023 800 + "
             "599 675 kr blir 4 282 475 kr.",
         ),
         FlagCode(
             "MEMO_AGREEMENT_MISMATCH", "error",
-            "Avtalet anger {agreement} {aspect}, beslutsförslaget {memo}.",
-            "A memo and an agreement it proposes (links.relation = proposes) differ on a "
-            "party's amount, the term's start or end, a count in an obligation, or a party. "
-            "Values are compared as parsed (31 mars 2024 = 2024-03-31, sex = 6); a value "
-            "that either side restates elsewhere in agreement with the other is no mismatch, "
-            "and amounts on different bases (per år vs för perioden) are not compared. The "
-            "flag sits on the memo; related_doc_id is the agreement.",
-            "Avtalet anger 350 500 kr från Social- och omsorgsnämnden, beslutsförslaget "
-            "300 500 kr.",
+            "Avtalet anger {agreement}, beslutsförslaget {memo}.",
+            "A memo and an agreement it proposes (links.relation = proposes) differ on an "
+            "amount paid by the same side (the municipal side, a partner, a total) in the "
+            "same kind (money, in kind, a ceiling), the term's start or end, a count in an "
+            "obligation, or a party. Amounts are compared in every form of the same money: "
+            "45 000 kr per månad = 540 000 kr per år, 500 000 kr per år for a three-year "
+            "term = 1 500 000 kr för perioden, named years add up to the period; an amount "
+            "that equals one on the other side in any form is no mismatch, and one with no "
+            "payer (nor a total) only answers for others. A memo's term wholly before the "
+            "agreement's is the agreement it replaces, not compared. Values are compared as "
+            "parsed (31 mars 2024 = 2024-03-31, sex = 6). The flag sits on the memo; "
+            "related_doc_id is the agreement; the message gives each side's value with its "
+            "basis and payer.",
+            "Avtalet anger 350 500 kr för perioden från Social- och omsorgsnämnden, "
+            "beslutsförslaget 300 500 kr för perioden från Linköpings kommun.",
         ),
         FlagCode(
             "DURATION_MISMATCH", "error",
             "Löptiden anges till {stated}, men {start}–{end} är {actual}.",
-            "The stated duration of the term (gäller ett år, under tre år) differs from its "
-            "start and end dates by more than half a month.",
+            "The stated duration of the term (gäller ett år, under tre år) differs from "
+            "every dated term of the document by more than half a month. A length said of "
+            "an extension (möjlighet till förlängning i ett år) or the length by which an "
+            "amended term runs past the original (förlängs med tolv månader) is no duration.",
             "Löptiden anges till 2 år, men 2023-04-01–2024-03-31 är 1 år.",
         ),
         FlagCode(
@@ -60,7 +72,10 @@ CATALOGUE: dict[str, FlagCode] = {
             "Perioden {start}–{end} för {what} ligger utanför avtalstiden {term_start}–"
             "{term_end}.",
             "A funding or allocation period (periods of kind funding/allocation, or an "
-            "amount's period) starts before or ends after the agreement's term.",
+            "amount's period) starts before or ends after the agreement's term (the widest "
+            "of its terms: an amended term counts, an option to extend does not). Deadlines "
+            "(a final report due after the term), notice, follow-up, payment and indexation "
+            "are not funding periods.",
             "Perioden 2023-04-01–2025-03-31 för 300 500 kr ligger utanför avtalstiden "
             "2023-04-01–2024-03-31.",
         ),

@@ -105,8 +105,8 @@ def memo_agreement_mismatch() -> dict[str, pd.DataFrame]:
         amounts=[
             {"doc": "avtal", "amount_sek": 350500, "payer": "Social- och omsorgsnämnden",
              "basis": "per_period", "role": "contribution"},
-            {"doc": "beslut", "amount_sek": 300500, "payer": "Social- och omsorgsnämnden",
-             "basis": "per_period", "role": "cost"},
+            {"doc": "beslut", "amount_sek": 300500, "payer": "Linköpings kommun",
+             "basis": "per_period", "role": "grant"},
         ],
         links=[{"doc": "beslut", "related_doc_id": doc_id("avtal"), "relation": "proposes",
                 "score": 1.0}],

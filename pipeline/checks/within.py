@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from pipeline.checks.catalogue import (
@@ -22,6 +23,8 @@ from pipeline.checks.values import (
     kr,
     kr_sum,
     months_between,
+    months_between_columns,
+    rows_of,
     text,
 )
 from pipeline.lang import table
@@ -63,6 +66,13 @@ def _slot(parts: pd.DataFrame) -> pd.Series:
 
 
 def sum_mismatch(tables: Tables) -> list[dict]:
+    """A stated total against the amounts the text ties to it (amounts.part_of).
+
+    The parts are read as the text may have written them: once, or restated (the n-th
+    mention of a slot belongs to the n-th statement, and a restatement repeats every part:
+    statements of one size). Parts counted on another basis than the total (per year
+    against a total for the period) are converted over the document's term. A flag only
+    when no reading adds up, one per statement that does not."""
     amounts = tables["amounts"]
     part_of = text(amounts, "part_of")
     parts = amounts[part_of != ""].copy()
@@ -70,42 +80,113 @@ def sum_mismatch(tables: Tables) -> list[dict]:
         return []
     parts["part_of"] = text(parts, "part_of")
     parts["slot"] = _slot(parts)
-    parts["tolerance"] = text(parts, "quote").map(written_tolerance).astype(float)
+    parts["basis"] = text(parts, "basis")
     parts = parts.sort_values(["doc_id", "part_of", "page", "char_start"], kind="stable")
     parts["statement"] = parts.groupby(["doc_id", "part_of", "slot"]).cumcount()
-    parts["square"] = parts["amount_sek"].astype(float) ** 2
-    statements = parts.groupby(["doc_id", "part_of", "statement"], as_index=False).agg(
+    parts["tolerance"] = text(parts, "quote").map(written_tolerance).astype(float)
+    totals = amounts.assign(amount_id=text(amounts, "amount_id"), basis=text(amounts, "basis"))
+    totals = totals[totals["amount_id"].isin(set(parts["part_of"])) &
+                    totals["doc_id"].isin(set(parts["doc_id"]))]
+    # most splits add up as written, all parts once: only the others are read closer
+    written = parts.groupby(["doc_id", "part_of"], as_index=False).agg(
         parts_sum=("amount_sek", "sum"), parts_n=("amount_sek", "size"),
-        parts_tolerance=("tolerance", "sum"), squares=("square", "sum"))
-    # a split restated with the same values (same count, sum and sum of squares) is one
-    # statement of it
-    statements = statements.drop_duplicates(
-        ["doc_id", "part_of", "parts_n", "parts_sum", "squares"])
-    totals = amounts.assign(amount_id=text(amounts, "amount_id"))[
-        ["doc_id", "amount_id", "amount_sek", "quote", "page", "char_start", "char_end"]]
-    merged = statements.merge(totals, left_on=["doc_id", "part_of"],
-                              right_on=["doc_id", "amount_id"])
-    if merged.empty:
-        return []
-    tolerance = merged["parts_tolerance"] + \
-        text(merged, "quote").map(written_tolerance).astype(float)
-    wrong = merged[(merged["parts_n"] >= 2) &
-                   ((merged["parts_sum"] - merged["amount_sek"]).abs() > tolerance)]
-    keys = ["doc_id", "part_of", "statement"]
-    members = parts.merge(wrong[keys], on=keys).to_dict("records")
-    by_statement: dict[tuple, list[dict]] = {}
-    for part in members:
-        by_statement.setdefault(tuple(part[k] for k in keys), []).append(part)
+        parts_tolerance=("tolerance", "sum"))
+    totals = totals.merge(written, left_on=["doc_id", "amount_id"],
+                          right_on=["doc_id", "part_of"])
+    tolerance = totals["parts_tolerance"] + \
+        text(totals, "quote").map(written_tolerance).astype(float)
+    totals = totals[(totals["parts_n"] >= 2) &
+                    ((totals["parts_sum"] - totals["amount_sek"]).abs() > tolerance)]
+    columns = ["doc_id", "part_of", "slot", "statement", "basis", "amount_sek", "quote",
+               *_LOCATION]
+    wanted = parts.merge(totals[["doc_id", "amount_id"]].rename(
+        columns={"amount_id": "part_of"}), on=["doc_id", "part_of"])
+    by_total: dict[tuple, list[dict]] = {}
+    for part in rows_of(wanted[columns]):
+        by_total.setdefault((part["doc_id"], part["part_of"]), []).append(part)
+    months = _term_months(tables, set(totals["doc_id"]))
     rows = []
-    for total in wrong.to_dict("records"):
-        group = by_statement[tuple(total[k] for k in keys)]
-        quotes = [evidence(total, "amounts", int(total["amount_sek"]))]
-        quotes += [evidence(p, "amounts", int(p["amount_sek"])) for p in group]
-        rows.append(flag("SUM_MISMATCH", total["doc_id"], quotes, "check.sum.parts",
-                         total=kr(total["amount_sek"]),
-                         parts=kr_sum([p["amount_sek"] for p in group]),
-                         sum=kr(total["parts_sum"])))
+    for total in rows_of(totals[["doc_id", "amount_id", "amount_sek", "basis", "quote",
+                                 *_LOCATION]]):
+        group = by_total.get((total["doc_id"], total["amount_id"]), [])
+        for statement in _readings(group):
+            if len(statement) < 2 or _adds_up(total, statement, months.get(total["doc_id"])):
+                continue
+            quotes = [evidence(total, "amounts", int(total["amount_sek"]))]
+            quotes += [evidence(p, "amounts", int(p["amount_sek"])) for p in statement]
+            rows.append(flag("SUM_MISMATCH", total["doc_id"], quotes, "check.sum.parts",
+                             total=kr(total["amount_sek"]),
+                             parts=kr_sum([p["amount_sek"] for p in statement]),
+                             sum=kr(sum(int(p["amount_sek"]) for p in statement))))
     return rows
+
+
+def _readings(parts: list[dict]) -> list[list[dict]]:
+    """The statements of a split: all parts as one statement, unless every slot recurs as
+    often (a split restated whole): then each statement, a restatement with the same
+    values once. A reading that adds up wins: when the parts restated add up as one
+    statement each, or all together, nothing is reported (see _adds_up's caller)."""
+    counts = {}
+    for part in parts:
+        counts[part["slot"]] = counts.get(part["slot"], 0) + 1
+    if len(counts) < 2 or len(set(counts.values())) != 1 or max(counts.values()) == 1:
+        return [parts]
+    statements: dict[int, list[dict]] = {}
+    for part in parts:
+        statements.setdefault(part["statement"], []).append(part)
+    seen, out = set(), []
+    for statement in statements.values():
+        values = tuple(sorted(int(p["amount_sek"]) for p in statement))
+        if values not in seen:
+            seen.add(values)
+            out.append(statement)
+    return out
+
+
+_PER_MONTHS = {"per_month": 1.0, "per_year": 12.0}
+_LOCATION = ["page", "char_start", "char_end"]
+
+
+def _adds_up(total: dict, parts: list[dict], term_months: float | None) -> bool:
+    """The parts make the total, within the written precision: as written, or with each
+    part counted on the total's basis (per month, per year, for the term). Parts on a
+    basis that cannot be counted on the total's (no dated term) are given the benefit of
+    the doubt."""
+    total_tolerance = written_tolerance(total.get("quote") or "")
+    tolerances = [written_tolerance(p.get("quote") or "") for p in parts]
+    value = float(total["amount_sek"])
+    written = sum(float(p["amount_sek"]) for p in parts)
+    if abs(written - value) <= total_tolerance + sum(tolerances):
+        return True
+    converted, tolerance = 0.0, total_tolerance
+    for part, part_tolerance in zip(parts, tolerances, strict=True):
+        factor = _factor(part["basis"], total["basis"], term_months)
+        if factor is None:  # per year against the term's total, no term: cannot tell
+            return True
+        converted += float(part["amount_sek"]) * factor
+        tolerance += part_tolerance * factor
+    return abs(converted - value) <= tolerance
+
+
+def _factor(basis: str, target: str, term_months: float | None) -> float | None:
+    """What an amount on `basis` is multiplied by to count on `target`'s basis; None when
+    that needs a term that is unknown."""
+    if basis == target or basis in ("", "unknown") or target in ("", "unknown"):
+        return 1.0
+    per_month = {"per_period": term_months, **_PER_MONTHS}
+    source, goal = per_month.get(basis), per_month.get(target)
+    if not source or not goal:
+        return None
+    return goal / source
+
+
+def _term_months(tables: Tables, docs: set) -> dict[str, float]:
+    """Each document's term in months (its first dated term)."""
+    terms = _terms(tables)
+    terms = terms[terms["doc_id"].isin(docs) & terms["start_date"].notna() &
+                  terms["end_date"].notna()].drop_duplicates("doc_id")
+    months = months_between_columns(terms["start_date"], terms["end_date"])
+    return dict(zip(terms["doc_id"], months, strict=True))
 
 
 # --- DURATION_MISMATCH -----------------------------------------------------------------
@@ -118,12 +199,44 @@ def _terms(tables: Tables) -> pd.DataFrame:
     return terms
 
 
+@cache
+def _extension_words() -> tuple[str, ...]:
+    return tuple(table("checks")["periods"]["extension_words"])
+
+
+def _extensions(dated: pd.DataFrame) -> dict[str, set[int]]:
+    """Per document, the months by which one dated term runs past another of the same
+    start: an amendment's extension ('förlängs med tolv månader'), not a duration."""
+    spans = dated[["doc_id", "start_date", "end_date"]].drop_duplicates()
+    spans = spans[spans.duplicated(["doc_id", "start_date"], keep=False)]
+    if spans.empty:
+        return {}
+    pairs = spans.merge(spans, on=["doc_id", "start_date"])
+    pairs = pairs[pairs["end_date_y"] > pairs["end_date_x"]]
+    gaps = months_between_columns(pairs["end_date_x"] + pd.Timedelta(days=1),
+                                  pairs["end_date_y"]).round().astype(int)
+    out: dict[str, set[int]] = {}
+    for doc, gap in zip(pairs["doc_id"], gaps, strict=True):
+        out.setdefault(doc, set()).add(int(gap))
+    return out
+
+
 def duration_mismatch(tables: Tables) -> list[dict]:
+    """A stated duration that fits none of the document's dated terms. Not a duration: a
+    length said of an extension (förlängning; lang/sv/checks.toml) or the length by which
+    an amended term runs past the original."""
     terms = _terms(tables).reset_index(drop=True)
     terms["row"] = terms.index
-    stated = terms[terms["months"].notna()]
+    quote = text(terms, "quote").str.lower()
+    extension = np.array([any(w in q for w in _extension_words()) for q in quote], dtype=bool)
+    stated = terms[terms["months"].notna() & ~extension]
     dated = terms[terms["start_date"].notna() & terms["end_date"].notna()]
     if stated.empty or dated.empty:
+        return []
+    extended = _extensions(dated)
+    stated = stated[[int(m) not in extended.get(d, set()) for d, m in
+                     zip(stated["doc_id"], stated["months"], strict=True)]]
+    if stated.empty:
         return []
     pairs = stated.merge(dated, on="doc_id", suffixes=("", "_dated"))
     pairs["actual"] = [months_between(s, e) for s, e in
@@ -149,8 +262,19 @@ def duration_mismatch(tables: Tables) -> list[dict]:
 
 # --- PERIOD_MISMATCH -------------------------------------------------------------------
 
+@cache
+def _option_words() -> tuple[str, ...]:
+    return tuple(table("checks")["periods"]["option_words"])
+
+
 def period_mismatch(tables: Tables) -> list[dict]:
+    """Funding and allocation periods (and amounts' periods) outside the term: the widest
+    of the document's terms (an amendment's new term counts), not an extension option
+    (möjlighet till förlängning: the end does not move until it is used)."""
     terms = _terms(tables)
+    quote = text(terms, "quote").str.lower()
+    option = np.array([any(w in q for w in _option_words()) for q in quote], dtype=bool)
+    terms = terms[~option]
     if terms.empty:
         return []
     span = terms.groupby("doc_id", as_index=False).agg(

@@ -170,6 +170,7 @@ class Report:
         known = self.doc_by_id
         self.links = [row for row in model.records(tables["links"])
                       if row["doc_id"] in known and row["related_doc_id"] in known]
+        self.unlinked = model.unlinked_memos(tables)
         self.links_of: dict[str, list[dict]] = defaultdict(list)
         for link in self.links:
             self.links_of[link["doc_id"]].append(link)
@@ -265,7 +266,15 @@ class Report:
             yield f"links-{number}.html", self.r.render(
                 "links.html.j2", "", active="links", links=[self.link_view(x) for x in chunk],
                 paging={"page": number, "pages": count, "stem": "links"},
-                link_total=len(self.links))
+                link_total=len(self.links),
+                unlinked=[self.unlinked_view(u) for u in self.unlinked] if number == 1 else [])
+
+    def unlinked_view(self, memo: model.UnlinkedMemo) -> dict:
+        candidate = memo.candidate_doc_id
+        return {"memo": memo, "from": self.doc_label(memo.doc_id),
+                "from_href": self.doc_href("", memo.doc_id),
+                "to": self.doc_label(candidate) if candidate else "",
+                "to_href": self.doc_href("", candidate) if candidate else ""}
 
     def flag_pages(self) -> Iterable[tuple[str, str]]:
         count = _pages(len(self.flags), self.page_size)

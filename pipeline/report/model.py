@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import store
+from pipeline.checks.links import unlinked_memos as _unlinked_memos
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
 TABLES = ("documents", *FACT_TABLES, "flags", "links")
@@ -198,16 +199,22 @@ def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame, no_year: str,
     """Kronor per (year, payer, payee) from the agreements' cash amounts.
 
     Only agreements count (a memo proposes the same money), and of documents that are
-    drafts of each other (links.relation draft_of) one. Stated totals,
+    versions of each other (links.relation draft_of: the later; same_as: one). Stated totals,
     costs and in-kind contributions are left out, and so is an amount whose own parts are
     counted (a contribution divided into allocations counts once, as its allocations). A
     split the text restates counts once. The year is the first year of the amount's period.
     """
     agreements = set(documents.loc[documents["kind"] == "agreement", "doc_id"].dropna())
-    drafts = records(links[links["relation"] == "draft_of"]) if links is not None else []
-    for link in sorted(drafts, key=lambda r: (r["doc_id"], r["related_doc_id"])):
-        if link["related_doc_id"] in agreements:  # of a pair linked both ways, one stays
-            agreements.discard(link["doc_id"])
+    versions = records(links[links["relation"].isin(["draft_of", "same_as"])]) \
+        if links is not None else []
+    for link in sorted(versions, key=lambda r: (r["doc_id"], r["related_doc_id"])):
+        # a later version replaces the earlier (draft_of points from the later); of two
+        # renderings (same_as) one stays
+        later, earlier = link["doc_id"], link["related_doc_id"]
+        if link["relation"] == "draft_of" and later in agreements:
+            agreements.discard(earlier)
+        elif link["relation"] == "same_as" and earlier in agreements:
+            agreements.discard(later)
     counted = [row for row in records(amounts)
                if row["doc_id"] in agreements and row["payer"] and row["payee"]
                and row["role"] not in _NOT_FUNDING and row["in_kind"] is not True]
@@ -252,3 +259,27 @@ def sum_groups(amounts: list[dict]) -> list[SumGroup]:
         if parts:
             groups.append(SumGroup(total, index, parts))
     return groups
+
+
+@dataclass(slots=True)
+class UnlinkedMemo:
+    """A memo that proposes no agreement: the agreement that came closest, the evidence
+    the two share (links.evidence's form), its score and why it was not linked (a key of
+    the labels' `unlinked` table)."""
+
+    doc_id: str
+    candidate_doc_id: str
+    score: int | None
+    evidence: str
+    reason: str
+
+
+def unlinked_memos(tables: dict[str, pd.DataFrame]) -> list[UnlinkedMemo]:
+    """Memos left unlinked, in source order, with their best candidate (the linking rules
+    of pipeline/checks/links.py run again on the tables)."""
+    needed = ("documents", "parties", "amounts", "periods")
+    if any(name not in tables for name in needed) or tables["documents"].empty:
+        return []
+    return [UnlinkedMemo(row["doc_id"], row["candidate_doc_id"], row["score"],
+                         row["evidence"], row["reason"])
+            for row in _unlinked_memos({name: tables[name] for name in needed})]
