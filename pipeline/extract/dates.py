@@ -52,12 +52,19 @@ class DateRecognizer(MentionComponent):
     def patterns(self) -> list[Pattern]:
         return compile_patterns("dates", {"month": alternation(table("months")["months"])})
 
+    @cached_property
+    def span_groups(self) -> dict[str, str]:
+        """Patterns whose date is one group of the match ('2025' of '2025: 620 000 kr')."""
+        return {p["id"]: p["span_group"] for p in table("dates")["patterns"]
+                if "span_group" in p}
+
     def match(self, text: str) -> list[Mention]:
         taken = TakenSpans()
         out: list[Mention] = []
         for pattern in self.patterns:
+            group = self.span_groups.get(pattern.id, 0)
             for m in pattern.finditer(text):
-                start, end = m.span()
+                start, end = m.span(group)
                 if taken.overlaps(start, end):
                     continue
                 mention = self._mention(pattern.id, m, text)
@@ -68,7 +75,7 @@ class DateRecognizer(MentionComponent):
         return sorted(out, key=lambda x: x.start)
 
     def _mention(self, rule: str, m: re.Match, text: str) -> Mention | None:
-        start, end = m.span()
+        start, end = m.span(self.span_groups.get(rule, 0))
         span = text[start:end]
         groups = m.groupdict()
         first = last = None
@@ -94,13 +101,13 @@ class DateRecognizer(MentionComponent):
         elif rule == "date.years":
             precision = "year"
             first, last = date(int(groups["y"]), 1, 1), date(int(groups["y2"]), 12, 31)
-            if first > last:
-                return None
-        elif rule == "date.year":
+            if first > last or (groups["sep"].lower() == "och"
+                                and last.year != first.year + 1):
+                return None  # 'för 2024 och 2026' names two years, not a span
+        elif rule in ("date.year", "date.year_row", "date.year_after_amount"):
             precision = "year"
             year = int(groups["y"])
             first, last = date(year, 1, 1), date(year, 12, 31)
-            start = m.start("y") - (m.start("y") - start)  # keep the cue word in the quote
         return Mention(LABEL, start, end, span, rule, first,
                        {"first": first, "last": last, "precision": precision,
                         "placeholder": placeholder})
