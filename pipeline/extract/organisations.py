@@ -9,9 +9,10 @@ from pipeline.lang import table
 
 
 @cache
-def _sector_words() -> list[tuple[str, set[str], set[str]]]:
+def _sector_words() -> list[tuple[str, set[str], set[str], set[str]]]:
     data = table("organisations")["sector"]
-    return [(sector, set(data[sector]["endings"]), set(data[sector]["words"]))
+    return [(sector, set(data[sector]["endings"]), set(data[sector]["words"]),
+             set(data[sector].get("leading", ())))
             for sector in ("public", "nonprofit", "private")]
 
 
@@ -19,8 +20,10 @@ def sector(name: str, org_number: str = "") -> str:
     tokens = re.findall(r"[\wåäöÅÄÖ().]+", name.lower())
     if org_number and org_number[0] == "2" and name:
         pass  # group 2 holds both municipalities and parishes: the words decide
-    for label, endings, words in _sector_words():
+    for label, endings, words, leading in _sector_words():
         text = " ".join(tokens)
+        if tokens and tokens[0] in leading:
+            return label
         if any(re.search(rf"(?<![\wåäö]){re.escape(w)}(?![\wåäö])", text) for w in words):
             return label
         if any(t.endswith(e) for t in tokens for e in endings):
