@@ -51,6 +51,7 @@ class Duration:
     start: int
     end: int
     months: float
+    genitive: bool = False  # 'sex månaders': it modifies the noun after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class KindRule:
     reads: frozenset[str]
     cue: re.Pattern
     reach: int  # how far a duration or frequency may stand from a cue
+    cue_first: bool = False  # a duration after a cue, or a genitive one before it
 
     @property
     def takes_dates(self) -> bool:
@@ -105,8 +107,12 @@ class PeriodRecognizer(MentionComponent):
                 raise ValueError(f"{k['id']}: unknown reads {sorted(reads - READERS)}")
             out.append(KindRule(k["id"], k["kind"], reads,
                                 re.compile(word_alternation(k["cues"]), re.IGNORECASE),
-                                int(k.get("reach", 10**6))))
+                                int(k.get("reach", 10**6)), bool(k.get("cue_first"))))
         return tuple(out)
+
+    @cached_property
+    def _genitive(self) -> frozenset[str]:
+        return frozenset(self.data["genitive_units"])
 
     @cached_property
     def _res(self) -> dict:
@@ -364,8 +370,9 @@ class PeriodRecognizer(MentionComponent):
                 continue
             if self._res["half"].search(m.group(0)):
                 n += 0.5
-            months = n * self.data["duration_units"][m.group("unit").lower()]
-            out.append(Duration(m.start(), m.end(), months))
+            unit = m.group("unit").lower()
+            months = n * self.data["duration_units"][unit]
+            out.append(Duration(m.start(), m.end(), months, unit in self._genitive))
         return out
 
     def _nearest_duration(self, text: str, sentence: Sentence,
@@ -373,6 +380,8 @@ class PeriodRecognizer(MentionComponent):
         s, e = sentence.start, sentence.end
         free = [d for d in self.durations(text, s, e)
                 if sentence.free(d.start, d.end) and not self._extends(text, s, d.start)]
+        if rule.cue_first:
+            free = [d for d in free if d.genitive or rule.cue.search(text, s, d.start)]
         found = self._nearest(text, sentence, rule, free)
         if found is not None:
             sentence.taken.append((found.start, found.end))
