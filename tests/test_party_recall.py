@@ -132,6 +132,11 @@ REGISTER = ("| Nr | Idéburen organisation | Org.nr | Ansvarig nämnd | Belopp |
             "| 2 | RFSU Halmstad | 894000-0000 | Socialnämnden | 200 000 kr |\n")
 
 
+def test_an_org_number_label_in_a_table_is_no_party():
+    text = "Organisation\tFöreningen Norrsken\nOrg.nr\t802000-0000\n"
+    assert "Org.nr" not in parties_of(text)
+
+
 def test_register_rows_name_their_organisations():
     assert {"Föreningen Norrsken", "RFSU Halmstad"} <= parties_of(REGISTER)
     assert "Kulturnämnden" not in parties_of(REGISTER)

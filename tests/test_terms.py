@@ -45,6 +45,8 @@ TERM_FORMS = [
      "2025-07-01 -- 2027-06-30.", "2025-07-01", "2027-06-30"),
     ("Avtalsperiod: 2024-10-01–2026-09-30", "2024-10-01", "2026-09-30"),
     ("Överenskommelsen gäller 1/9 2025 – 31/8 2027.", "2025-09-01", "2027-08-31"),
+    ("Överenskommelsen träder i kraft den 1 januari 2025 och upphör att gälla den 31 december "
+     "2026.", "2025-01-01", "2026-12-31"),
     # open-ended: a start and no end
     ("Överenskommelsen gäller från och med 1 juli 2025 och tills vidare.", "2025-07-01", None),
     ("att gälla tills vidare från och med 2026-01-01,", "2026-01-01", None),
@@ -140,6 +142,11 @@ FREQUENCIES = [
     ("Nämnden betalar 400 000 kr per år, som betalas ut i fyra lika stora delar.", "payment", 4),
     ("Utbetalning sker månadsvis i efterskott.", "payment", 12),
     ("Bidraget betalas ut vid två utbetalningar per år.", "payment", 2),
+    ("Bidraget betalas ut i två omgångar per år.", "payment", 2),
+    ("Utbetalning sker per kvartal i förskott.", "payment", 4),
+    # how much per year is not how often: the payment is quarterly
+    ("Bidraget om 500 000 kr per år betalas ut kvartalsvis.", "payment", 4),
+    ("Uppföljning ska ske två gånger om året.", "follow_up", 2),
 ]
 
 
@@ -204,6 +211,7 @@ NOT_TERMS = [
     "Enligt den ursprungliga överenskommelsen löper avtalstiden från och med 2023-02-01 till "
     "och med 2025-01-31.",
     "Det tidigare avtalet gällde 2021-01-01 – 2022-12-31.",
+    "Föreningen har haft en överenskommelse med nämnden för perioden 2021-01-01 – 2023-12-31.",
     # a deadline after the term
     "Föreningen ska lämna en slutrapport senast den 31 mars 2028.",
     "Slutredovisning ska lämnas senast 2028-04-30.",

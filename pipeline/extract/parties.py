@@ -142,6 +142,11 @@ class PartyRecognizer(MentionComponent):
                 break  # the next section
             if after_blank and not (has_number or self._has_org_word(line)):
                 break  # past the parties: the next section's heading ('Ersättning')
+            if not has_number and self._is_sentence(line) \
+                    and not self._res["prefix"].match(line):
+                if out:
+                    break  # 'Det åligger föreningen att ...' after the party lines
+                continue
             names = self._party_line(text, ls, le, rule, sector)
             if not names:
                 if out:
@@ -151,6 +156,12 @@ class PartyRecognizer(MentionComponent):
                 continue
             out += names
         return out
+
+    @staticmethod
+    def _is_sentence(line: str) -> bool:
+        """A line of running text: several words ending in a full stop."""
+        stripped = line.strip()
+        return stripped.endswith(".") and len(stripped.split()) > 4
 
     @staticmethod
     def _looks_like_heading(line: str) -> bool:
@@ -202,7 +213,7 @@ class PartyRecognizer(MentionComponent):
             raw = chunk[ps:pe]
             lead = len(raw) - len(raw.lstrip(" *"))
             name = raw.strip(" .;:*")
-            if rule.startswith(("party.between", "party.memo_partner")):
+            if rule in ("party.between", "party.memo_partner"):  # running text
                 name = self._running_name(name)
             value = name
             if self._res["lowercase_body"].match(name):
@@ -249,7 +260,10 @@ class PartyRecognizer(MentionComponent):
         if (any(last_word.endswith(u) for u in d["unit_words"]) and first_words
                 and first_words[-1].strip("*") in d["municipality_words"]):
             return True
-        return False
+        # 'Lunds kommun, socialnämnden', 'Region Halland, hälso- och sjukvårdsnämnden'
+        municipal = last_word.strip("*") in d["municipality_words"] or (
+            prev.split(" ", 1)[0] in d["municipality_words"] and len(prev.split()) == 2)
+        return municipal and bool(self._res["lowercase_body"].match(piece.strip(" .;:*")))
 
     def _is_name(self, name: str) -> bool:
         words = name.split()
@@ -293,6 +307,13 @@ class PartyRecognizer(MentionComponent):
         words = name.split()
         return len(words) >= 2 and all(w[0].isupper() for w in words)
 
+    @cached_property
+    def _org_number_labels(self) -> frozenset[str]:
+        return frozenset(normalized(label) for label in table("org_numbers")["labels"])
+
+    def _is_org_number_label(self, name: str) -> bool:
+        return normalized(name) in self._org_number_labels
+
     def _from_table_rows(self, text: str) -> list[Mention]:
         """A register's rows: the organisation in the cell before its org number."""
         out: list[Mention] = []
@@ -300,9 +321,10 @@ class PartyRecognizer(MentionComponent):
             return out
         for m in self._res["table_row"].finditer(text):
             s, e = m.span("name")
-            name = text[s:e].strip(" *")
-            if not self._is_name(name) or not re.search(r"[A-Za-zÅÄÖåäö]{2}", name):
-                continue
+            name = text[s:e].strip(" *:")
+            if (not self._is_name(name) or not re.search(r"[A-Za-zÅÄÖåäö]{2}", name)
+                    or self._is_org_number_label(name)):
+                continue  # 'Org.nr\t802000-0000' is a label and its number
             s = text.index(name, s)
             out.append(Mention(LABEL, s, s + len(name), name, "party.table_row", name,
                                {"role": "party", "sector_hint": None}))

@@ -124,7 +124,8 @@ class PeriodRecognizer(MentionComponent):
         numbers = alternation(w for w in number_words() if " " not in w)
         i = re.IGNORECASE
         background = (rf"{word_alternation(d['background_adjectives'])}\s+(?:[\wåäö-]+\s+)?"
-                      rf"{word_alternation(d['agreement_nouns'])}")
+                      rf"{word_alternation(d['agreement_nouns'])}"
+                      rf"|{word_alternation(d['background_words'])}")
         return {
             "separator": re.compile(
                 rf"^\s*(?:{alternation(d['range_separators'])})?\s*(?:den\s+)?$", i),
@@ -143,6 +144,7 @@ class PeriodRecognizer(MentionComponent):
             "adverb": re.compile(rf"(?<![\wåäö])(?P<adverb>{adverbs})(?![\wåäö])", i),
             "each": re.compile(rf"(?<![\wåäö])(?P<each>{alternation(d['each_words'])})\s+"
                                rf"(?P<unit>{freq_units})(?![\wåäö])", i),
+            "per_after_amount": re.compile(d["per_after_amount"], i),
             "installments": re.compile(d["installments"]["regex"].replace("{count}", count), i),
             "per_year": re.compile(alternation(d["installments"]["per_year_cues"]), i),
             "term_duration_cue": re.compile(
@@ -401,6 +403,9 @@ class PeriodRecognizer(MentionComponent):
         if out:
             return out
         for m in res["each"].finditer(sentence):
+            if m.group("each").lower() == "per" and res["per_after_amount"].search(
+                    sentence, max(0, m.start() - 12), m.start()):
+                continue
             code, per_year = self.data["frequency_units"][m.group("unit").lower()]
             factor = self.data["each_words"][m.group("each").lower()]
             out.append(Frequency(start + m.start(), start + m.end(), code, per_year * factor))
