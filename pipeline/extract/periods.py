@@ -80,6 +80,8 @@ class Sentence:
     dates: list[Mention]
     background: bool = False
     taken: list[tuple[int, int]] = field(default_factory=list)
+    found_durations: list[Duration] | None = None  # read once, for every kind
+    found_frequencies: list[Frequency] | None = None
 
     def free(self, start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in self.taken)
@@ -138,6 +140,7 @@ class PeriodRecognizer(MentionComponent):
             "adjective": re.compile(
                 rf"(?<![\wåäö])(?P<count>{numbers}|\d{{1,2}}-)"
                 rf"(?P<unit>{alternation(d['adjective_units'])})(?![\wåäö])", i),
+            "adjective_unit": re.compile(alternation(d["adjective_units"]), i),
             "frequency": re.compile(
                 rf"(?P<count>{count})\s*(?:{alternation(d['times_words'])})\s*"
                 rf"(?:{alternation(d['per_words'])})\s*(?P<unit>{freq_units})(?![\wåäö])", i),
@@ -299,8 +302,10 @@ class PeriodRecognizer(MentionComponent):
         """One term: the first range, or the first start and end bounds; open-ended after
         'tills vidare'; the end follows from a start and a stated duration."""
         dates = sentence.dates
-        ranges = self._ranges(text, dates)
         durations = self._term_durations(text, sentence)
+        if not dates and not durations:
+            return None
+        ranges = self._ranges(text, dates)
         months = durations[0].months if durations else None
         pieces = [(d.start, d.end) for d in durations]
         extends = bool(dates) and bool(self._res["extension_word"].search(
@@ -342,7 +347,7 @@ class PeriodRecognizer(MentionComponent):
         res = self._res
         s, e = sentence.start, sentence.end
         out = []
-        for d in self.durations(text, s, e):
+        for d in self._durations_of(text, sentence):
             if not sentence.free(d.start, d.end) or self._extends(text, s, d.start):
                 continue
             following = next((x.start for x in sentence.dates if x.start >= d.end), None)
@@ -350,7 +355,7 @@ class PeriodRecognizer(MentionComponent):
                     or (following is not None and following - d.end <= 30
                         and res["before_dates"].match(text, d.end, following))):
                 out.append(d)
-        if res["agreement"].search(text, s, e):
+        if res["adjective_unit"].search(text, s, e) and res["agreement"].search(text, s, e):
             for m in res["adjective"].finditer(text, s, e):
                 if not sentence.free(m.start(), m.end()) or self._extends(text, s, m.start()):
                     continue
@@ -363,6 +368,11 @@ class PeriodRecognizer(MentionComponent):
     def _extends(self, text: str, sentence_start: int, at: int) -> bool:
         """Does an extension cue stand right before `at` ('förlängs med ...')?"""
         return bool(self._res["extension"].search(text, max(sentence_start, at - 60), at))
+
+    def _durations_of(self, text: str, sentence: Sentence) -> list[Duration]:
+        if sentence.found_durations is None:
+            sentence.found_durations = self.durations(text, sentence.start, sentence.end)
+        return sentence.found_durations
 
     def durations(self, text: str, start: int, end: int) -> list[Duration]:
         out = []
@@ -379,8 +389,8 @@ class PeriodRecognizer(MentionComponent):
 
     def _nearest_duration(self, text: str, sentence: Sentence,
                           rule: KindRule) -> Duration | None:
-        s, e = sentence.start, sentence.end
-        free = [d for d in self.durations(text, s, e)
+        s = sentence.start
+        free = [d for d in self._durations_of(text, sentence)
                 if sentence.free(d.start, d.end) and not self._extends(text, s, d.start)]
         if rule.cue_first:
             free = [d for d in free if d.genitive or rule.cue.search(text, s, d.start)]
@@ -422,7 +432,9 @@ class PeriodRecognizer(MentionComponent):
 
     def _nearest_frequency(self, text: str, sentence: Sentence,
                            rule: KindRule) -> Frequency | None:
-        free = [f for f in self.frequencies(text, sentence.start, sentence.end)
+        if sentence.found_frequencies is None:
+            sentence.found_frequencies = self.frequencies(text, sentence.start, sentence.end)
+        free = [f for f in sentence.found_frequencies
                 if sentence.free(f.start, f.end)]
         found = self._nearest(text, sentence, rule, free)
         if found is not None:
