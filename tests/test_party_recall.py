@@ -118,6 +118,32 @@ def test_parter_section_with_sector_labels():
                      "Föreningen Norrsken": "nonprofit", "Stiftelsen Ljusglimten": "nonprofit"}
 
 
+# (Parter section, the parties it names)
+PARTY_LINES = [
+    ("Parter\n\nKarlstads kommun, kulturnämnden, org.nr 212000-0000, nedan kallad kommunen.\n\n"
+     "Tjejjouren i Karlstad, ideell förening, org.nr 802000-0000, nedan kallad föreningen.\n\n"
+     "2. Bakgrund\n", {"Karlstads kommun, kulturnämnden", "Tjejjouren i Karlstad"}),
+    ("Parter\n\nKalmar kommun, genom socialnämnden, nedan kallad kommunen.\n\n"
+     "Föreningen Norrsken, org.nr 802000-0000, nedan kallad föreningen.\n\n2. Bakgrund\n",
+     {"Föreningen Norrsken"}),
+    ("Denna överenskommelse har ingåtts mellan\n\nHalmstads kommun, socialnämnden, "
+     "organisationsnummer 212000-0000, och\n\nStiftelsen Ljusglimten, organisationsnummer "
+     "802000-0000, nedan kallad stiftelsen.\n\n§ 2 Bakgrund\n",
+     {"Halmstads kommun, socialnämnden", "Stiftelsen Ljusglimten"}),
+    # a sentence after the party lines is no party
+    ("Parter\nLuleå kommun, socialnämnden, org.nr 212000-0000\n"
+     "Föreningen Norrsken, org.nr 802000-0000\n\n"
+     "Det åligger föreningen att redovisa hur medlen använts.\n",
+     {"Luleå kommun, socialnämnden", "Föreningen Norrsken"}),
+]
+
+
+@pytest.mark.parametrize("text,names", PARTY_LINES)
+def test_party_lines(text, names):
+    assert names <= parties_of(text)
+    assert not any("åligger" in p or "ideell förening" in p for p in parties_of(text))
+
+
 @pytest.mark.parametrize("heading", ["2. Bakgrund", "BAKGRUND", "§ 2 Syfte och mål"])
 def test_the_next_heading_ends_the_parter_section(heading):
     text = (f"Parter\n\nFöreningen Norrsken, org.nr 802000-0000\n\n{heading}\n\n"

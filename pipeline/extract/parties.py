@@ -50,6 +50,7 @@ class PartyRecognizer(MentionComponent):
                                           rf"[^:\n]{{0,40}}:", _I),
             "sector_label": re.compile(
                 rf"^\s*(?P<label>{alternation(d['sector_prefixes'])})\s*:?\s*$", _I),
+            "form_descriptor": re.compile(d["form_descriptor"]),
             "lowercase_body": re.compile(
                 rf"^[a-zåäö][\wåäö]*(?:-\s+(?:och|samt)\s+[\wåäö]+)?"
                 rf"(?:{alternation(d['lowercase_body_endings'])})$"),
@@ -157,11 +158,12 @@ class PartyRecognizer(MentionComponent):
             out += names
         return out
 
-    @staticmethod
-    def _is_sentence(line: str) -> bool:
-        """A line of running text: several words ending in a full stop."""
+    def _is_sentence(self, line: str) -> bool:
+        """A line of running text: several words ending in a full stop, and no party
+        line's tail ('..., nedan kallad kommunen.')."""
         stripped = line.strip()
-        return stripped.endswith(".") and len(stripped.split()) > 4
+        return (stripped.endswith(".") and len(stripped.split()) > 4
+                and not self._res["name_end"].search(stripped))
 
     @staticmethod
     def _looks_like_heading(line: str) -> bool:
@@ -199,8 +201,8 @@ class PartyRecognizer(MentionComponent):
         merged: list[tuple[int, int]] = []
         for ps, pe in pieces:
             piece = chunk[ps:pe].strip(" .;:*")
-            if not piece:
-                continue
+            if not piece or (merged and self._res["form_descriptor"].match(piece)):
+                continue  # 'X, ideell förening, org.nr ...': the form of the name before
             if merged and self._belongs_to_previous(chunk[merged[-1][0] : merged[-1][1]], piece):
                 merged[-1] = (merged[-1][0], pe)
             else:
