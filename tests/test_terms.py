@@ -45,6 +45,14 @@ TERM_FORMS = [
      "2025-07-01 -- 2027-06-30.", "2025-07-01", "2027-06-30"),
     ("Avtalsperiod: 2024-10-01–2026-09-30", "2024-10-01", "2026-09-30"),
     ("Överenskommelsen gäller 1/9 2025 – 31/8 2027.", "2025-09-01", "2027-08-31"),
+    # a range broken over two lines (a dash at a line start reads as a list item)
+    ("Avtalet gäller 2025-07-01\n– 2027-06-30 och bidraget betalas ut kvartalsvis.",
+     "2025-07-01", "2027-06-30"),
+    ("Överenskommelsen gäller från och med 2025-01-01 till och med\n2026-12-31.",
+     "2025-01-01", "2026-12-31"),
+    # 'tidigare överenskommelse' later in a sentence about this one
+    ("Överenskommelsen ersätter tidigare överenskommelse och gäller 2025-01-01 – 2026-12-31.",
+     "2025-01-01", "2026-12-31"),
     ("Överenskommelsen träder i kraft den 1 januari 2025 och upphör att gälla den 31 december "
      "2026.", "2025-01-01", "2026-12-31"),
     # open-ended: a start and no end
@@ -288,6 +296,19 @@ def test_the_same_term_written_twice_is_one_row(tmp_path):
     assert [(r["start"], r["end"]) for r in periods if r["kind"] == "term"] == [
         ("2025-01-01", "2026-12-31")]
     assert [r["months"] for r in periods if r["kind"] == "notice"] == [3]
+
+
+def test_a_protocol_keeps_the_periods_of_its_partnership_paragraph(tmp_path):
+    text = ("Protokoll\nSocialnämnden\nSammanträdesdatum 2024-06-10\n\n"
+            "§ 41 Idéburet offentligt partnerskap med Föreningen Norrsken\n\n"
+            "Socialnämnden beslutar att ingå överenskommelse om idéburet offentligt partnerskap "
+            "med Föreningen Norrsken för perioden 2024-09-01 – 2026-08-31.\n\n"
+            "§ 42 Hyresavtal för träffpunkten\n\nFörvaltningen har förhandlat fram ett "
+            "hyresavtal. Avtalet gäller 2024-07-01 – 2029-06-30 och hyran uppgår till "
+            "200 000 kr per år.\n")
+    kind, terms = _terms_of_document(text, tmp_path)
+    assert kind == "memo"
+    assert terms == [("2024-09-01", "2026-08-31", None)]
 
 
 def test_a_guideline_holds_no_agreement_periods(tmp_path):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -125,9 +125,8 @@ class PeriodRecognizer(MentionComponent):
         adverbs = alternation(a.replace("_", " ") for a in d["frequency_adverbs"])
         numbers = alternation(w for w in number_words() if " " not in w)
         i = re.IGNORECASE
-        background = (rf"{word_alternation(d['background_adjectives'])}\s+(?:[\wåäö-]+\s+)?"
-                      rf"{word_alternation(d['agreement_nouns'])}"
-                      rf"|{word_alternation(d['background_words'])}")
+        background = (rf"{d['background_lead']}{alternation(d['background_adjectives'])}"
+                      rf"\s+(?:[\wåäö-]+\s+)?{word_alternation(d['agreement_nouns'])}")
         return {
             "separator": re.compile(
                 rf"^\s*(?:{alternation(d['range_separators'])})?\s*(?:den\s+)?$", i),
@@ -161,6 +160,7 @@ class PeriodRecognizer(MentionComponent):
             "extension_word": re.compile(word_alternation(d["extension_cues"]), i),
             "agreement": re.compile(word_alternation(d["agreement_nouns"]), i),
             "background": re.compile(background, i),
+            "background_word": re.compile(word_alternation(d["background_words"]), i),
             "total": re.compile(word_alternation(d["allocation_totals"]), i),
             "clause_break": re.compile(d["clause_break"]),
             "kind_prefilters": [Prefiltered(rule.cue) for rule in self.rules],
@@ -209,14 +209,15 @@ class PeriodRecognizer(MentionComponent):
     # -- step 1 and 2: sentences -----------------------------------------------------------
 
     def match(self, text: str, dates: list[Mention]) -> list[Mention]:
-        spans = sentences(text)
+        spans = self._joined_ranges(text, sentences(text), dates)
         by_sentence = self._dates_by_sentence(spans, dates)
         possible = self._possible_kinds(text, spans)
         found: list[Mention] = []
         for index, (s, e) in enumerate(spans):
             if not any(possible[index]):
                 continue
-            background = bool(self._res["background"].search(text, s, e))
+            background = bool(self._res["background"].match(text, s, e)
+                              or self._res["background_word"].search(text, s, e))
             dates_here = by_sentence.get(index, [])
             for cs, ce in self._clauses(text, s, e):
                 rules = self.rules_of(text[cs:ce], possible[index])
@@ -225,6 +226,27 @@ class PeriodRecognizer(MentionComponent):
                                       background)
                     found += self._read_sentence(text, clause, rules)
         return self._agreement_periods(text, found, spans)
+
+    def _joined_ranges(self, text: str, spans, dates: list[Mention]
+                       ) -> tuple[tuple[int, int], ...]:
+        """Sentences joined where a date range runs over a line break ('gäller 2024-07-01' /
+        '– 2027-06-30 och ...': a dash at a line start reads as a list item; 'från och med
+        2025-01-01 till och med' / '2026-12-31')."""
+        starts = [d.start for d in dates]
+        out: list[tuple[int, int]] = []
+        for s, e in spans:
+            if out and dates:
+                ps, _ = out[-1]
+                i = bisect_left(starts, s) - 1  # the last date before this sentence
+                j = i + 1  # the first date from this sentence on
+                if (i >= 0 and j < len(dates) and dates[i].start >= ps
+                        and dates[j].start < e
+                        and dates[j].start - dates[i].end <= 24
+                        and self._res["separator"].match(text[dates[i].end : dates[j].start])):
+                    out[-1] = (ps, e)
+                    continue
+            out.append((s, e))
+        return tuple(out)
 
     def _clauses(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The sentence's clauses: split before each 'att' item of a decision list."""

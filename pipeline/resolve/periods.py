@@ -8,7 +8,13 @@ different terms records no term; the same period written twice is one row.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from functools import cache
+
 from pipeline.classify import names_itself_other
+from pipeline.extract.patterns import word_alternation
+from pipeline.lang import table
 from pipeline.normalize import CleanText
 from pipeline.records import Mention
 from pipeline.resolve.common import iso, provenance
@@ -62,6 +68,30 @@ def agreement_terms(periods: list[Mention]) -> list[Mention]:
     return kept
 
 
+@cache
+def _protocol_res() -> tuple[re.Pattern, re.Pattern]:
+    data = table("periods")
+    return (re.compile(data["protocol_paragraph"]),
+            re.compile(word_alternation(data["partnership_words"]), re.IGNORECASE))
+
+
+def other_matters(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of a protocol (two or more '§ 61' headings) that do not speak of the
+    partnership: another matter of the same meeting."""
+    paragraph, partnership = _protocol_res()
+    heads = [m.start() for m in paragraph.finditer(text)]
+    if len(heads) < 2:
+        return []
+    spans = zip(heads, heads[1:] + [len(text)], strict=True)
+    return [(s, e) for s, e in spans if not partnership.search(text, s, e)]
+
+
+def _outside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Is `position` in none of the (sorted, disjoint) spans?"""
+    i = bisect_right([s for s, _ in spans], position) - 1
+    return not (i >= 0 and position < spans[i][1])
+
+
 def _distinct_terms(terms: list[Mention]) -> int:
     return len({(t.attrs["start"], t.attrs["end"]) for t in terms
                 if t.attrs["start"] or t.attrs["end"]})
@@ -71,6 +101,9 @@ def period_rows(doc_id: str, clean: CleanText, periods: list[Mention],
                 kind: str = "agreement") -> list[dict]:
     if kind == "other" and names_itself_other(clean.text):
         return []  # a guideline's validity and rules, a register's rows: no agreement's
+    if kind == "memo":
+        matters = other_matters(clean.text)
+        periods = [p for p in periods if _outside(matters, p.start)]
     complete_term(periods)
     terms = agreement_terms(periods)
     if kind == "memo" and _distinct_terms(terms) > 1:
