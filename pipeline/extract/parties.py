@@ -377,7 +377,12 @@ class PartyRecognizer(MentionComponent):
         party, not another organisation."""
         not_names = set(self.data["not_names"])
         covered = [(m.start, m.end) for m in found]
-        parties = {normalized(m.value): m.value for m in found if m.attrs["role"] == "party"}
+        starts_of: dict[str, str] = {}  # every leading part of a party's name -> the name
+        for m in found:
+            if m.attrs["role"] == "party":
+                words = normalized(m.value).split()
+                for n in range(1, len(words)):
+                    starts_of.setdefault(" ".join(words[:n]), m.value)
         out = []
         for m in self._mention_matches(text):
             s, e = m.span()
@@ -386,8 +391,7 @@ class PartyRecognizer(MentionComponent):
                 continue
             if any(cs <= s < ce for cs, ce in covered):
                 continue
-            key = normalized(name)
-            whole = next((v for k, v in parties.items() if k.startswith(key + " ")), None)
+            whole = starts_of.get(normalized(name))
             out.append(Mention(LABEL, s, e, name, "party.mention", whole or name,
                                {"role": "mentioned", "sector_hint": None}))
         return out

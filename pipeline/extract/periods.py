@@ -79,12 +79,14 @@ class Sentence:
     end: int
     dates: list[Mention]
     background: bool = False
-    taken: list[tuple[int, int]] = field(default_factory=list)
+    taken: set[tuple[int, int]] = field(default_factory=set)
     found_durations: list[Duration] | None = None  # read once, for every kind
     found_frequencies: list[Frequency] | None = None
 
     def free(self, start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in self.taken)
+        """Not read yet by another kind (the same span: durations and frequencies are
+        each read by one pattern, so a taken one is the very same match)."""
+        return (start, end) not in self.taken
 
 
 def add_months(day: date, months: int) -> date:
@@ -355,7 +357,7 @@ class PeriodRecognizer(MentionComponent):
         elif start is not None and end is None and months and float(months).is_integer():
             end, derived = add_months(start, int(months)), True
         for d in durations:
-            sentence.taken.append((d.start, d.end))
+            sentence.taken.add((d.start, d.end))
         mention = self._mention(text, rule, how, min(p[0] for p in pieces),
                                 max(p[1] for p in pieces), start, end, sentence, months=months)
         mention.attrs.update(open_ended=bool(open_end) and end is None, extends=extends,
@@ -369,10 +371,12 @@ class PeriodRecognizer(MentionComponent):
         res = self._res
         s, e = sentence.start, sentence.end
         out = []
+        date_starts = [x.start for x in sentence.dates]
         for d in self._durations_of(text, sentence):
             if not sentence.free(d.start, d.end) or self._extends(text, s, d.start):
                 continue
-            following = next((x.start for x in sentence.dates if x.start >= d.end), None)
+            k = bisect_left(date_starts, d.end)
+            following = date_starts[k] if k < len(date_starts) else None
             if (res["term_duration_cue"].search(text, max(s, d.start - 60), d.start)
                     or (following is not None and following - d.end <= 30
                         and res["before_dates"].match(text, d.end, following))):
@@ -418,7 +422,7 @@ class PeriodRecognizer(MentionComponent):
             free = [d for d in free if d.genitive or rule.cue.search(text, s, d.start)]
         found = self._nearest(text, sentence, rule, free)
         if found is not None:
-            sentence.taken.append((found.start, found.end))
+            sentence.taken.add((found.start, found.end))
         return found
 
     def frequencies(self, text: str, start: int, end: int) -> list[Frequency]:
@@ -460,22 +464,27 @@ class PeriodRecognizer(MentionComponent):
                 if sentence.free(f.start, f.end)]
         found = self._nearest(text, sentence, rule, free)
         if found is not None:
-            sentence.taken.append((found.start, found.end))
+            sentence.taken.add((found.start, found.end))
         return found
 
     @staticmethod
     def _nearest(text: str, sentence: Sentence, rule: KindRule, items: list):
-        """The item (a span) nearest to one of the rule's cues in the sentence."""
+        """The item (a span) nearest to one of the rule's cues in the sentence, within the
+        rule's reach. Cues are sorted and disjoint: an item's nearest cue is the last one
+        that starts before it or the first one after (a bisect, not a scan)."""
         if not items:
             return None
         cues = [m.span() for m in rule.cue.finditer(text, sentence.start, sentence.end)]
+        cue_starts = [cs for cs, _ in cues]
 
         def distance(item) -> int:
-            return min((max(item.start - ce, cs - item.end, 0) for cs, ce in cues),
-                       default=0)
+            i = bisect_right(cue_starts, item.start)
+            near = cues[max(0, i - 1) : i + 1]
+            return min((max(item.start - ce, cs - item.end, 0) for cs, ce in near), default=0)
 
-        near = [item for item in items if distance(item) <= rule.reach]
-        return min(near, key=lambda item: (distance(item), item.start)) if near else None
+        scored = [(distance(item), item.start, n) for n, item in enumerate(items)]
+        best = min((x for x in scored if x[0] <= rule.reach), default=None)
+        return items[best[2]] if best else None
 
     def _ranges(self, text: str, dates: list[Mention]) -> list[tuple[Mention, Mention]]:
         out = []
@@ -536,28 +545,27 @@ class PeriodRecognizer(MentionComponent):
         the rows of '2025: 620 000 kr / 2026: 640 000 kr / Totalt: 1 920 000 kr', or
         '620 000 kronor 2025, 640 000 kronor 2026 ..., totalt 1 920 000 kronor'."""
         funding = [m for m in found if m.attrs["kind"] == "funding" and m.attrs["start"]]
+        if len(funding) < 2:
+            return
+        breaks = [m.start() for m in re.finditer("\n", text)]  # one pass, then bisects
+
+        def line_of(position: int) -> int:
+            return bisect_left(breaks, position)  # the line's number
+
         groups: list[list[Mention]] = []
-        last_line_end = -2
         for m in funding:
-            line_start = text.rfind("\n", 0, m.start) + 1
-            line_end = text.find("\n", m.end)
-            line_end = len(text) if line_end < 0 else line_end
-            if groups and (line_start <= last_line_end + 1):
+            line = line_of(m.start)
+            if groups and line - line_of(groups[-1][-1].start) <= 1:
                 groups[-1].append(m)
             else:
                 groups.append([m])
-            last_line_end = line_end
         for group in groups:
             if len(group) < 2:
                 continue
-            start = text.rfind("\n", 0, group[0].start) + 1
-            end = text.find("\n", group[-1].end)
-            end = len(text) if end < 0 else end
-            following = text.find("\n", end + 1)
-            following = len(text) if following < 0 else following
-            preceding = text.rfind("\n", 0, max(0, start - 1)) + 1
-            if (self._res["total"].search(text, start, following)
-                    or self._res["total"].search(text, preceding, start)):
+            first, last = line_of(group[0].start), line_of(group[-1].start)
+            start = breaks[first - 2] + 1 if first >= 2 else 0  # the line before the rows
+            end = breaks[last + 1] if last + 1 < len(breaks) else len(text)  # and after
+            if self._res["total"].search(text, start, end):
                 for m in group:
                     m.attrs["kind"] = "allocation"
                     m.rule_id = m.rule_id.replace("period.funding", "period.allocation.table")

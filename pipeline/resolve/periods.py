@@ -86,9 +86,9 @@ def other_matters(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if not partnership.search(text, s, e)]
 
 
-def _outside(spans: list[tuple[int, int]], position: int) -> bool:
-    """Is `position` in none of the (sorted, disjoint) spans?"""
-    i = bisect_right([s for s, _ in spans], position) - 1
+def _outside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    """Is `position` in none of the (sorted, disjoint) spans (`starts`: their starts)?"""
+    i = bisect_right(starts, position) - 1
     return not (i >= 0 and position < spans[i][1])
 
 
@@ -103,7 +103,8 @@ def period_rows(doc_id: str, clean: CleanText, periods: list[Mention],
         return []  # a guideline's validity and rules, a register's rows: no agreement's
     if kind == "memo":
         matters = other_matters(clean.text)
-        periods = [p for p in periods if _outside(matters, p.start)]
+        starts = [s for s, _ in matters]
+        periods = [p for p in periods if _outside(matters, starts, p.start)]
     complete_term(periods)
     terms = agreement_terms(periods)
     if kind == "memo" and _distinct_terms(terms) > 1:
