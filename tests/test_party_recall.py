@@ -151,6 +151,16 @@ def test_the_next_heading_ends_the_parter_section(heading):
     assert parties_of(text) == {"Föreningen Norrsken"}
 
 
+# a PDF's text: no blank line between the party lines and the next heading
+@pytest.mark.parametrize("heading", ["Bakgrund", "Syfte och mål", "Föreningens åtaganden",
+                                     "Målgrupp"])
+def test_a_plain_heading_right_after_the_party_lines_ends_them(heading):
+    text = ("Parter\nKalmar kommun, socialnämnden, org.nr 212000-0000, nedan kallad nämnden.\n"
+            f"Föreningen Norrsken, org.nr 802000-0000, nedan kallad föreningen.\n{heading}\n"
+            "Verksamheten har funnits länge.\n")
+    assert parties_of(text) == {"Kalmar kommun, socialnämnden", "Föreningen Norrsken"}
+
+
 # -- a register of agreements --------------------------------------------------------------
 REGISTER = ("| Nr | Idéburen organisation | Org.nr | Ansvarig nämnd | Belopp |\n"
             "|---|---|---|---|---|\n"

@@ -45,6 +45,13 @@ class PartyRecognizer(MentionComponent):
             "table_row": re.compile(d["table_row"], re.MULTILINE),
             "list_end": re.compile(d["list_end"], _I),
             "section_heading": re.compile(d["section_heading"]),
+            # 'Bakgrund', 'Syfte och mål', 'Stadsmissionens åtaganden': short, no digits
+            "section_end": re.compile(
+                rf"^[^\S\n]*[\wåäöÅÄÖ-]+(?:\s+[\wåäöÅÄÖ-]+)?\s+"
+                rf"{word_alternation(d['section_endings'])}[^\S\n]*:?[^\S\n]*$", _I),
+            "section_word": re.compile(
+                rf"^[^\S\n]*{word_alternation(d['section_words'])}[^\d,.;:\n]{{0,40}}:?[^\S\n]*$",
+                _I),
             "not_party_label": re.compile(rf"^\s*(?:[-–•●*]\s*)?"
                                           rf"{word_alternation(d['not_party_labels'])}"
                                           rf"[^:\n]{{0,40}}:", _I),
@@ -138,8 +145,11 @@ class PartyRecognizer(MentionComponent):
             if self._res["not_party_label"].match(line):
                 continue
             has_number = bool(re.search(r"\d{6}-?\d{4}", line))
-            if not has_number and self._res["section_heading"].match(line) \
-                    and not self._has_org_word(line):
+            if not has_number and (
+                    self._res["section_end"].match(line)
+                    or ((self._res["section_heading"].match(line)
+                         or self._res["section_word"].match(line))
+                        and not self._has_org_word(line))):
                 break  # the next section
             if after_blank and not (has_number or self._has_org_word(line)):
                 break  # past the parties: the next section's heading ('Ersättning')
