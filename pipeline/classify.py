@@ -30,7 +30,7 @@ def _signals() -> dict[str, list[tuple[str, Prefiltered, int, bool]]]:
              s.get("head", False))
             for s in data[kind]
         ]
-        for kind in ("agreement", "memo")
+        for kind in ("agreement", "memo", "other")
     }
 
 
@@ -39,8 +39,8 @@ def classify(text: str) -> Kind:
     head_end = min(len(text), data["head_chars"])
     scores = {"agreement": 0, "memo": 0}
     fired: list[str] = []
-    for kind, signals in _signals().items():
-        for signal_id, regex, weight, head_only in signals:
+    for kind in scores:
+        for signal_id, regex, weight, head_only in _signals()[kind]:
             # search(text, 0, n) reads the text as if it ended at n: it is search(text[:n])
             if regex.search(text, 0, head_end if head_only else len(text)):
                 scores[kind] += weight
@@ -51,6 +51,14 @@ def classify(text: str) -> Kind:
     if kind == "agreement" and any(s.startswith("kind.memo.proposal") for s in fired):
         kind = "memo"
     return Kind(kind, scores, tuple(fired))
+
+
+def names_itself_other(text: str) -> bool:
+    """Does the document name itself a guideline, register, report or news at the top
+    ([[other]] signals)? Such a document holds no agreement's own periods."""
+    head_end = min(len(text), table("document_kinds")["head_chars"])
+    return any(regex.search(text, 0, head_end if head_only else len(text))
+               for _, regex, _, head_only in _signals()["other"])
 
 
 @cache

@@ -292,7 +292,9 @@ def test_thousands_with_no_break_spaces(tmp_path):
 # (sentence, kind, start, end, months)
 PERIOD_FORMS = [
     ("Bidraget avser verksamhetsåret 2020.", "funding", "2020-01-01", "2020-12-31", None),
-    ("Avtalstiden är 24 månader från och med 2022-01-01.", "term", "2022-01-01", None, 24),
+    # a start and a stated length: the end follows
+    ("Avtalstiden är 24 månader från och med 2022-01-01.", "term", "2022-01-01", "2023-12-31",
+     24),
     ("Överenskommelsen gäller fr o m 1/7 2021 t o m 30/6 2023.", "term", "2021-07-01",
      "2023-06-30", None),
     ("Överenskommelsen gäller 20230401-20240331.", "term", "2023-04-01", "2024-03-31", None),
@@ -309,8 +311,8 @@ PERIOD_FORMS = [
     ("Avtalsperiod: 2024-01-01 – 2026-12-31.", "term", "2024-01-01", "2026-12-31", None),
     ("Partnerskapet gäller fr.o.m. den 1 mars 2024 t.o.m. den 28 februari 2025.", "term",
      "2024-03-01", "2025-02-28", None),
-    ("Överenskommelsen gäller i tre år från och med 2024-01-01.", "term", "2024-01-01", None,
-     36),
+    ("Överenskommelsen gäller i tre år från och med 2024-01-01.", "term", "2024-01-01",
+     "2026-12-31", 36),
     ("Överenskommelsen kan sägas upp med sex månaders uppsägningstid.", "notice", None, None,
      6),
 ]

@@ -12,6 +12,7 @@ from functools import cached_property
 from spacy.language import Language
 
 from pipeline.extract.component import MentionComponent
+from pipeline.extract.organisations import normalized
 from pipeline.extract.patterns import alternation, word_alternation
 from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table
@@ -40,13 +41,36 @@ class PartyRecognizer(MentionComponent):
             "contact_org": re.compile(d["contact_org"], _I),
             "memo_decider": Prefiltered(re.compile(d["memo_decider"], _I)),
             "memo_decider_nominative": re.compile(d["memo_decider_nominative"]),
+            "party_by_verb": Prefiltered(re.compile(d["party_by_verb"])),
+            "table_row": re.compile(d["table_row"], re.MULTILINE),
+            "list_end": re.compile(d["list_end"], _I),
+            "section_heading": re.compile(d["section_heading"]),
+            # 'Bakgrund', 'Syfte och mål', 'Stadsmissionens åtaganden': short, no digits
+            "section_end": re.compile(
+                rf"^[^\S\n]*[\wåäöÅÄÖ-]+(?:\s+[\wåäöÅÄÖ-]+)?\s+"
+                rf"{word_alternation(d['section_endings'])}[^\S\n]*:?[^\S\n]*$", _I),
+            "section_word": re.compile(
+                rf"^[^\S\n]*{word_alternation(d['section_words'])}[^\d,.;:\n]{{0,40}}:?[^\S\n]*$",
+                _I),
+            "not_party_label": re.compile(rf"^\s*(?:[-–•●*]\s*)?"
+                                          rf"{word_alternation(d['not_party_labels'])}"
+                                          rf"[^:\n]{{0,40}}:", _I),
+            "sector_label": re.compile(
+                rf"^\s*(?P<label>{alternation(d['sector_prefixes'])})\s*:?\s*$", _I),
+            "form_descriptor": re.compile(d["form_descriptor"]),
+            "lowercase_body": re.compile(
+                rf"^[a-zåäö][\wåäö]*(?:-\s+(?:och|samt)\s+[\wåäö]+)?"
+                rf"(?:{alternation(d['lowercase_body_endings'])})$"),
             "prefix": re.compile(rf"^\s*(?:[-–•●*]\s*|\d+[.)]\s*)?"
                                  rf"(?P<prefix>{alternation(d['line_prefixes'])})\s*:\s*", _I),
             "bullet": re.compile(r"^\s*(?:[-–•●*▪]\s*|\d+[.)]\s+|[a-z]\)\s+)"),
             "name_end": re.compile(d["name_end"], _I),
             "sentence_word": re.compile(word_alternation(d["sentence_words"]), _I),
+            # 'Polisen', 'Linköpings stadsmission', 'Arbetsmarknads- och socialnämnden'
             "mention": re.compile(
-                rf"(?<![\wåäö-])(?:[A-ZÅÄÖ][\wåäö]+s\s+)?(?:[A-ZÅÄÖ][\wåäö-]*)?"
+                rf"(?<![\wåäö-])(?:[A-ZÅÄÖ][\wåäö]+s\s+)?"
+                rf"(?:[A-ZÅÄÖ][\wåäö]*-[^\S\n]+(?:och|samt|eller)[^\S\n]+[\wåäö-]*"
+                rf"|[A-ZÅÄÖ][\wåäö-]*)?"
                 rf"(?i:{alternation(d['mention_endings'])})(?![\wåäö])"),
             "mention_ending": Prefiltered(re.compile(alternation(d["mention_endings"]), _I)),
         }
@@ -58,6 +82,7 @@ class PartyRecognizer(MentionComponent):
         found += self._from_sections(text)
         found += self._from_between(text)
         found += self._from_memo(text)
+        found += self._from_table_rows(text)
         found += self._from_lists(text, found)
         found += self._contacts(text)
         found += self._mentions(text, found)
@@ -89,15 +114,22 @@ class PartyRecognizer(MentionComponent):
             if rest_of_line.strip(" :"):
                 sentence_end = re.search(r"\.(?:\s|$)|\n", text[m.end():])
                 stop = m.end() + (sentence_end.start() if sentence_end else len(text) - m.end())
+                cut = self._res["list_end"].search(text, m.end(), stop)
+                stop = cut.start() if cut else stop
                 out += self._names_in(text, m.end(), stop, "party.between", None)
             else:
                 out += self._party_block(text, m.end(), "party.between_list")
         return out
 
     def _party_block(self, text: str, start: int, rule: str) -> list[Mention]:
-        """Party lines after a heading or 'mellan:' until a line that is not a party."""
+        """Party lines after a heading or 'mellan:' until a line that is not a party.
+
+        A sector label on a line of its own ('Offentlig part', 'Idéburna parter') gives the
+        sector of the lines under it; contact and address lines are skipped; the next
+        section's heading ('2. Bakgrund', 'BAKGRUND') ends the block."""
         out: list[Mention] = []
         after_blank = False
+        sector: str | None = None
         for ls, le in self._lines(text, start, min(len(text), start + 2500)):
             line = text[ls:le]
             if not line.strip():
@@ -105,10 +137,28 @@ class PartyRecognizer(MentionComponent):
                 continue
             if self._res["heading"].match(line):
                 continue
-            if after_blank and not (re.search(r"\d{6}-?\d{4}", line)
-                                    or self._has_org_word(line)):
+            label = self._res["sector_label"].match(line)
+            if label:
+                sector = self.data["sector_prefixes"].get(
+                    re.sub(r"\s+", " ", label.group("label").lower()))
+                continue
+            if self._res["not_party_label"].match(line):
+                continue
+            has_number = bool(re.search(r"\d{6}-?\d{4}", line))
+            if not has_number and (
+                    self._res["section_end"].match(line)
+                    or ((self._res["section_heading"].match(line)
+                         or self._res["section_word"].match(line))
+                        and not self._has_org_word(line))):
+                break  # the next section
+            if after_blank and not (has_number or self._has_org_word(line)):
                 break  # past the parties: the next section's heading ('Ersättning')
-            names = self._party_line(text, ls, le, rule)
+            if not has_number and self._is_sentence(line) \
+                    and not self._res["prefix"].match(line):
+                if out:
+                    break  # 'Det åligger föreningen att ...' after the party lines
+                continue
+            names = self._party_line(text, ls, le, rule, sector)
             if not names:
                 if out:
                     break
@@ -118,13 +168,20 @@ class PartyRecognizer(MentionComponent):
             out += names
         return out
 
+    def _is_sentence(self, line: str) -> bool:
+        """A line of running text: several words ending in a full stop, and no party
+        line's tail ('..., nedan kallad kommunen.')."""
+        stripped = line.strip()
+        return (stripped.endswith(".") and len(stripped.split()) > 4
+                and not self._res["name_end"].search(stripped))
+
     @staticmethod
     def _looks_like_heading(line: str) -> bool:
         return len(line) < 60 and not re.search(r"[.,:;]$", line.strip())
 
-    def _party_line(self, text: str, ls: int, le: int, rule: str) -> list[Mention]:
+    def _party_line(self, text: str, ls: int, le: int, rule: str,
+                    sector: str | None = None) -> list[Mention]:
         line = text[ls:le]
-        sector = None
         offset = 0
         prefix = self._res["prefix"].match(line)
         if prefix:
@@ -154,8 +211,8 @@ class PartyRecognizer(MentionComponent):
         merged: list[tuple[int, int]] = []
         for ps, pe in pieces:
             piece = chunk[ps:pe].strip(" .;:*")
-            if not piece:
-                continue
+            if not piece or (merged and self._res["form_descriptor"].match(piece)):
+                continue  # 'X, ideell förening, org.nr ...': the form of the name before
             if merged and self._belongs_to_previous(chunk[merged[-1][0] : merged[-1][1]], piece):
                 merged[-1] = (merged[-1][0], pe)
             else:
@@ -168,14 +225,41 @@ class PartyRecognizer(MentionComponent):
             raw = chunk[ps:pe]
             lead = len(raw) - len(raw.lstrip(" *"))
             name = raw.strip(" .;:*")
-            if not self._is_name(name):
+            if rule in ("party.between", "party.memo_partner"):  # running text
+                name = self._running_name(name)
+            value = name
+            if self._res["lowercase_body"].match(name):
+                value = name[0].upper() + name[1:]  # 'socialnämnden' in running text
+            if not self._is_name(value):
                 if rule.startswith("party.between"):
                     continue
                 return []
             s = start + ps + lead
-            out.append(Mention(LABEL, s, s + len(name), name, rule, name,
+            out.append(Mention(LABEL, s, s + len(name), name, rule, value,
                                {"role": "party", "sector_hint": sector}))
         return out
+
+    def _running_name(self, name: str) -> str:
+        """A name in running text ends before the sentence goes on: 'Stadsmissionen löper
+        ut den 30 juni' is 'Stadsmissionen'; 'Motala Arbetskooperativ ekonomisk förening'
+        keeps its words, an organisation word comes last."""
+        words = name.split(" ")
+        connectors = set(self.data["name_connectors"])
+
+        def carries(word: str) -> bool:
+            return word[:1].isupper() or \
+                self._has_org_word(word)
+
+        for i in range(1, len(words)):
+            w = words[i]
+            if w[:1].isupper() or w.lower() in connectors or self._has_org_word(w):
+                continue
+            if not any(carries(x) for x in words[i + 1 :]):
+                kept = words[:i]
+                while len(kept) > 1 and kept[-1].lower() in connectors:
+                    kept.pop()
+                return " ".join(kept)
+        return name
 
     def _belongs_to_previous(self, previous: str, piece: str) -> bool:
         d = self.data
@@ -188,7 +272,10 @@ class PartyRecognizer(MentionComponent):
         if (any(last_word.endswith(u) for u in d["unit_words"]) and first_words
                 and first_words[-1].strip("*") in d["municipality_words"]):
             return True
-        return False
+        # 'Lunds kommun, socialnämnden', 'Region Halland, hälso- och sjukvårdsnämnden'
+        municipal = last_word.strip("*") in d["municipality_words"] or (
+            prev.split(" ", 1)[0] in d["municipality_words"] and len(prev.split()) == 2)
+        return municipal and bool(self._res["lowercase_body"].match(piece.strip(" .;:*")))
 
     def _is_name(self, name: str) -> bool:
         words = name.split()
@@ -218,7 +305,41 @@ class PartyRecognizer(MentionComponent):
         for m in self._res["memo_partner"].finditer(text, 0, head_end):
             s, e = m.span("names")
             out += [n for n in self._names_in(text, s, e, "party.memo_partner", None)
-                    if self._has_org_word(n.text)]
+                    if self._has_org_word(n.text) or self._is_proper_name(n.text)]
+        for m in self._res["party_by_verb"].finditer(text, 0, head_end):
+            group = "name" if m.group("name") else "name2"
+            s, e = m.span(group)
+            out.append(Mention(LABEL, s, e, text[s:e], "party.by_verb", text[s:e],
+                               {"role": "party", "sector_hint": "public"}))
+        return out
+
+    @staticmethod
+    def _is_proper_name(name: str) -> bool:
+        """Every word capitalised ('Hela Människan Gävle'): a name, not a phrase."""
+        words = name.split()
+        return len(words) >= 2 and all(w[0].isupper() for w in words)
+
+    @cached_property
+    def _org_number_labels(self) -> frozenset[str]:
+        return frozenset(normalized(label) for label in table("org_numbers")["labels"])
+
+    def _is_org_number_label(self, name: str) -> bool:
+        return normalized(name) in self._org_number_labels
+
+    def _from_table_rows(self, text: str) -> list[Mention]:
+        """A register's rows: the organisation in the cell before its org number."""
+        out: list[Mention] = []
+        if "|" not in text and "\t" not in text:
+            return out
+        for m in self._res["table_row"].finditer(text):
+            s, e = m.span("name")
+            name = text[s:e].strip(" *:")
+            if (not self._is_name(name) or not re.search(r"[A-Za-zÅÄÖåäö]{2}", name)
+                    or self._is_org_number_label(name)):
+                continue  # 'Org.nr\t802000-0000' is a label and its number
+            s = text.index(name, s)
+            out.append(Mention(LABEL, s, s + len(name), name, "party.table_row", name,
+                               {"role": "party", "sector_hint": None}))
         return out
 
     def _has_org_word(self, name: str) -> bool:
@@ -261,8 +382,17 @@ class PartyRecognizer(MentionComponent):
         return out
 
     def _mentions(self, text: str, found: list[Mention]) -> list[Mention]:
+        """Organisations named in passing. A mention that is the start of a party's name
+        ('Kvinno- och tjejjouren' for 'Kvinno- och tjejjouren i Eskilstuna') is that
+        party, not another organisation."""
         not_names = set(self.data["not_names"])
         covered = [(m.start, m.end) for m in found]
+        starts_of: dict[str, str] = {}  # every leading part of a party's name -> the name
+        for m in found:
+            if m.attrs["role"] == "party":
+                words = normalized(m.value).split()
+                for n in range(1, len(words)):
+                    starts_of.setdefault(" ".join(words[:n]), m.value)
         out = []
         for m in self._mention_matches(text):
             s, e = m.span()
@@ -271,7 +401,8 @@ class PartyRecognizer(MentionComponent):
                 continue
             if any(cs <= s < ce for cs, ce in covered):
                 continue
-            out.append(Mention(LABEL, s, e, name, "party.mention", name,
+            whole = starts_of.get(normalized(name))
+            out.append(Mention(LABEL, s, e, name, "party.mention", whole or name,
                                {"role": "mentioned", "sector_hint": None}))
         return out
 
@@ -280,9 +411,10 @@ class PartyRecognizer(MentionComponent):
 
         It opens with optional words, so it has no prefix to skip ahead to, but every
         match holds an ending ('föreningen') inside a run of word characters (or '-'), and
-        starts at the start of that run or of the word before it ('Röda Korsets
-        förening'). So the candidates are those two places for each ending found; the
-        pattern itself decides there, in text order, as finditer would.
+        starts at the start of that run or of one of the three words before it ('Röda
+        Korsets förening', 'Arbetsmarknads- och socialnämnden'). So the candidates are
+        those places for each ending found; the pattern itself decides there, in text
+        order, as finditer would.
         """
         regex = self._res["mention"]
         find = self._res["mention_ending"].prefix_search(text)
@@ -294,11 +426,14 @@ class PartyRecognizer(MentionComponent):
         while at >= 0:
             run = _run_start(text, at)
             starts.add(run)
-            before = run
-            while before > 0 and text[before - 1].isspace():  # \s is str.isspace
-                before -= 1
-            if before < run:
-                starts.add(_run_start(text, before))
+            for _ in range(3):  # 'Linköpings X- och ynämnden': up to three words before
+                before = run
+                while before > 0 and text[before - 1].isspace():  # \s is str.isspace
+                    before -= 1
+                if before == run:
+                    break
+                run = _run_start(text, before)
+                starts.add(run)
             at = find(at + 1)
         pos = 0
         for start in sorted(starts):

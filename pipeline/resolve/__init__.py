@@ -21,7 +21,7 @@ __all__ = ["resolve", "provenance"]
 def resolve(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]],
             kind: str, pages: list[Page]) -> dict[str, list[dict]]:
     parties = Parties.build(clean.text, mentions, kind)
-    periods = period_rows(doc_id, clean, mentions.get("period", []))
+    periods = period_rows(doc_id, clean, mentions.get("period", []), kind)
     tables = {
         "parties": parties.rows(doc_id, clean),
         "periods": periods,

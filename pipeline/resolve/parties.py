@@ -31,7 +31,13 @@ def owner_name(text: str, label_start: int) -> str:
     window = text[max(0, label_start - 160) : label_start]
     starts = list(_NAME_START.finditer(window))
     name = window[starts[-1].end() :] if starts else window
-    return re.sub(r"\(\s*$", "", name).strip(" ,(\t\n-–•●*")
+    name = re.sub(r"\(\s*$", "", name).strip(" ,(\t\n-–•●*")
+    return _descriptor_tail().sub("", name)  # 'Föreningen X, ideell förening' is X
+
+
+@cache
+def _descriptor_tail() -> re.Pattern:
+    return re.compile(_data()["form_descriptor_tail"], re.IGNORECASE)
 
 
 @dataclass(slots=True)
