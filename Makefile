@@ -51,4 +51,4 @@ lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (never data/raw)
-	rm -rf data/extracted data/cache data/report .pytest_cache
+	rm -rf data/extracted data/cache data/report data/eval .pytest_cache
