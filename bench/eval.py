@@ -12,7 +12,7 @@ The scoring is the one ../shared/tools/score.py measures with (the same fields, 
 name matching, extra amounts counted against the score), written out again here so this
 benchmark runs on its own; tests/test_eval.py checks that the two agree.
 
-    python bench/eval.py [--corpus dev,renderings] [--shared DIR] [--out DIR] [--no-cache]
+    python bench/eval.py [--corpus dev,renderings] [--shared DIR] [--out DIR] [--cache]
                          [--tables DIR --gold DIR] [--misses N] [--show]
 """
 
@@ -419,9 +419,14 @@ def quote_of(miss: Miss, pages: Pages, width: int = 60) -> str:
 # --- running and reporting -----------------------------------------------------------
 
 
-def extract(inputs: Path, out: Path, cache: Path | None) -> None:
+# Accuracy, not speed: a busy machine must not turn a slow scan into a TIMEOUT row.
+TIMEOUT_S = 600
+
+
+def extract(inputs: Path, out: Path, cache: Path | None, timeout: float = TIMEOUT_S) -> None:
     """iop extract on one corpus; exit 3 (some files unreadable) is a result, not a failure."""
-    command = [sys.executable, "-m", "pipeline", "extract", str(inputs), "--out", str(out)]
+    command = [sys.executable, "-m", "pipeline", "extract", str(inputs), "--out", str(out),
+               "--timeout", str(timeout)]
     command += ["--no-cache"] if cache is None else ["--cache", str(cache)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     if done.returncode not in (0, 3):
@@ -556,7 +561,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated: seeds, fixtures, dev, renderings")
     parser.add_argument("--out", type=Path, default=REPO / "data" / "eval",
                         help="folder for each corpus's tables (and the cache)")
-    parser.add_argument("--no-cache", action="store_true", help="read every file again")
+    parser.add_argument("--cache", action="store_true",
+                        help="keep a cache under --out (default: every file read again)")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_S,
+                        help="seconds allowed per file (generous: a busy machine is slow)")
     parser.add_argument("--no-extract", action="store_true",
                         help="score the tables already in --out")
     parser.add_argument("--tables", type=Path, help="score this folder of tables ...")
@@ -578,13 +586,13 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     wanted = [c for c in CORPORA if c.name in args.corpus.split(",")]
-    cache = None if args.no_cache else args.out / "cache"
+    cache = args.out / "cache" if args.cache else None
     columns: dict[str, Result] = {}
     runs: dict[str, tuple[Tables, dict[str, Result]]] = {}
     for corpus in wanted:
         out = args.out / corpus.name
         if not args.no_extract:
-            extract(args.shared / corpus.inputs, out, cache)
+            extract(args.shared / corpus.inputs, out, cache, args.timeout)
         tables = Tables.load(out)
         results = score_run(tables, gold_files(args.shared / corpus.gold))
         runs[corpus.name] = (tables, results)
