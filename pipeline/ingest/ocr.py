@@ -406,6 +406,7 @@ def _pgm(bitmap: pdfium.PdfBitmap) -> bytes:
 # reads a faint speck beside a word as a colon or a diacritic ('bidrar:', 'Lokalhyrå').
 PAPER_SHARE = 0.25
 INK_PERCENTILE = 0.005  # the darkest half percent of the pixels is ink
+HISTOGRAM_STEP = 7
 
 
 def paper_white(grey: bytes) -> bytes:
@@ -413,7 +414,8 @@ def paper_white(grey: bytes) -> bytes:
     made white; ink and the anti-aliased edges of glyphs stay as scanned."""
     if not grey:
         return grey
-    counts = np.bincount(np.frombuffer(grey, dtype=np.uint8), minlength=256).cumsum()
+    sample = grey[::HISTOGRAM_STEP]  # the levels of every 7th pixel: a 4 MB page in 0.6 MB
+    counts = np.bincount(np.frombuffer(sample, dtype=np.uint8), minlength=256).cumsum()
     ink = int(np.searchsorted(counts, INK_PERCENTILE * counts[-1]))
     paper = int(np.searchsorted(counts, 0.5 * counts[-1]))
     cut = round(paper - PAPER_SHARE * (paper - ink))
