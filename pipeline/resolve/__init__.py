@@ -27,7 +27,7 @@ def resolve(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]],
         "periods": periods,
         "amounts": amount_rows(doc_id, clean, mentions, parties, kind),
         "obligations": obligation_rows(doc_id, clean, mentions, parties),
-        "signatories": signatory_rows(doc_id, clean, pages, mentions.get("date", []))
+        "signatories": signatory_rows(doc_id, clean, pages, mentions.get("date", []), parties)
         if kind == "agreement" else [],
         "placeholders": placeholder_rows(doc_id, clean, mentions.get("placeholder", [])),
     }
