@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.ingest import ocr, read_document
 from pipeline.ingest.ocr import (
+    drawn_lines,
     missed_regions,
     page_from_tsv,
     paper_white,
@@ -144,9 +145,9 @@ def test_a_faint_scan_keeps_its_faint_ink():
 
 
 def page_image(*lines: tuple[int, str], dots: tuple[int, int] | None = None,
-               rule: int | None = None) -> np.ndarray:
-    """A 200 dpi A5-ish grey page with text lines at (top px, text), a dotted line and a
-    rule at the given heights."""
+               rule: int | None = None, rule_px: int = 800) -> np.ndarray:
+    """A 200 dpi A5-ish grey page with text lines at (top px, text), a dotted line (top,
+    dots) and a rule (top, rule_px long) at the given heights."""
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("L", (1200, 900), 255)
@@ -160,7 +161,7 @@ def page_image(*lines: tuple[int, str], dots: tuple[int, int] | None = None,
             x = 100 + 12 * i
             draw.ellipse((x, top + i // 40, x + 4, top + 4 + i // 40), fill=0)  # skewed
     if rule is not None:
-        draw.rectangle((100, rule, 900, rule + 2), fill=0)
+        draw.rectangle((100, rule, 100 + rule_px, rule + 2), fill=0)
     return np.array(image)
 
 
@@ -184,6 +185,23 @@ def test_text_no_word_covers_is_a_missed_region():
 def test_dotted_lines_rules_and_read_text_are_not_missed_regions(drawn):
     pixels = page_image((100, "För Föreningen Lyktan"), **drawn)
     assert missed_regions(pixels, words_at(100, "För Föreningen Lyktan"), 200) == []
+
+
+# (what is drawn under the words read, the lines to sign on found: dotted or not)
+DRAWN = [
+    ({"dots": (300, 60)}, [True]),  # a dotted line, 91 mm, slightly skewed
+    ({"rule": 300, "rule_px": 400}, [False]),  # a solid line, 51 mm
+    ({"rule": 300, "rule_px": 1000}, []),  # a rule across the page: a border, no signature
+    ({"rule": 300, "rule_px": 60}, []),  # a dash, 8 mm
+    ({}, []),
+]
+
+
+@pytest.mark.parametrize("drawn,dotted", DRAWN)
+def test_lines_to_sign_on_are_found(drawn, dotted):
+    pixels = page_image((100, "För Föreningen Lyktan"), **drawn)
+    found = drawn_lines(pixels, words_at(100, "För Föreningen Lyktan"), 200)
+    assert [line[4] for line in found] == dotted
 
 
 def scan_of(text_pdf: Path, out: Path, seed: int = 7) -> Path:
@@ -238,6 +256,11 @@ def test_names_under_dotted_lines_are_read_from_a_scan(tmp_path):
     words = doc.pages[0].text.split()
     assert {"Karin", "Ödmark,", "Sanna", "Bergqvist,", "Namnförtydligande:"} <= set(words)
     assert "§" not in words and ":" not in words
+    lines = [ln for ln in doc.pages[0].text.split("\n") if ln]  # each name under its dots
+    for name in ("Karin Ödmark, ordförande", "Sanna Bergqvist, ordförande",
+                 "Namnförtydligande:"):
+        above = lines[lines.index(name) - 1]
+        assert set(above) == {"."} and len(above) > 10, (name, above)
 
 
 # --- running footers read differently, and a sentence broken by the page's furniture ----

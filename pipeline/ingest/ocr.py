@@ -264,7 +264,8 @@ def read_page(page: pdfium.PdfPage, number: int, found: Engine, timeout: float) 
     """Render one page, read it with Tesseract, and build its text, words and confidence.
 
     Text that Tesseract's page layout analysis left out (a block beside a dotted signature
-    line is the usual case) is read again on its own: see missed_regions().
+    line is the usual case) is read again on its own: see missed_regions(). Lines drawn to
+    sign on become a word of dots or underscores, as a text layer has them: drawn_lines().
     """
     started = time.monotonic()
     dpi = render_dpi(page)
@@ -286,6 +287,12 @@ def read_page(page: pdfium.PdfPage, number: int, found: Engine, timeout: float) 
                  if w.conf >= MIN_RECOVERED_CONFIDENCE]
         if sum(c.isalnum() for w in again for c in w.text) >= MIN_RECOVERED_CHARS:
             words = _insert(words, again)  # text, not a letter read from a drawing
+    for row in _rows(drawn_lines(pixels, words, dpi)):
+        words = _insert(words, [
+            _OcrWord((20_000 + row[0][1], 0, 0),
+                     ("." if dotted else "_") * max(3, round((right - left) / dpi * 12.7)),
+                     100.0, (left, top, right - left, bottom - top), original=DRAWN)
+            for left, top, right, bottom, dotted in row])  # a character per 2 mm
     del image, pixels
     return page_from_words(number, words, 72 / dpi)
 
@@ -301,6 +308,9 @@ BLOCK_MODE = "6"  # Tesseract's page segmentation for a region: one uniform bloc
 MIN_RECOVERED_CONFIDENCE = 60.0  # a word read again must be read surely
 MIN_RECOVERED_CHARS = 4  # and a region read again must give a few letters or digits
 MAX_REGIONS = 8  # regions read again per page (a page of pictures costs no more)
+MIN_SIGNING_LINE_MM, MAX_SIGNING_LINE_MM = 25.0, 100.0  # a line drawn to sign on
+DOTTED_SHARE = 0.8  # a drawn line with ink in fewer of its columns is dotted
+DRAWN = ""  # the 'reading' of a drawn line: Tesseract read nothing there
 
 
 def missed_regions(pixels: np.ndarray, words: list[_OcrWord], dpi: float
@@ -315,33 +325,74 @@ def missed_regions(pixels: np.ndarray, words: list[_OcrWord], dpi: float
     pixels holds a letter's upright stroke of ink. Rules, dotted lines (however skewed)
     and specks are thinner or smaller.
     """
+    regions = []
+    min_stroke = dpi * MIN_STROKE_MM / 25.4
+    min_width = dpi * MIN_REGION_MM / 25.4
+    for box, per_column in _uncovered(pixels, words, dpi):
+        xs = np.nonzero(per_column)[0]
+        if xs.size and per_column.max() >= min_stroke and xs[-1] - xs[0] + 1 >= min_width:
+            regions.append(box)
+            if len(regions) == MAX_REGIONS:
+                break
+    return regions
+
+
+def drawn_lines(pixels: np.ndarray, words: list[_OcrWord], dpi: float
+                ) -> list[tuple[int, int, int, int, bool]]:
+    """Lines to sign on that no word covers: (left, top, right, bottom, dotted).
+
+    A text layer has them as characters ('............', '____'); OCR reads neither, and
+    without them an empty signature line ('Namnförtydligande:' under nothing) cannot be
+    told from a label. A drawn line is thin (no upright stroke), as wide as a signature
+    (MIN/MAX_SIGNING_LINE_MM: not a table border or a rule across the page), and dotted
+    when ink is in fewer than DOTTED_SHARE of its columns.
+    """
+    lines = []
+    min_stroke = dpi * MIN_STROKE_MM / 25.4
+    low, high = (dpi * mm / 25.4 for mm in (MIN_SIGNING_LINE_MM, MAX_SIGNING_LINE_MM))
+    for (left, top, right, bottom), per_column in _uncovered(pixels, words, dpi):
+        xs = np.nonzero(per_column)[0]
+        if xs.size == 0 or per_column.max() >= min_stroke or not low <= xs[-1] - xs[0] <= high:
+            continue
+        inked = np.count_nonzero(per_column[xs[0]: xs[-1] + 1]) / (xs[-1] - xs[0] + 1)
+        lines.append((left, top, right, bottom, bool(inked < DOTTED_SHARE)))
+    return lines
+
+
+def _rows(lines: list[tuple[int, int, int, int, bool]]
+          ) -> list[list[tuple[int, int, int, int, bool]]]:
+    """Drawn lines side by side (two signature columns) as one line of the text, as a text
+    layer has them, left to right."""
+    rows: list[list[tuple[int, int, int, int, bool]]] = []
+    for line in sorted(lines, key=lambda b: (b[1], b[0])):
+        middle = (line[1] + line[3]) / 2
+        if rows and rows[-1][0][1] <= middle <= rows[-1][0][3]:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row) for row in rows]
+
+
+def _uncovered(pixels: np.ndarray, words: list[_OcrWord], dpi: float):
+    """Groups of ~1 mm cells with ink under no word box (widened by a cell): each as its
+    padded box in pixels and its ink per column of pixels."""
     cell = max(4, round(dpi * CELL_MM / 25.4))
     height, width = pixels.shape
     rows, cols = height // cell, width // cell
     if rows < 3 or cols < 3:
-        return []
+        return
     ink = (pixels[: rows * cell, : cols * cell] < INK_LEVEL).reshape(rows, cell, cols, cell)
     inked = ink.sum(axis=(1, 3)) >= MIN_CELL_INK
     if not inked.any():
-        return []
+        return
     for w in words:
         left, top, w_px, h_px = w.box
         inked[max(0, top // cell - 1): (top + h_px) // cell + 2,
               max(0, left // cell - 1): (left + w_px) // cell + 2] = False
-    regions = []
-    min_stroke = dpi * MIN_STROKE_MM / 25.4
-    min_width = dpi * MIN_REGION_MM / 25.4
     for r0, c0, r1, c1 in _groups(inked):
-        if len(regions) == MAX_REGIONS:
-            break
         per_column = ink[r0:r1, :, c0:c1, :].sum(axis=(0, 1)).reshape(-1)
-        xs = np.nonzero(per_column)[0]
-        if xs.size == 0 or per_column.max() < min_stroke or xs[-1] - xs[0] + 1 < min_width:
-            continue
-        pad = cell
-        regions.append((max(0, c0 * cell - pad), max(0, r0 * cell - pad),
-                        min(width, c1 * cell + pad), min(height, r1 * cell + pad)))
-    return regions
+        yield ((max(0, c0 * cell - cell), max(0, r0 * cell - cell),
+                min(width, c1 * cell + cell), min(height, r1 * cell + cell)), per_column)
 
 
 def _groups(cells: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -546,7 +597,7 @@ def page_from_words(number: int, read: list[_OcrWord], points_per_pixel: float) 
         words.extend(line_words)
         words.extend(_word(w, s, length, text="") for w in specks)
         runs.extend(_runs(line_words))
-    read = [w.conf for w in words if w.text]
+    read = [w.conf for w in words if w.text and w.original != DRAWN]
     confidence = round(sum(read) / len(read), 1) if read else None
     return Page(number=number, text="".join(parts), ocr=True, ocr_confidence=confidence,
                 words=runs, ocr_words=words)
@@ -811,6 +862,7 @@ def repairs_note(pages: list[Page]) -> str:
             continue
         for w in page.ocr_words or ():
             if w.original is not None and w.char_start is not None:
+                read = "(a drawn line)" if w.original == DRAWN else w.original
                 notes.append(f"page {page.number} [{w.char_start}:{w.char_start + len(w.text)}]"
-                             f" {w.original} -> {w.text}")
+                             f" {read} -> {w.text}")
     return "; ".join(notes)
