@@ -14,6 +14,11 @@ import pypdfium2 as pdfium
 from pipeline.ingest import tables
 from pipeline.records import Page, Word
 
+# PDFium gives a hyphen that breaks a word at the end of a line as U+FFFE and joins the
+# two lines ('partner\ufffeskap', 'alkohol\ufffeoch drogfri'): written back as the hyphen
+# and line break they are, normalize joins the word or keeps a suspended hyphen.
+_LINE_END_HYPHEN = "\ufffe"
+
 
 class PdfReadError(Exception):
     """A PDF that cannot be opened; `code` is a pipeline.codes code."""
@@ -72,6 +77,9 @@ def read_pages(path: Path, max_pages: int, data: bytes | None = None
             finally:
                 page.close()
             text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if _LINE_END_HYPHEN in text:
+                text = text.replace(_LINE_END_HYPHEN + "\n", "-\n").replace(
+                    _LINE_END_HYPHEN, "-\n")
             pages.append(Page(number=index + 1, text=text, words=runs))
         if broken and not pages:
             raise PdfReadError("DAMAGED", "no page could be loaded")
