@@ -232,8 +232,10 @@ def score_document(tables: Tables, gold: dict) -> Result:
         want = (gold.get("flag_counts") or {}).get(code, 1)
         detail = details.get(code, {})
         hint = "; ".join(str(detail[k]) for k in ("this", "other") if detail.get(k))
+        quoted = re.findall(r"'([^']{4,})'", str(detail.get("this", "")))
         check("flag", codes.count(code) >= want,
-              f"flag {code} x{want} (got {codes.count(code)})" + (f": {hint}" if hint else ""))
+              f"flag {code} x{want} (got {codes.count(code)})" + (f": {hint}" if hint else ""),
+              needle=_phrase_needle(quoted[0]) if quoted else None)
     for code in gold.get("absent_flags") or []:
         check("no_false_flag", code not in codes, f"false {code}",
               [r for r in flags if cell(r, "code") == code])
@@ -261,7 +263,8 @@ def _score_amounts(rows: list[dict], gold: dict, check, result: Result, doc_id: 
         value = want["amount_sek"]
         found = [r for r in rows if number(cell(r, "amount_sek", "amount", "value")) == value]
         label = kronor(value)
-        check("amount", bool(found), f"amount {label}", needle=_amount_needle(value))
+        note = f" ({want['note']})" if want.get("note") else ""
+        check("amount", bool(found), f"amount {label}{note}", needle=_amount_needle(value))
         if not found:
             continue
         if want.get("payer"):
