@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract report test lint bench clean
+.PHONY: help setup extract report test lint bench eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -39,13 +39,16 @@ BIG ?= 10000
 bench: $(STAMP) ## run the benchmarks under bench/ (figures printed; archive scale: N=1000 BIG=10000)
 	@command -v pdftotext >/dev/null || echo "pdftotext not installed (apt-get install poppler-utils): its column is skipped"
 	@status=0; for script in bench/*.py; do \
-		case $$script in bench/generate_archive.py|bench/naive_baseline.py) continue;; esac; \
+		case $$script in bench/generate_archive.py|bench/naive_baseline.py|bench/eval.py) continue;; esac; \
 		echo "== $$script"; args=""; \
 		[ $$script = bench/run_bench.py ] && args="--n $(N) --big $(BIG)"; \
 		$(BIN)/python $$script $$args || status=1; done; exit $$status
+
+eval: $(STAMP) ## score the tables against gold: seeds, fixtures, dev corpus, renderings (../shared)
+	$(BIN)/python bench/eval.py
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (never data/raw)
-	rm -rf data/extracted data/cache data/report .pytest_cache
+	rm -rf data/extracted data/cache data/report data/eval .pytest_cache

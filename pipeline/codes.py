@@ -67,7 +67,7 @@ CATALOGUE: dict[str, FileCode] = {
         ),
         FileCode(
             "GARBLED_TEXT", "error", "the text layer is garbage, not words ({detail})",
-            "the text layer is garbage, not words (pages 1-3: 12% letters)",
+            "the text layer is garbage, not words (pages 1-3: not words)",
         ),
         FileCode(
             "TOO_LARGE", "error", "the file is too large ({detail})",
@@ -146,7 +146,8 @@ ACTIONS = {
     "NO_TEXT_LAYER":
         "Install OCR (the message names the packages) and run again.",
     "GARBLED_TEXT":
-        "Its fonts lack a text mapping: print it to PDF again, or OCR it.",
+        "Every page is garbage (a table of contents or a form's lines are not): its fonts "
+        "lack a text mapping; print it to PDF again, or OCR it.",
     "TOO_LARGE":
         "Split the file, or raise the limit if the file is genuine.",
     "TOO_MANY_PAGES":
@@ -164,7 +165,8 @@ ACTIONS = {
     "CONTROL_CHARS_REMOVED":
         "Usually nothing; the characters were replaced by spaces.",
     "PARTLY_GARBLED":
-        "Check the skipped pages by eye; their facts are missing.",
+        "Check the skipped pages by eye; their facts are missing (the other pages' facts "
+        "are there). A PDF page is OCR'd instead where OCR is installed.",
     "PARTLY_DAMAGED":
         "Check the skipped pages by eye; their facts are missing.",
     "DUPLICATE":

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -159,6 +160,11 @@ def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
     result: list[_Line] = []
     blank = 0
     for index, page in enumerate(pages):
+        if index:
+            # A page break is one paragraph break, however many blank lines the layout put
+            # around its footer and header: a sentence that runs on is joined across it.
+            blank = 1
+        top = bool(index)  # above the page's first line of text: blank lines do not count
         raw_lines = page.text.split("\n")
         nonblank = [i for i, raw in enumerate(raw_lines) if raw.strip()]
         zone = set(_zone(nonblank))
@@ -168,7 +174,7 @@ def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
             position += len(raw) + 1
             stripped = raw.strip()
             if not stripped:
-                blank += 1
+                blank += not top
                 continue
             if i in zone and (
                 _furniture_key(stripped) in furniture
@@ -177,11 +183,10 @@ def _lines(pages: list[Page], page_starts: list[int]) -> list[_Line]:
                 continue
             text, offsets = _clean_line(raw, start)
             if not text:
-                blank += 1
+                blank += not top
                 continue
             result.append(_Line(text, offsets, index, blank))
-            blank = 0
-        blank += 1  # a page break counts as a paragraph break unless the sentence runs on
+            blank, top = 0, False
     return result
 
 
@@ -217,7 +222,9 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
     """What goes between line a and line b: '' (join), '-', ' ', '\\n' or '\\n\\n'."""
     first = b.text[0]
     last = a.text[-1]
-    runs_on = (not _SENTENCE_END.search(a.text) and (first.islower() or first.isdigit())
+    runs_on = (not _SENTENCE_END.search(a.text)
+               and (first.islower() or first.isdigit()
+                    or (b.page_index != a.page_index and _ends_mid_phrase(a.text)))
                and not _BULLET.match(b.text))
     if last == "-" and len(a.text) >= 2:
         before = a.text[-2]
@@ -243,6 +250,15 @@ def _joint(a: _Line, b: _Line, typical: int) -> str:
     if _SENTENCE_END.search(a.text) or len(a.text) < 0.7 * typical:
         return "\n"
     return " "
+
+
+def _ends_mid_phrase(a: str) -> bool:
+    """'... förmedla kontakten om' / footer / header / 'Brottsofferjouren ...': the last
+    line of a page that ends in a word no sentence or heading ends with (a preposition,
+    conjunction, article) runs on into the next page, even into a capital letter. Within
+    a page a short line may be a list's lead-in ('åtar sig att') before unmarked items."""
+    last = a[a.rfind(" ") + 1:]
+    return last in _run_on_words()
 
 
 def _ends_party_line(a: str) -> bool:
@@ -283,17 +299,50 @@ def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", line.lower())
 
 
+# OCR reads a running header or footer a little differently on every page ('Dnr 1(3)',
+# 'Dar 2(3)', 'Dnr 23)'): on scans of up to this many pages, zone lines this similar count
+# as the same line. (Pairwise, so not on long documents; a text layer repeats exactly.)
+FUZZY_FURNITURE_PAGES = 30
+FUZZY_FURNITURE_RATIO = 0.8
+
+
 def _repeated_furniture(pages: list[Page]) -> set[str]:
     """Lines at the top or bottom of at least half of the pages (two or more): headers."""
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
+    zones: list[set[str]] = []
     for page in pages:
         nonblank = [line.strip() for line in page.text.split("\n") if line.strip()]
-        zone = _zone(nonblank)
-        counts.update({_furniture_key(line) for line in zone})
+        zones.append({_furniture_key(line) for line in _zone(nonblank)})
+        counts.update(zones[-1])
     threshold = max(2, (len(pages) + 1) // 2)
-    return {key for key, n in counts.items() if n >= threshold}
+    furniture = {key for key, n in counts.items() if n >= threshold}
+    if any(p.ocr for p in pages) and len(pages) <= FUZZY_FURNITURE_PAGES:
+        furniture |= _similar_furniture(zones, furniture, threshold)
+    return furniture
+
+
+def _similar_furniture(zones: list[set[str]], found: set[str], threshold: int) -> set[str]:
+    """Zone lines that, counting lines this similar as one, are on enough pages."""
+    out = set()
+    for index, zone in enumerate(zones):
+        for key in zone - found - out:
+            pages = 1
+            for other_index, other in enumerate(zones):
+                if other_index != index and any(_similar(key, o) for o in other):
+                    pages += 1
+                    if pages >= threshold:
+                        out.add(key)
+                        break
+    return out
+
+
+def _similar(a: str, b: str) -> bool:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return (matcher.real_quick_ratio() >= FUZZY_FURNITURE_RATIO
+            and matcher.quick_ratio() >= FUZZY_FURNITURE_RATIO
+            and matcher.ratio() >= FUZZY_FURNITURE_RATIO)
 
 
 _PATTERNS: list[re.Pattern] = []
@@ -303,6 +352,15 @@ def _page_number_patterns() -> list[re.Pattern]:
     if not _PATTERNS:
         _PATTERNS.extend(re.compile(p, re.IGNORECASE) for p in words("page_furniture"))
     return _PATTERNS
+
+
+_RUN_ON: set[str] = set()
+
+
+def _run_on_words() -> set[str]:
+    if not _RUN_ON:
+        _RUN_ON.update(words("run_on_words"))
+    return _RUN_ON
 
 
 _CONJ: set[str] = set()

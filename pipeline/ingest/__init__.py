@@ -146,6 +146,8 @@ def _read_scanned_pages(doc: Document, path: Path, deadline: float) -> Document 
     try:
         read = ocr.read_pages(path, problems, deadline)
     except ocr.OcrUnavailable as exc:
+        if _skip_garbled(doc, exc.pages, problems, exc.reason):
+            return None
         return _fail(doc, "NO_TEXT_LAYER", no_text_layer_message(exc.pages, exc.reason))
     except ocr.OcrFailed as exc:
         return _fail(doc, exc.code, exc.detail)
@@ -162,6 +164,25 @@ def _read_scanned_pages(doc: Document, path: Path, deadline: float) -> Document 
     if weak:
         doc.warn("OCR_LOW_CONFIDENCE", codes.message("OCR_LOW_CONFIDENCE", ", ".join(weak)))
     return None
+
+
+def _skip_garbled(doc: Document, unread: list[int], problems: dict[int, str],
+                  reason: str) -> bool:
+    """Without OCR, garbage pages beside good ones are skipped, not the whole document.
+
+    Only when every page left unread has a garbage text layer (a page with no text layer
+    at all is a scan: NO_TEXT_LAYER says what to install) and another page reads well.
+    """
+    if any(problems[n] != "garbled" for n in unread):
+        return False
+    if not any(p.number not in problems and p.text.strip() for p in doc.pages):
+        return False
+    for page in doc.pages:
+        if page.number in unread:
+            page.text, page.words = "", None
+    doc.warn("PARTLY_GARBLED", codes.message("PARTLY_GARBLED",
+                                             f"page {page_ranges(unread)}; {reason}"))
+    return True
 
 
 def _read_docx(doc: Document, path: Path, limits: Limits) -> Document:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from pipeline.ingest import tables
 from pipeline.records import Page, Word
+
+# PDFium gives a hyphen that breaks a word at the end of a line as U+FFFE and joins the
+# two lines ('partner\ufffeskap', 'alkohol\ufffeoch drogfri'): written back as the hyphen
+# and line break they are, normalize joins the word or keeps a suspended hyphen.
+_LINE_END_HYPHEN = "\ufffe"
 
 
 class PdfReadError(Exception):
@@ -38,6 +44,8 @@ def read_pages(path: Path, max_pages: int, data: bytes | None = None
                ) -> tuple[list[Page], list[int]]:
     """Return the pages' text (line ends as \\n) and the numbers of pages PDFium could not load.
 
+    A table in the text layer comes as rows of tab-separated cells (ingest/tables.py).
+
     `data`, when given, is the file's content (ingest has read it): PDFium reads it from
     memory, and each page's text runs (Page.words) are read from it when layout code first
     asks for them (LazyRuns). Without it, the file is opened and the runs read at once.
@@ -57,12 +65,21 @@ def read_pages(path: Path, max_pages: int, data: bytes | None = None
             try:
                 textpage = page.get_textpage()
                 text = textpage.get_text_range()
+                if tables.may_hold_table(text):
+                    try:
+                        text = tables.table_text(path if data is None else data, page,
+                                                 textpage, index, text)
+                    except pdfium.PdfiumError:
+                        pass  # the table's layout is lost, not the page's text
                 runs = (_text_runs(textpage, page.get_height()) if data is None
                         else LazyRuns(data, index))
                 textpage.close()
             finally:
                 page.close()
             text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if _LINE_END_HYPHEN in text:
+                text = text.replace(_LINE_END_HYPHEN + "\n", "-\n").replace(
+                    _LINE_END_HYPHEN, "-\n")
             pages.append(Page(number=index + 1, text=text, words=runs))
         if broken and not pages:
             raise PdfReadError("DAMAGED", "no page could be loaded")

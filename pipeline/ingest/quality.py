@@ -11,6 +11,10 @@ _CID = re.compile(r"\(cid:\d+\)")
 # str.isalnum().
 _ALNUM = re.compile(r"[^\W_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0d-\x1f]+")  # below 32, except \t \n \f
+# Leaders: the run of fill characters between a heading and its page number in a table of
+# contents ("3 Parter ........ 2", ". . . .", "…………", "·····") and the line to write on in a
+# form ("Namnförtydligande: ________"). Typography, not symbol soup: left out of the count.
+_LEADERS = re.compile(r"(?:[._·…‧⋅∙\-–—] ?){3,}")
 
 
 def count_chars(runs: re.Pattern, text: str) -> int:
@@ -36,7 +40,8 @@ def is_garbled(text: str) -> bool:
     """True when text has content but it is not language.
 
     Signs: `(cid:NN)` runs, control characters, mostly neither letters nor digits (symbol
-    soup, private-use glyphs, U+FFFD), or one glyph per line.
+    soup, private-use glyphs, U+FFFD; leaders and form lines not counted), or one glyph
+    per line.
     """
     stripped = text.strip()
     if len(stripped) < 20:
@@ -46,7 +51,7 @@ def is_garbled(text: str) -> bool:
     controls = count_chars(_CONTROL, stripped) if _CONTROL.search(stripped) else 0
     if controls / len(stripped) > 0.05:
         return True
-    if word_char_ratio(stripped) < 0.5:
+    if word_char_ratio(_LEADERS.sub(" ", stripped)) < 0.5:
         return True
     if stripped.count("\n") < 49:
         return False  # fewer than 50 lines, blank or not
