@@ -261,7 +261,7 @@ def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = 
 
 
 # What linking reads of the fact tables (pipeline.checks.links): a few narrow columns.
-LINK_COLUMNS = {"parties": ["doc_id", "name"],
+LINK_COLUMNS = {"parties": ["doc_id", "name", "role"],
                 "amounts": ["doc_id", "amount_sek", "basis", "period_start", "period_end"],
                 "periods": ["doc_id", "kind", "start", "end"]}
 CHECK_GROUP_DOCS = 1000  # documents checked at a time

@@ -62,6 +62,7 @@ RARE_AMOUNT_DOCS = 10  # an amount in at most this many documents tells which ag
 PROPOSES_MIN_SCORE = 3
 AMENDS_MIN_SCORE = 3
 LINKED_KINDS = ("agreement", "memo")
+PARTNER_ROLES = ("party", "")  # parties.role of the rows that tell a document's partner
 _CHUNK = 100_000  # candidate pairs compared at a time (bounds memory)
 # evidence kinds: (column, weight when shared, weight when both have some and share none)
 _WHO = ("dnr", "org_number", "partner", "acronym")
@@ -134,7 +135,12 @@ def _split(docs: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def _facts(docs: pd.DataFrame, tables: Tables) -> dict[str, pd.DataFrame]:
     """Long tables (doc, key) of each kind of evidence; time spans and terms."""
-    parties, doc = _numbered(docs, tables["parties"])
+    parties = tables["parties"]
+    if "role" in parties:
+        # a party to the agreement, not a name mentioned in passing ("Jouren" in a
+        # sentence may be any organisation's short name)
+        parties = parties[text(parties, "role").isin(PARTNER_ROLES)]
+    parties, doc = _numbered(docs, parties)
     side = text(parties, "name").map(names.side)
     party = pd.DataFrame({"doc": doc, "key": side.to_numpy(),
                           "name": text(parties, "name").to_numpy()})
@@ -274,7 +280,9 @@ def _weigh(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     register = np.where(pairs["dnr"] > 0, 2, np.where(pairs["dnr"] < 0, -2, 0))
     score = (register + 2 * (pairs["org_number"] > 0) + partner + acronym +
              (pairs["amount"] > 0) + (pairs["rare_amount"] > 0) + time)
-    vetoed = pairs["municipality"] < 0
+    # other municipalities, or other partners with nothing from the register saying it is
+    # one matter: a template reused for another organisation
+    vetoed = (pairs["municipality"] < 0) | ((pairs["partner"] < 0) & ~strong)
     tells_who = strong | (pairs["partner"] > 0) | (pairs["acronym"] > 0) | \
         (pairs["rare_amount"] > 0)
     return pd.Series(score, index=pairs.index), vetoed, tells_who
@@ -508,12 +516,15 @@ def unlinked_memos(tables: Tables) -> list[dict]:
 
 def _reason(row: dict | None) -> str:
     """Why the best candidate was not linked, as a key the report words: no_candidate,
-    other_municipality, amendment, weak (score under PROPOSES_MIN_SCORE), nobody (nothing
+    other_municipality, other_partner (another partner, nothing from the register joining
+    them), amendment, weak (score under PROPOSES_MIN_SCORE), nobody (nothing
     telling which organisation), ambiguous (it fits another agreement as well)."""
     if row is None:
         return "no_candidate"
     if row["municipality"] < 0:
         return "other_municipality"
+    if row["partner"] < 0 and row["dnr"] <= 0 and row["org_number"] <= 0:
+        return "other_partner"
     if not row["_possible"]:
         return "amendment"
     who = (row["dnr"] > 0 or row["org_number"] > 0 or row["partner"] > 0 or
