@@ -87,13 +87,17 @@ class AmountRecognizer(MentionComponent):
         ctx = self.data["context"]
         out = {
             key: re.compile(alternation(ctx[key]), re.IGNORECASE)
-            for key in ("one_off", "ceiling", "in_kind", "vat_excl", "vat_incl")
+            for key in ("one_off", "ceiling", "vat_excl", "vat_incl")
         }
         for key in ("per_year", "per_month", "per_period"):  # 'årsvis' is not 'halvårsvis'
             out[key] = re.compile(r"(?<![\wåäö])" + alternation(ctx[key]), re.IGNORECASE)
         for key in ("per_year_before", "per_month_before"):
             out[key] = re.compile(word_alternation(ctx[key]) + r"[^,.;]*$", re.IGNORECASE)
-        out["in_kind_clause"] = re.compile(ctx["in_kind_clause"], re.IGNORECASE)
+        kind = self.data["in_kind"]
+        thing = word_alternation(kind["things"])
+        for key in ("clause_break", "valued", "cash", "strong", "strong_after"):
+            out["kind_" + key] = re.compile(kind[key].replace("{thing}", thing), re.IGNORECASE)
+        out["kind_thing"] = re.compile(thing, re.IGNORECASE)
         out["money"] = re.compile(r"(?<![\wåäö])" + alternation(self.data["money_words"]),
                                   re.IGNORECASE)
         out["between"] = re.compile(self.data["restatement_between"])
@@ -270,11 +274,23 @@ class AmountRecognizer(MentionComponent):
         return {
             "basis": basis,
             "ceiling": bool(res["ceiling"].search(last_clause_before[-25:])),
-            "in_kind": bool(res["in_kind"].search(last_clause_before)
-                            or res["in_kind_clause"].search(own)),
+            "in_kind": self._in_kind(own, after_clause),
             "vat": "excl" if res["vat_excl"].search(after) else
                    "incl" if res["vat_incl"].search(after) else "",
         }
+
+    def _in_kind(self, own: str, after_clause: str) -> bool:
+        """A contribution in kind: a valuation of an in-kind thing in the amount's own
+        clause ('lokaler utan kostnad, värderade till'), or words that say so right before
+        or after it ('ideella insatser om', 'i form av personal'); never the value of the
+        agreement or a total, a cost, or 'i form av ett verksamhetsbidrag'."""
+        res = self._res
+        clause = res["kind_clause_break"].split(own)[-1]
+        if res["kind_cash"].search(clause):
+            return False
+        if res["kind_strong"].search(clause) or res["kind_strong_after"].match(after_clause):
+            return True
+        return bool(res["kind_valued"].search(clause) and res["kind_thing"].search(clause))
 
 
 @Language.factory("iop_amounts")
