@@ -38,6 +38,8 @@ def _res() -> dict[str, re.Pattern]:
         "old_before": re.compile(d["old_amount_before"], re.I),
         "old_after": re.compile(d["old_amount_after"], re.I),
         "change": re.compile(word_alternation(d["change_verbs"]), re.I),
+        "clause_breaks": re.compile(d["clause_breaks"], re.I),
+        "part_breaks": re.compile(d["part_breaks"], re.I),
     }
 
 
@@ -45,13 +47,13 @@ def not_partnership(layout: Layout, refs: References, kind: str) -> list[str]:
     """Per slot: '' (the partnership's money) or the rule that leaves it out."""
     other_items = _other_items(layout, refs) if kind == "memo" else []
     starts = [s for s, _ in other_items]
-    background = _background_sentences(layout) if kind in ("agreement", "memo") else set()
+    background = _background_slots(layout) if kind in ("agreement", "memo") else set()
     out = []
     for slot in layout.slots:
         i = bisect_right(starts, slot.start) - 1
         if i >= 0 and slot.start < other_items[i][1]:
             out.append("relevance.other_item")
-        elif slot.sentence in background:
+        elif slot.index in background:
             out.append("relevance.background")
         elif _beside(layout, slot):
             out.append("relevance.beside_partnership")
@@ -85,29 +87,88 @@ def _other_items(layout: Layout, refs: References) -> list[tuple[int, int]]:
     return [item for item, yes in zip(items, about, strict=True) if not yes]
 
 
-def _background_sentences(layout: Layout) -> set[tuple[int, int]]:
-    """Sentences that recall an earlier agreement or grant, and a sentence right after one
-    that refers back to it ('Enligt den lämnar nämnden 980 000 kronor per år')."""
+def _background_slots(layout: Layout) -> set[int]:
+    """The amounts a sentence only recalls: their own cue is an earlier agreement or grant
+    or a past tense ('Föreningen erhöll 200 000 kr 2024'), not what is proposed now ('och
+    föreslås nu få 250 000 kr'); and the amounts of a sentence right after one that names
+    an earlier agreement and refers back to it ('Enligt den lämnar nämnden 980 000 kronor
+    per år')."""
     res = _res()
     text = layout.text
-    out: set[tuple[int, int]] = set()
-    sentences = sorted({slot.sentence for slot in layout.slots})
-    for span in sentences:
-        sentence = text[span[0] : span[1]]
-        if res["current"].search(sentence):
-            continue
-        if res["background"].search(sentence) or res["background_past"].search(sentence):
-            out.add(span)
-            continue
-        if res["follow"].match(sentence):
-            i = bisect_right(layout.starts, span[0] - 1) - 1
-            if i >= 0:
-                prev = layout.spans[i]
-                prev_text = text[prev[0] : prev[1]]
-                if "\n\n" not in text[prev[1] : span[0]] and (
-                        res["background"].search(prev_text)):
-                    out.add(span)
+    out: set[int] = set()
+    checked: dict[tuple[int, int], bool] = {}  # sentence -> it holds a background cue
+    for slot in layout.slots:
+        span = slot.sentence
+        if span not in checked:
+            checked[span] = _has_cue(text, span)
+        if checked[span]:
+            if _recalled(text, slot):
+                out.add(slot.index)
+        elif _follows_background(layout, span):
+            out.add(slot.index)
     return out
+
+
+def _has_cue(text: str, span: tuple[int, int]) -> bool:
+    res = _res()
+    return bool(res["background"].search(text, *span)
+                or res["background_past"].search(text, *span))
+
+
+def _recalled(text: str, slot: Slot) -> bool:
+    """The cue nearest the amount in its part of the sentence (cut at commas), else in its
+    clause, is background rather than current."""
+    start = max(slot.sentence[0], slot.start - _WINDOW)
+    end = min(slot.sentence[1], slot.end + _WINDOW)
+    for breaks in ("part_breaks", "clause_breaks"):
+        lo, hi = _between_breaks(text, start, end, slot, _res()[breaks])
+        cue = _nearest_cue(text, lo, hi, slot)
+        if cue is not None:
+            return cue
+    return False
+
+
+def _between_breaks(text: str, start: int, end: int, slot: Slot,
+                    breaks: re.Pattern) -> tuple[int, int]:
+    """The stretch around the amount between the breaks before and after it."""
+    lo, hi = start, end
+    for m in breaks.finditer(text, start, end):
+        if m.end() <= slot.start:
+            lo = m.end()
+        elif m.start() >= slot.end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def _nearest_cue(text: str, lo: int, hi: int, slot: Slot) -> bool | None:
+    """True for a background cue, False for a current one, None for none: the nearest
+    before the amount, else the first after it."""
+    res = _res()
+    cues = [(m.start(), m.end(), True) for key in ("background", "background_past")
+            for m in res[key].finditer(text, lo, hi)]
+    cues += [(m.start(), m.end(), False) for m in res["current"].finditer(text, lo, hi)]
+    before = [c for c in cues if c[1] <= slot.start]
+    if before:
+        return max(before)[2]
+    after = [c for c in cues if c[0] >= slot.end]
+    return min(after)[2] if after else None
+
+
+def _follows_background(layout: Layout, span: tuple[int, int]) -> bool:
+    """'Enligt den lämnar nämnden ...' right after a sentence that names an earlier
+    agreement (in its paragraph)."""
+    res = _res()
+    text = layout.text
+    sentence = text[span[0] : span[1]]
+    if not res["follow"].match(sentence) or res["current"].search(sentence):
+        return False
+    i = bisect_right(layout.starts, span[0] - 1) - 1
+    if i < 0:
+        return False
+    prev = layout.spans[i]
+    return "\n\n" not in text[prev[1] : span[0]] and bool(
+        res["background"].search(text, prev[0], prev[1]))
 
 
 def _beside(layout: Layout, slot: Slot) -> bool:
