@@ -136,7 +136,7 @@ RECEIVER_TABLE = [
     # ordinary words in the lead sentence: a table of what each party puts in
     ("Kommunen bidrar, liksom varje förening i partnerskapet, per år enligt följande:", "Föreningen Tornseglaren"),  # noqa: E501
     ("Kommunen bidrar, liksom varje organisation i partnerskapet, per år enligt följande:", "Föreningen Tornseglaren"),  # noqa: E501
-    ("Kommunen, som är mottagare av föreningens rapporter, bidrar per år enligt följande:", "Föreningen Tornseglaren"),  # noqa: E501
+    ("Kommunen bidrar, liksom varje mottagare av rapporterna, per år enligt följande:", "Föreningen Tornseglaren"),  # noqa: E501
     # a table of shares to receivers: the municipality pays every row
     ("Kommunens bidrag fördelas per år enligt följande:", "Åsby kommun"),
 ]

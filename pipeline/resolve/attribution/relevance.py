@@ -93,7 +93,6 @@ def _background_slots(layout: Layout) -> set[int]:
     föreslås nu få 250 000 kr'); and the amounts of a sentence right after one that names
     an earlier agreement and refers back to it ('Enligt den lämnar nämnden 980 000 kronor
     per år')."""
-    res = _res()
     text = layout.text
     out: set[int] = set()
     checked: dict[tuple[int, int], bool] = {}  # sentence -> it holds a background cue
