@@ -64,10 +64,24 @@ class KindRule:
     cue: re.Pattern
     reach: int  # how far a duration or frequency may stand from a cue
     cue_first: bool = False  # a duration after a cue, or a genitive one before it
+    before: re.Pattern | None = None  # a cue counts only where the text before it ends so
+    after: re.Pattern | None = None  # ... or the text after it starts so
 
     @property
     def takes_dates(self) -> bool:
         return bool(self.reads & DATE_READERS)
+
+    def holds(self, sentence: str) -> bool:
+        """Does the sentence hold one of the rule's cues (in its context, if it has one)?"""
+        if self.before is None and self.after is None:
+            return bool(self.cue.search(sentence))
+        for m in self.cue.finditer(sentence):
+            if ((self.before is not None
+                 and self.before.search(sentence, max(0, m.start() - 80), m.start()))
+                    or (self.after is not None
+                        and self.after.match(sentence, m.end(), m.end() + 80))):
+                return True
+        return False
 
 
 @dataclass(slots=True)
@@ -78,10 +92,16 @@ class Sentence:
     start: int
     end: int
     dates: list[Mention]
-    background: bool = False
+    background: tuple[tuple[int, int], ...] = ()  # clauses about another agreement
+    proposal: bool = False  # the sentence proposes or decides the agreement
     taken: set[tuple[int, int]] = field(default_factory=set)
     found_durations: list[Duration] | None = None  # read once, for every kind
     found_frequencies: list[Frequency] | None = None
+
+    def background_at(self, position: int) -> bool:
+        """Is `position` in a clause about another agreement?"""
+        i = bisect_right(self.background, (position, 10**12)) - 1
+        return i >= 0 and position < self.background[i][1]
 
     def free(self, start: int, end: int) -> bool:
         """Not read yet by another kind (the same span: durations and frequencies are
@@ -109,9 +129,12 @@ class PeriodRecognizer(MentionComponent):
             reads = frozenset(k["reads"])
             if not reads <= READERS:
                 raise ValueError(f"{k['id']}: unknown reads {sorted(reads - READERS)}")
+            context = {side: re.compile(k[f"cue_{side}"], re.IGNORECASE)
+                       for side in ("before", "after") if f"cue_{side}" in k}
             out.append(KindRule(k["id"], k["kind"], reads,
                                 re.compile(word_alternation(k["cues"]), re.IGNORECASE),
-                                int(k.get("reach", 10**6)), bool(k.get("cue_first"))))
+                                int(k.get("reach", 10**6)), bool(k.get("cue_first")),
+                                **context))
         return tuple(out)
 
     @cached_property
@@ -127,8 +150,9 @@ class PeriodRecognizer(MentionComponent):
         adverbs = alternation(a.replace("_", " ") for a in d["frequency_adverbs"])
         numbers = alternation(w for w in number_words() if " " not in w)
         i = re.IGNORECASE
-        background = (rf"{d['background_lead']}{alternation(d['background_adjectives'])}"
-                      rf"\s+(?:[\wåäö-]+\s+)?{word_alternation(d['agreement_nouns'])}")
+        adjectives = alternation(d["background_adjectives"])
+        nouns = word_alternation(d["agreement_nouns"])
+        background = rf"{d['background_lead']}{adjectives}\s+(?:[\wåäö-]+\s+)?{nouns}"
         return {
             "separator": re.compile(
                 rf"^\s*(?:{alternation(d['range_separators'])})?\s*(?:den\s+)?$", i),
@@ -163,6 +187,17 @@ class PeriodRecognizer(MentionComponent):
             "agreement": re.compile(word_alternation(d["agreement_nouns"]), i),
             "background": re.compile(background, i),
             "background_word": re.compile(word_alternation(d["background_words"]), i),
+            "background_any": re.compile(word_alternation(
+                [*d["background_words"], *d["background_adjectives"]]), i),
+            "background_head": re.compile(
+                rf"(?<![\wåäö]){adjectives}\s+(?:[\wåäö-]+\s+)?{nouns}[\s,]*$", i),
+            "background_clause": re.compile(d["background_clause_break"], i),
+            "relative": re.compile(rf"\s*{word_alternation(d['relative_words'])}", i),
+            "present": re.compile(word_alternation(d["present_words"]), i),
+            "duty": re.compile(word_alternation(d["duty_words"]), i),
+            "proposal": re.compile(word_alternation(d["proposal_cues"]), i),
+            "other_contract": re.compile(word_alternation(d["other_contracts"]), i),
+            "partnership": re.compile(word_alternation(d["partnership_words"]), i),
             "total": re.compile(word_alternation(d["allocation_totals"]), i),
             "clause_break": re.compile(d["clause_break"]),
             "kind_prefilters": [Prefiltered(rule.cue) for rule in self.rules],
@@ -179,7 +214,7 @@ class PeriodRecognizer(MentionComponent):
         """The kinds whose cue the sentence holds, in periods.toml's order. `possible[k]`
         False means cue list k cannot match here (see _possible_kinds)."""
         return [rule for k, rule in enumerate(self.rules)
-                if (possible is None or possible[k]) and rule.cue.search(sentence)]
+                if (possible is None or possible[k]) and rule.holds(sentence)]
 
     def kind_of(self, sentence: str, possible: list[bool] | None = None) -> str | None:
         """The kind of the first cue list the sentence holds a cue of."""
@@ -218,14 +253,15 @@ class PeriodRecognizer(MentionComponent):
         for index, (s, e) in enumerate(spans):
             if not any(possible[index]):
                 continue
-            background = bool(self._res["background"].match(text, s, e)
-                              or self._res["background_word"].search(text, s, e))
+            background = self._background_clauses(text, s, e)
+            proposal = bool(self._res["proposal"].search(text, s, e))
             dates_here = by_sentence.get(index, [])
             for cs, ce in self._clauses(text, s, e):
-                rules = self.rules_of(text[cs:ce], possible[index])
+                rules = self._other_contract(text, cs, ce,
+                                             self.rules_of(text[cs:ce], possible[index]))
                 if rules:
                     clause = Sentence(cs, ce, [d for d in dates_here if cs <= d.start < ce],
-                                      background)
+                                      background, proposal)
                     found += self._read_sentence(text, clause, rules)
         return self._agreement_periods(text, found, spans)
 
@@ -249,6 +285,47 @@ class PeriodRecognizer(MentionComponent):
                     continue
             out.append((s, e))
         return tuple(out)
+
+    def _background_clauses(self, text: str, start: int, end: int
+                            ) -> tuple[tuple[int, int], ...]:
+        """The sentence's clauses about another agreement than this one: a clause that opens
+        with 'den nuvarande/tidigare överenskommelsen' (or a relative clause right after
+        one), or that is told in the past tense with no present or proposal cue; never a
+        clause that states a duty ('Under nuvarande avtalsperiod ska ...')."""
+        res = self._res
+        if not res["background_any"].search(text, start, end):
+            return ()
+        cuts, at = [], start
+        for m in res["background_clause"].finditer(text, start, end):
+            if m.end() > at:
+                cuts.append((at, m.start()))
+                at = m.end()
+        cuts.append((at, end))
+        out: list[tuple[int, int]] = []
+        previous_by_adjective = False
+        for cs, ce in cuts:
+            duty = bool(res["duty"].search(text, cs, ce))
+            relative = bool(res["relative"].match(text, cs, ce))
+            by_adjective = not duty and bool(
+                res["background"].match(text, cs, ce)
+                or (relative and (previous_by_adjective or res["background_head"].search(
+                    text, max(start, cs - 80), cs))))
+            past = (not res["present"].search(text, cs, ce)
+                    and bool(res["background_word"].search(text, cs, ce)))
+            if by_adjective or past:
+                out.append((cs, ce))
+            previous_by_adjective = by_adjective
+        return tuple(out)
+
+    def _other_contract(self, text: str, start: int, end: int,
+                        rules: list[KindRule]) -> list[KindRule]:
+        """A clause that names another contract (a lease) and no partnership holds no
+        term: the term kinds are left out."""
+        if (any(rule.kind == "term" for rule in rules)
+                and self._res["other_contract"].search(text, start, end)
+                and not self._res["partnership"].search(text, start, end)):
+            return [rule for rule in rules if rule.kind != "term"]
+        return rules
 
     def _clauses(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The sentence's clauses: split before each 'att' item of a decision list."""
@@ -325,7 +402,9 @@ class PeriodRecognizer(MentionComponent):
     def _term(self, text: str, sentence: Sentence, rule: KindRule) -> Mention | None:
         """One term: the first range, or the first start and end bounds; open-ended after
         'tills vidare'; the end follows from a start and a stated duration."""
-        dates = sentence.dates
+        # the dates of this agreement's clauses, if any ('... och ersätter den som gällde')
+        dates = ([d for d in sentence.dates if not sentence.background_at(d.start)]
+                 or sentence.dates)
         durations = self._term_durations(text, sentence)
         if not dates and not durations:
             return None
@@ -361,7 +440,9 @@ class PeriodRecognizer(MentionComponent):
         mention = self._mention(text, rule, how, min(p[0] for p in pieces),
                                 max(p[1] for p in pieces), start, end, sentence, months=months)
         mention.attrs.update(open_ended=bool(open_end) and end is None, extends=extends,
-                             end_from_duration=derived)
+                             end_from_duration=derived, proposal=sentence.proposal)
+        if dates:  # background or not as the clause of its dates
+            mention.attrs["background"] = sentence.background_at(dates[0].start)
         return mention
 
     def _term_durations(self, text: str, sentence: Sentence) -> list[Duration]:
@@ -578,7 +659,7 @@ class PeriodRecognizer(MentionComponent):
             "kind": rule.kind, "start": first, "end": last,
             "months": int(round(months)) if months is not None else None,
             "times_per_year": times, "frequency": frequency,
-            "background": sentence.background,
+            "background": sentence.background_at(start),
         })
 
 

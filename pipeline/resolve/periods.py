@@ -2,8 +2,10 @@
 placeholder rows.
 
 The periods are the agreement's: a document that is no agreement and proposes none (a
-guideline, a register, a report) has none of its own; a memo that proposes agreements with
-different terms records no term; the same period written twice is one row.
+guideline, a register, a report) has none of its own; a memo's term is the one it proposes
+(a lease's or another contract's term told in passing does not compete with it), and a memo
+that proposes agreements with different terms records no term; the same period written
+twice is one row.
 """
 
 from __future__ import annotations
@@ -97,6 +99,22 @@ def _distinct_terms(terms: list[Mention]) -> int:
                 if t.attrs["start"] or t.attrs["end"]})
 
 
+def memo_terms(terms: list[Mention]) -> list[Mention]:
+    """A memo's terms: those of its proposal sentences where it has any (a term told in
+    passing with other dates is left out); none where two proposals differ, or where it has
+    no proposal term and its terms differ."""
+    proposed = [t for t in terms if t.attrs.get("proposal")
+                and (t.attrs["start"] or t.attrs["end"])]
+    if not proposed:
+        return [] if _distinct_terms(terms) > 1 else terms
+    if _distinct_terms(proposed) > 1:
+        return []  # proposes agreements with different terms
+    keys = {(t.attrs["start"], t.attrs["end"]) for t in proposed}
+    return [t for t in terms if t.attrs.get("proposal")
+            or not (t.attrs["start"] or t.attrs["end"])
+            or (t.attrs["start"], t.attrs["end"]) in keys]
+
+
 def period_rows(doc_id: str, clean: CleanText, periods: list[Mention],
                 kind: str = "agreement") -> list[dict]:
     if kind == "other" and names_itself_other(clean.text):
@@ -107,8 +125,8 @@ def period_rows(doc_id: str, clean: CleanText, periods: list[Mention],
         periods = [p for p in periods if _outside(matters, starts, p.start)]
     complete_term(periods)
     terms = agreement_terms(periods)
-    if kind == "memo" and _distinct_terms(terms) > 1:
-        terms = []  # proposes agreements with different terms
+    if kind == "memo":
+        terms = memo_terms(terms)
     chosen = [p for p in periods if p.attrs["kind"] != "term" or p in terms]
     rows = []
     seen: set[tuple] = set()
