@@ -95,13 +95,14 @@ def _generic_acronyms() -> frozenset[str]:
 
 @cache
 def _dnr_pattern() -> re.Pattern:
-    """A label, then an optional register (letters) and two numbers: year and number in
-    either order. The label is matched in any case, the register in capitals only."""
+    """A label, perhaps whose register it is ('Dnr kommunen:'), then an optional register
+    (capitals, or a capitalised abbreviation: 'SN', 'Soc', 'KS-A') and two numbers: year
+    and number in either order. The label is matched in any case."""
     labels = sorted(table("checks")["linking"]["dnr_labels"], key=len, reverse=True)
     label = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in labels)
     return re.compile(
-        rf"(?<![\w])(?i:{label})\.?\s*:?\s*"
-        r"(?P<register>[A-ZÅÄÖ]{1,8}(?:[- ][A-ZÅÄÖ]{1,8})?)?[\s\-/]*"
+        rf"(?<![\w])(?i:{label})\.?(?:\s+[a-zåäö]+\s*:)?\s*:?\s*"
+        r"(?P<register>[A-ZÅÄÖ][A-ZÅÄÖa-zåäö]{0,7}(?:[- ][A-ZÅÄÖ]{1,8})?)?[\s\-/]*"
         r"(?P<first>\d{1,6})\s?[-/.:]\s?(?P<second>\d{1,6})(?!\d)")
 
 
@@ -112,7 +113,7 @@ def dnr(text: str) -> str:
         first, second = match["first"], match["second"]
         year, number = (second, first) if _is_year(second) and not _is_year(first) else (
             first, second)
-        register = re.sub(r"[- ]", "", match["register"] or "")
+        register = re.sub(r"[- ]", "", match["register"] or "").upper()
         found[f"{register}:{year}:{int(number)}"] = None
     return " ".join(found)
 

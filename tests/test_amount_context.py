@@ -38,6 +38,9 @@ IN_KIND = [
     ("Föreningen bidrar med ideell tid om 40 000 kr per år.", 40000, True),
     ("Regionen bidrar med 150 000 kr per år i form av personal.", 150000, True),
     ("Stödpersonernas tid uppskattas till 75 000 kronor per år.", 75000, True),
+    ("Klubben bidrar med ideella tränare till ett värde av 90 000 kr per år.", 90000, True),
+    ("Kommunen ställer lokaler i Byskolan till förfogande värda 48 000 kr per år.", 48000, True),  # noqa: E501
+    ("Kommunen upplåter hallen utan kostnad; hyresvärdet motsvarar 70 000 kronor per år.", 70000, True),  # noqa: E501
     # a list row of contributions: the row's words say in kind
     ("Bygdegårdsföreningen Norrsken, lokaler och ideellt arbete     220 tkr", 220000, True),
 ]
@@ -59,6 +62,8 @@ CASH = [
     ("Föreningen upplåter sina lokaler, medan nämnden betalar 340 000 kr per år.", 340000, False),  # noqa: E501
     ("Kulturföreningen Ankaret är en ideell förening och får 250 000 kr per år.", 250000, False),  # noqa: E501
     ("Nämnden betalar 400 000 kr per år till föreningen.", 400000, False),
+    ("Ankaret, en ideell förening, beräknas få 250 000 kr per år.", 250000, False),
+    ("Kommunen ställer 200 000 kr per år till förfogande för verksamheten.", 200000, False),
 ]
 
 

@@ -37,6 +37,7 @@ def term(doc: str, start: str | None, end: str | None, months: int | None = None
 
 THREE_YEARS = [term("avtal", "2025-01-01", "2027-12-31")]
 TWO_YEARS = [term("avtal", "2024-04-01", "2026-03-31")]
+TWO_CALENDAR_YEARS = [term("avtal", "2025-01-01", "2026-12-31")]
 
 
 def mismatches(amounts=(), periods=(), parties=(), documents=PAIR, links=PROPOSES,
@@ -59,6 +60,13 @@ LIKE_WITH_LIKE = [
       kr("avtal", 420000, "per_period", period_start="2026-01-01", period_end="2026-12-31"),
       kr("avtal", 440000, "per_period", period_start="2027-01-01", period_end="2027-12-31"),
       kr("memo", 1260000, "per_period", role="total")], THREE_YEARS, []),
+    ("named years that do not add up to the memo's total: one year equal to its average is no match",
+     [kr("avtal", 600000, "per_period", period_start="2025-01-01", period_end="2025-12-31"),
+      kr("avtal", 650000, "per_period", period_start="2026-01-01", period_end="2026-12-31"),
+      kr("avtal", 1250000, "per_period", role="total"),
+      kr("memo", 1200000, "per_period", role="total")], TWO_CALENDAR_YEARS,
+     ["Avtalet anger 1 250 000 kr för perioden från Fritidsnämnden, beslutsförslaget "
+      "1 200 000 kr för perioden från Fritidsnämnden."]),
     ("the memo's total for the period is not the agreement's three years",
      [kr("avtal", 500000), kr("memo", 1400000, "per_period")], THREE_YEARS,
      ["Avtalet anger 500 000 kr per år från Fritidsnämnden, beslutsförslaget 1 400 000 kr "
@@ -278,7 +286,11 @@ def test_periods(name, periods, amounts, expected):
     ("Dnr 118/2023", ":2023:118"),
     ("Ärendenummer BUN 2025.77", "BUN:2025:77"),
     ("§ 12 Dnr KS 2024/12 … § 13 Dnr KS 2024/31", "KS:2024:12 KS:2024:31"),
+    ("Dnr Kfn 2025/318", "KFN:2025:318"),
+    ("Dnr kommunen: Bun 2024:87        Dnr regionen: RS 2024/2215", "BUN:2024:87 RS:2024:2215"),
+    ("Diarienummer Soc-2023-0412", "SOC:2023:412"),
     ("dnr saknas", ""),
+    ("Dnr enligt bilaga 2024", ""),
     ("Tel 0498-26 90 00", ""),
 ])
 def test_diarienummer(text, expected):
@@ -300,6 +312,9 @@ def test_org_numbers_in_text(text, expected):
     ("UTKAST 2024-10-15 – ej för underskrift\n\nÖverenskommelse om IOP", "draft"),
     ("TILLÄGGSÖVERENSKOMMELSE NR 1\ntill överenskommelse om idéburet", "amendment"),
     ("Förlängning av överenskommelsen med Stadsmissionen", "amendment"),
+    ("TILLÄGG NR 2 – FÖRLÄNGNING\ntill överenskommelse om stödgrupper", "amendment"),
+    ("Avtal om IOP – förlängning 2026", "amendment"),
+    ("Överenskommelsen kan förlängas med ett år (förlängning ska begäras skriftligt)", ""),
     ("Överenskommelse om idéburet offentligt partnerskap", ""),
     ("Överenskommelse … " + "text " * 400 + "ett utkast nämns sent", ""),
 ])
@@ -382,6 +397,14 @@ LINK_CASES = [
           periods=[term("a", "2025-01-01", "2027-12-31"), term("m", "2025-01-01", "2027-12-31")],
           amounts=[{"doc": "a", "amount_sek": 310000}, {"doc": "m", "amount_sek": 310000}]),
      set()),
+    ("the partner's name written another way, sharing its own word, is no veto",
+     dict(documents=[doc("a", "agreement", words(16)), doc("m", "memo", words(17))],
+          parties=[klubb("a", "Kvinno- och tjejjouren Vindros i Kiruna"),
+                   klubb("m", "Kvinnojouren Vindros")],
+          periods=[term("a", "2025-01-01", "2027-12-31"), term("m", "2025-01-01", "2027-12-31")],
+          amounts=[{"doc": "a", "amount_sek": 310000}, {"doc": "m", "amount_sek": 310000},
+                   {"doc": "a", "amount_sek": 455000}, {"doc": "m", "amount_sek": 455000}]),
+     {("m", "a", "proposes")}),
     ("the same short name mentioned in passing is no partner",
      dict(documents=[doc("a", "agreement", words(14)), doc("m", "memo", words(15))],
           parties=[klubb("a"), {"doc": "a", "name": "Jouren", "role": "mentioned"},

@@ -24,6 +24,11 @@ CASES = [
     ("Kontakt: 19750101-1234 eller 750101-1234", []),
     ("Telefon 013-20 60 00", []),
     ("Dnr 2022-10-19", []),
+    # a space instead of the hyphen, right after the name's comma or in brackets
+    ("Föreningen Y i Kalmar län, 802479 8996 (nedan Föreningen)", [("802479-8996", True)]),
+    ("Stiftelsen Z (802479 8996)", [("802479-8996", True)]),
+    ("Ring 802479 8996 för bokning", []),
+    ("Föreningen Y, 802479 8997 (fel kontrollsiffra)", []),
     # labelled but wrong check digit: kept, marked invalid
     ("Föreningen Q, organisationsnummer 212000-0448", [("212000-0448", False)]),
     ("Föreningen Q, Org nr.: 802411-4505", [("802411-4505", False)]),

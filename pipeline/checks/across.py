@@ -128,9 +128,10 @@ def _forms(row: dict, term_months: float | None) -> frozenset[tuple[str, float]]
         if own is not None and abs(own - 12) <= 0.5:  # a named year: that year's money
             forms.add(("year", value))
         if own is None or (term_months and abs(own - term_months) <= 0.5):
+            # the whole term's money; no average per year: a per-year amount has a period
+            # form of its own, and an average would equal one named year's allocation
+            # (1,2 mnkr for 2025-2026 is not "600 000 kr for 2025" when 2026 has 650 000)
             forms.add(("period", value))
-            if term_months:
-                forms.add(("year", value * 12 / term_months))
         elif not forms:
             forms.add(("span", value))
     elif basis == "one_off":

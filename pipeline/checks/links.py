@@ -8,7 +8,9 @@ kinds, and the link row says which (links.evidence):
 - `dnr`: a diarienummer both name (weight 2: the register says it is one matter; both
   naming diarienummer, none the same: -2, two matters);
 - `org_number`: the partner's organisationsnummer in both texts (2);
-- `partner`: a non-public party of the same organisation (1; a different partner -1);
+- `partner`: a non-public party of the same organisation (1; a different partner -1, and
+  no proposal at all unless the register joins them or the names share a word: a template
+  reused for another organisation);
 - `amount`: an amount both state, directly or in another form of the same money (45 000
   per month = 540 000 per year, 500 000 per year for three years = 1 500 000 for the
   period) (1; one that few documents hold, +1);
@@ -45,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.checks import names
+from pipeline.identity import words as names_words
 from pipeline.checks.values import dates, text
 from pipeline.lang import table
 from pipeline.signature import NUM_PERM, decode
@@ -263,7 +266,24 @@ def _evidence(pairs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFra
     for name in ("dnr", "org_number", "partner", "acronym", "amount", "rare_amount", "term",
                  "municipality"):
         pairs = _shared(pairs, facts[name], name)
+    pairs = _kin(pairs, facts["partner"])
     return _time(pairs, facts["span"])
+
+
+def _kin(pairs: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
+    """`kin`: for a pair whose partners are not the same organisation (partner -1), whether
+    some two of their names still share a word that tells who ('Kvinnojouren Tara' and
+    'Kvinno- och tjejjouren Tara i Kiruna'): a name written another way, not another
+    organisation."""
+    kin = np.zeros(len(pairs), dtype=bool)
+    differ = (pairs["partner"] < 0).to_numpy() if len(pairs) else kin
+    if differ.any():
+        by_doc = partners.groupby("doc")["name"].agg(
+            lambda names: frozenset().union(*(names_words(n) for n in names)))
+        for i in np.flatnonzero(differ):
+            a, b = pairs["a"].iat[i], pairs["b"].iat[i]
+            kin[i] = bool(by_doc.get(a, frozenset()) & by_doc.get(b, frozenset()))
+    return pairs.assign(kin=kin)
 
 
 def _weigh(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -282,7 +302,7 @@ def _weigh(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
              (pairs["amount"] > 0) + (pairs["rare_amount"] > 0) + time)
     # other municipalities, or other partners with nothing from the register saying it is
     # one matter: a template reused for another organisation
-    vetoed = (pairs["municipality"] < 0) | ((pairs["partner"] < 0) & ~strong)
+    vetoed = (pairs["municipality"] < 0) | ((pairs["partner"] < 0) & ~strong & ~pairs["kin"])
     tells_who = strong | (pairs["partner"] > 0) | (pairs["acronym"] > 0) | \
         (pairs["rare_amount"] > 0)
     return pd.Series(score, index=pairs.index), vetoed, tells_who
@@ -523,7 +543,7 @@ def _reason(row: dict | None) -> str:
         return "no_candidate"
     if row["municipality"] < 0:
         return "other_municipality"
-    if row["partner"] < 0 and row["dnr"] <= 0 and row["org_number"] <= 0:
+    if row["partner"] < 0 and not row["kin"] and row["dnr"] <= 0 and row["org_number"] <= 0:
         return "other_partner"
     if not row["_possible"]:
         return "amendment"

@@ -97,7 +97,7 @@ class AmountRecognizer(MentionComponent):
         thing = word_alternation(kind["things"])
         for key in ("clause_break", "valued", "cash", "strong", "strong_after"):
             out["kind_" + key] = re.compile(kind[key].replace("{thing}", thing), re.IGNORECASE)
-        out["kind_thing"] = re.compile(thing, re.IGNORECASE)
+        out["kind_thing"] = re.compile(f"{thing}|{kind['thing_phrases']}", re.IGNORECASE)
         out["money"] = re.compile(r"(?<![\wåäö])" + alternation(self.data["money_words"]),
                                   re.IGNORECASE)
         out["between"] = re.compile(self.data["restatement_between"])

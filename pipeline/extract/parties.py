@@ -144,7 +144,7 @@ class PartyRecognizer(MentionComponent):
                 continue
             if self._res["not_party_label"].match(line):
                 continue
-            has_number = bool(re.search(r"\d{6}-?\d{4}", line))
+            has_number = bool(re.search(r"\d{6}[- ]?\d{4}", line))
             if not has_number and (
                     self._res["section_end"].match(line)
                     or ((self._res["section_heading"].match(line)
