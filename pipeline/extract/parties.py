@@ -58,6 +58,7 @@ class PartyRecognizer(MentionComponent):
             "sector_label": re.compile(
                 rf"^\s*(?P<label>{alternation(d['sector_prefixes'])})\s*:?\s*$", _I),
             "form_descriptor": re.compile(d["form_descriptor"]),
+            "alias_piece": re.compile(d["alias_piece"], _I),
             "lowercase_body": re.compile(
                 rf"^[a-zåäö][\wåäö]*(?:-\s+(?:och|samt)\s+[\wåäö]+)?"
                 rf"(?:{alternation(d['lowercase_body_endings'])})$"),
@@ -211,6 +212,8 @@ class PartyRecognizer(MentionComponent):
         merged: list[tuple[int, int]] = []
         for ps, pe in pieces:
             piece = chunk[ps:pe].strip(" .;:*")
+            if merged and self._res["alias_piece"].match(piece):
+                continue  # 'A, nedan kallad Kommunen, och B': an alias of the name before
             if not piece or (merged and self._res["form_descriptor"].match(piece)):
                 continue  # 'X, ideell förening, org.nr ...': the form of the name before
             if merged and self._belongs_to_previous(chunk[merged[-1][0] : merged[-1][1]], piece):

@@ -147,6 +147,7 @@ def _res() -> dict:
         "role_re": re.compile(rf"(?:^|\s)(?P<w>{alternation(d['role_words'])})$", _I),
         "duty_heading": re.compile(d["sections"]["duty_heading"], _I),
         "joint_heading": re.compile(d["sections"]["joint_heading"], _I),
+        "present_not_duty": frozenset(d["sections"]["present_not_duty"]),
         "decision": re.compile(d["sections"]["decision_heading"], _I),
         "background": re.compile(d["sections"]["background_heading"], _I),
         "clause_end": re.compile(
@@ -243,7 +244,42 @@ def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Ment
                 continue  # '- Föreningen ska ...': the item's own cue has read it
             for a_start, a_end in _actions(text, i_start, i_end):
                 found.add(bound, a_start, a_end, "obligation.duty_heading", text)
+    for heading in layout.duty_headings:
+        _present_duties(text, spans, heading, layout, who, found)
     return found.rows(doc_id, clean)
+
+
+def _present_duties(text: str, spans: tuple[tuple[int, int], ...], heading: _Heading,
+                    layout: _Layout, who: _Who, found: _Found) -> None:
+    """Under a party's duty heading, a clause in the present tense with no cue is a duty:
+    '4.1 Klubben håller hallen öppen två kvällar per vecka' (a party, then a verb in -r)."""
+    if heading.who == _JOINT:
+        return
+    end = layout.section_end(heading.start)
+    i = bisect_left(spans, (heading.end, -1))
+    if i > 0 and spans[i - 1][1] > heading.end:
+        i -= 1  # the heading and the first clause read as one sentence
+    for s, e in spans[i:]:
+        if s >= end:
+            break
+        s, e = max(s, heading.end), min(e, end)
+        if e <= s or found.overlaps(s, e) or layout.has_cue(s, e):
+            continue
+        pos = _CLAUSE_NUMBER.match(text, s, e).end()
+        subject = who.at_start(text[pos:e], pos)
+        if subject is None:
+            continue
+        verb = _PRESENT_VERB.match(text, pos + subject[1], e)
+        if verb is None or verb.group("verb").lower() in _res()["present_not_duty"]:
+            continue
+        clause_end = _clause_end(text, verb.end(), e)
+        for a_start, a_end in _actions(text, verb.start("verb"), clause_end):
+            found.add([subject[0]], a_start, a_end, "obligation.duty_section_present", text)
+
+
+_CLAUSE_NUMBER = re.compile(r"\s*(?:§\s*\d+\s*|\d+(?:\.\d+)*\.?\s+|\(?[a-z]\)\s+|[-–•]\s+)?")
+# the verb right after the subject: a present tense ends in -r ('håller', 'anvisar', 'ordnar')
+_PRESENT_VERB = re.compile(r"[ \t]+(?P<verb>[a-zåäö]{2,}r)[ \t]+(?=[\wåäöÅÄÖ])")
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -987,6 +1023,14 @@ class _Layout:
         self.duty_headings: list[_Heading] = []
         for n, (s, e) in enumerate(zip(self.starts, self.ends, strict=True)):
             line = text[s:e]
+            joined = _HEADING_THEN_CLAUSE.match(line)
+            duty = r["duty_heading"].match(joined.group("head")) if joined else None
+            if duty:  # '4 Klubbens åtaganden 4.1 Klubben håller ...': read as one line
+                who = duty.group("who") or duty.group("who2")
+                self.sections.append((s, "duty", who))
+                self.duty_headings.append(_Heading(s, s + joined.end("head"), who,
+                                                   s + joined.end()))
+                continue
             if not _looks_like_heading(line):
                 if _NUMBERED.match(line) and self.sections and \
                         _ends_section(self.sections[-1][1], line):
@@ -1016,6 +1060,11 @@ class _Layout:
     def _section(self, position: int) -> tuple[int, str, str] | None:
         i = bisect_right(self._section_starts, position) - 1
         return self.sections[i] if i >= 0 else None
+
+    def section_end(self, position: int) -> int:
+        """Where the section holding the position ends: at the next heading."""
+        i = bisect_right(self._section_starts, position)
+        return self._section_starts[i] if i < len(self._section_starts) else len(self.text)
 
     def kind_at(self, position: int) -> str:
         """The kind of section holding the position: duty, background, decision or other."""
@@ -1121,6 +1170,8 @@ class _Layout:
         return [(s, e) for s, e in (_trim(text, s, e) for s, e in out) if e > s]
 
 
+# A heading the text layer joined to its first numbered clause: '4 Klubbens åtaganden 4.1 ...'.
+_HEADING_THEN_CLAUSE = re.compile(r"(?P<head>\S.{2,78}?)[ \t]+(?=\d+\.\d+\.?[ \t]+[A-ZÅÄÖ])")
 _FURNITURE = re.compile(r"(?i)\bsida\s+\d|\b\d+\s*\(\d+\)|\b\d+\s+av\s+\d+\b|^\s*\d+\s*$"
                         r"|\b(?:postadress|telefon|besöksadress|e-post|www\.)")
 
@@ -1230,3 +1281,4 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     lead = len(item) - len(_LEADING_ATT.sub("", item))
     trail = _TRAILING.search(item)
     return s + lead, e - (len(trail.group(0)) if trail else 0)
+
