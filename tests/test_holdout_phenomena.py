@@ -158,3 +158,81 @@ def test_alias_in_running_text_is_no_party(text, party, bad_start, tmp_path):
     names = [r["name"] for r in facts(text, tmp_path)["parties"]]
     assert any(party in party_key(n) for n in names), names
     assert not [n for n in names if n.lower().startswith(bad_start)], names
+
+
+# --- amounts of an amendment -----------------------------------------------------------------
+
+AMENDMENT = ("TILLÄGG NR 2 – FÖRLÄNGNING\ntill överenskommelse om idéburet offentligt "
+             "partnerskap\n\nParter\n\nTierps kommun, genom socialnämnden (Kommunen)\n"
+             "Föreningen Ankarljuset, 802481-4416 (Föreningen)\n\n"
+             "1. Förlängning\n\nÖverenskommelsen förlängs och gäller därmed från och med "
+             "1 januari 2025 till och med 31 december 2027.\n\n2. Ekonomi\n\n")
+
+
+def amendment_amounts(body: str, tmp_path) -> list[dict]:
+    return facts(AMENDMENT + body, tmp_path)["amounts"]
+
+
+# (body, amount, period_start, period_end, basis)
+ANNOUNCED_SPAN = [
+    # a lead ending in a colon names the span of the paragraph after it
+    ("För perioden 2027-01-01 – 2027-12-31 gäller följande:\n\nKommunen betalar 510 000 kr "
+     "för förlängningsperioden.\n", 510000, "2027-01-01", "2027-12-31", "per_period"),
+    ("Under perioden 2027-01-01 – 2027-12-31 gäller följande i stället för § 5:\n\nKommunen "
+     "betalar 510 000 kr till Föreningen.\n", 510000, "2027-01-01", "2027-12-31", "per_period"),
+    ("För perioden 2027-01-01 – 2027-12-31 gäller följande:\nKommunen betalar 510 000 kr "
+     "för förlängningsperioden.\n", 510000, "2027-01-01", "2027-12-31", "per_period"),
+]
+
+# (body, amount, period_start that must not be given)
+NOT_ANNOUNCED = [
+    # a lead with no span, or a span that does not open a lead ending in a colon
+    ("Följande gäller från och med 2027-01-01:\n\nKommunen betalar 510 000 kr per år.\n",
+     510000, "2027-01-01"),
+    ("Avtalet löper till 2027-12-31 enligt bilaga 1.\n\nKommunen betalar 510 000 kr per år.\n",
+     510000, "2027-01-01"),
+]
+
+
+@pytest.mark.parametrize("body,amount,start,end,basis", ANNOUNCED_SPAN)
+def test_announced_span(body, amount, start, end, basis, tmp_path):
+    rows = [r for r in amendment_amounts(body, tmp_path) if r["amount_sek"] == amount]
+    assert rows, amendment_amounts(body, tmp_path)
+    assert (str(rows[0]["period_start"]), str(rows[0]["period_end"]), rows[0]["basis"]) == (
+        start, end, basis)
+
+
+@pytest.mark.parametrize("body,amount,start", NOT_ANNOUNCED)
+def test_not_announced(body, amount, start, tmp_path):
+    rows = [r for r in amendment_amounts(body, tmp_path) if r["amount_sek"] == amount]
+    assert rows
+    assert str(rows[0]["period_start"]) != start, rows[0]
+
+
+# (body, the replaced amount, the new amount)
+REPLACED = [
+    ("Kommunen betalar 510 000 kr per år. Beloppet ersätter det tidigare beloppet om "
+     "450 000 kr per år.\n", 450000, 510000),
+    ("Kommunen betalar 510 000 kr per år i stället för det hittillsvarande bidraget på "
+     "450 000 kr.\n", 450000, 510000),
+    ("Kommunens bidrag höjs till 510 000 kr per år. Det ersätter den tidigare ersättningen "
+     "om 450 000 kronor.\n", 450000, 510000),
+]
+
+# a previous amount that nothing replaces stays (it may be background by another rule)
+NOT_REPLACED = [
+    ("Kommunen betalar 510 000 kr per år och det tidigare beloppet om 450 000 kr betalas "
+     "ut i januari.\n", 450000),
+]
+
+
+@pytest.mark.parametrize("body,old,new", REPLACED)
+def test_replaced_amount_is_no_amount(body, old, new, tmp_path):
+    got = [r["amount_sek"] for r in amendment_amounts(body, tmp_path)]
+    assert new in got and old not in got, got
+
+
+@pytest.mark.parametrize("body,amount", NOT_REPLACED)
+def test_amount_not_replaced_stays(body, amount, tmp_path):
+    got = [r["amount_sek"] for r in amendment_amounts(body, tmp_path)]
+    assert amount in got, got

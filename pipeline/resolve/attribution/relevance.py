@@ -38,6 +38,8 @@ def _res() -> dict[str, re.Pattern]:
         "old_before": re.compile(d["old_amount_before"], re.I),
         "old_after": re.compile(d["old_amount_after"], re.I),
         "change": re.compile(word_alternation(d["change_verbs"]), re.I),
+        "replaced_before": re.compile(d["replaced_before"], re.I),
+        "replace": re.compile(word_alternation(d["replace_verbs"]), re.I),
         "clause_breaks": re.compile(d["clause_breaks"], re.I),
         "part_breaks": re.compile(d["part_breaks"], re.I),
     }
@@ -194,7 +196,11 @@ def _says(layout: Layout, slot: Slot, words: str) -> bool:
 
 
 def _old_amount(layout: Layout, slot: Slot) -> bool:
-    """'Bidraget höjs från 600 000 kr till 700 000 kr': the old amount."""
+    """'Bidraget höjs från 600 000 kr till 700 000 kr', 'ersätter det tidigare beloppet om
+    400 000 kr': the old amount."""
+    named = layout.text[max(slot.sentence[0], slot.start - 80) : slot.start]
+    if _res()["replaced_before"].search(named) and _says(layout, slot, "replace"):
+        return True
     before = layout.text[max(slot.sentence[0], slot.start - 20) : slot.start]
     if not _res()["old_before"].search(before):
         return False

@@ -13,6 +13,8 @@ Basis rules:
 Period rules (a span written for it is kept as written, even outside the term):
 - period.row_span / period.span_after / period.span_opening: a span in the amount's table
   row, right after it in its clause, or opening its sentence ("För perioden X lämnar ...").
+- period.span_announced: a lead ending in a colon opens with a span ('För perioden X gäller
+  följande:') and names the span of the paragraph after it.
 - period.named_year: a named year is that calendar year.
 - period.parts: a stated total covers its parts' span (a payment table's Summa row).
 - period.term: any other per_period amount for the whole agreement covers the term.
@@ -73,7 +75,8 @@ def calendar_year(year: int) -> tuple[date, date]:
 
 def decide_period(ctx: Context, slot: Slot, d: Decision) -> None:
     """The span written for the amount; the whole-period basis follows from it."""
-    for rule in (_row_span, _span_after, _year_after, _span_opening, _year_before):
+    for rule in (_row_span, _span_after, _year_after, _span_opening, _year_before,
+                 _span_announced):
         found = rule(ctx, slot, d)
         if found is not None:
             d.period, d.period_rule = found
@@ -151,6 +154,31 @@ def _year_before(ctx: Context, slot: Slot, d: Decision):
     return None
 
 
+def _span_announced(ctx: Context, slot: Slot, d: Decision):
+    """A lead ending in a colon names the span of the paragraph after it: 'För perioden
+    2026-03-01 – 2027-02-28 gäller följande:' / '' / 'Kommunen betalar 420 000 kr ...'."""
+    text = ctx.text
+    reach = max(0, slot.start - _ANNOUNCE_REACH)
+    para = text.rfind("\n\n", reach, slot.sentence[0] + 1)
+    for boundary in (slot.sentence[0], para):
+        if boundary <= reach:
+            continue
+        lead_end = len(text[reach:boundary].rstrip()) + reach
+        if lead_end <= reach or text[lead_end - 1] != ":":
+            continue
+        line_start = text.rfind("\n", reach, lead_end - 1) + 1
+        if not _res()["opening"].match(text[line_start:lead_end]):
+            continue
+        spans = ctx.spans_in(line_start, lead_end)
+        if spans:
+            return (spans[0].first, spans[0].last), "period.span_announced"
+    return None
+
+
+# how far before an amount the lead announcing its paragraph is looked for
+_ANNOUNCE_REACH = 500
+
+
 def _first_in_sentence(ctx: Context, slot: Slot) -> Slot:
     return ctx.layout.slots[slot.first]
 
@@ -189,7 +217,8 @@ def decide_basis(ctx: Context, slot: Slot, d: Decision) -> None:
     if _table_basis(ctx, slot, d):
         return
     if d.period is not None and d.period_rule in (
-            "period.row_span", "period.named_year", "period.span_after", "period.span_opening"):
+            "period.row_span", "period.named_year", "period.span_after", "period.span_opening",
+            "period.span_announced"):
         d.basis, d.basis_rule = "per_period", "basis.named_span"
         return
     if slot.cell is not None:
