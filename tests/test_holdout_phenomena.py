@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract.dates import DateRecognizer
+from pipeline.extract.periods import PeriodRecognizer
 from pipeline.resolve.parties import party_key
 from tests.helpers import facts_of_text
 
@@ -236,3 +238,40 @@ def test_replaced_amount_is_no_amount(body, old, new, tmp_path):
 def test_amount_not_replaced_stays(body, amount, tmp_path):
     got = [r["amount_sek"] for r in amendment_amounts(body, tmp_path)]
     assert amount in got, got
+
+
+# --- the term as a pair of verbs ---------------------------------------------------------------
+
+def terms_of(text: str) -> list[tuple]:
+    dates, periods = DateRecognizer(), PeriodRecognizer()
+    return [(str(a["start"]) if a["start"] else None, str(a["end"]) if a["end"] else None)
+            for a in (m.attrs for m in periods.match(text, dates.match(text)))
+            if a["kind"] == "term"]
+
+
+# (sentence, start, end)
+TERM_VERB_PAIRS = [
+    ("Förvaltningen föreslår ett treårigt partnerskap som börjar den 1 mars 2025 och upphör "
+     "den 28 februari 2028.", "2025-03-01", "2028-02-28"),
+    ("Förvaltningen föreslår ett tvåårigt partnerskap som inleds den 1 juli 2025 och avslutas "
+     "den 30 juni 2027.", "2025-07-01", "2027-06-30"),
+    ("Förvaltningen föreslår ett partnerskap som startar den 1 januari 2026 och slutar den "
+     "31 december 2026.", "2026-01-01", "2026-12-31"),
+    ("Förvaltningen föreslår ett partnerskap som påbörjas den 1 april 2025 och löper ut den "
+     "31 mars 2026.", "2025-04-01", "2026-03-31"),
+]
+
+# a bare 'upphör' after no start: an end alone is no term range
+NOT_TERM_RANGES = [
+    ("Den nuvarande överenskommelsen upphör den 31 december 2024.", "2024-12-31"),
+]
+
+
+@pytest.mark.parametrize("text,start,end", TERM_VERB_PAIRS)
+def test_term_as_verb_pair(text, start, end):
+    assert (start, end) in terms_of(text), terms_of(text)
+
+
+@pytest.mark.parametrize("text,end", NOT_TERM_RANGES)
+def test_bare_end_is_no_term(text, end):
+    assert not [t for t in terms_of(text) if t[1] == end], terms_of(text)
