@@ -95,6 +95,11 @@ NOT_DUTIES = [
     # present tense outside a duty heading: an account, not a duty
     (HEAD + "3 Bakgrund\n\n3.1 Föreningen ordnar läxhjälp sedan 2019.\n", "läxhjälp"),
     (HEAD + "3 Ekonomi\n\n3.1 Föreningen redogör kort för sin ekonomi.\n", "redogör kort"),
+    # what is done today, and an organisation that is no party
+    (HEAD + "3 Föreningens åtaganden\n\n3.1 Föreningen ska föra statistik.\n\nFöreningen "
+     "driver redan ett café i Stadsparken.\n", "driver redan"),
+    (HEAD + "3 Föreningens åtaganden\n\n3.1 Föreningen ska föra statistik.\n\n"
+     "Polismyndigheten lämnar information om verksamheten.\n", "information om verksamheten"),
     # a sentence whose subject is no party
     (HEAD + "3 Föreningens åtaganden\n\n3.1 Föreningen ska föra statistik. Hyresvärdet "
      "motsvarar 90 000 kr per år.\n", "motsvarar"),

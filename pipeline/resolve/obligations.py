@@ -148,6 +148,7 @@ def _res() -> dict:
         "duty_heading": re.compile(d["sections"]["duty_heading"], _I),
         "joint_heading": re.compile(d["sections"]["joint_heading"], _I),
         "present_not_duty": frozenset(d["sections"]["present_not_duty"]),
+        "present_state": re.compile(word_alternation(d["sections"]["present_state_words"]), _I),
         "decision": re.compile(d["sections"]["decision_heading"], _I),
         "background": re.compile(d["sections"]["background_heading"], _I),
         "clause_end": re.compile(
@@ -267,12 +268,14 @@ def _present_duties(text: str, spans: tuple[tuple[int, int], ...], heading: _Hea
             continue
         pos = _CLAUSE_NUMBER.match(text, s, e).end()
         subject = who.at_start(text[pos:e], pos)
-        if subject is None:
-            continue
+        if subject is None or not who.is_party(subject[0]):
+            continue  # 'Polismyndigheten lämnar ...': an organisation only mentioned
         verb = _PRESENT_VERB.match(text, pos + subject[1], e)
         if verb is None or verb.group("verb").lower() in _res()["present_not_duty"]:
             continue
         clause_end = _clause_end(text, verb.end(), e)
+        if _res()["present_state"].search(text, verb.end(), clause_end):
+            continue  # 'Föreningen driver redan ett café': what is done today
         for a_start, a_end in _actions(text, verb.start("verb"), clause_end):
             found.add([subject[0]], a_start, a_end, "obligation.duty_section_present", text)
 
