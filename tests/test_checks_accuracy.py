@@ -60,7 +60,7 @@ LIKE_WITH_LIKE = [
       kr("avtal", 420000, "per_period", period_start="2026-01-01", period_end="2026-12-31"),
       kr("avtal", 440000, "per_period", period_start="2027-01-01", period_end="2027-12-31"),
       kr("memo", 1260000, "per_period", role="total")], THREE_YEARS, []),
-    ("named years that do not add up to the memo's total: one year equal to its average is no match",
+    ("named years not adding up to the memo's total: a year equal to its average is no match",
      [kr("avtal", 600000, "per_period", period_start="2025-01-01", period_end="2025-12-31"),
       kr("avtal", 650000, "per_period", period_start="2026-01-01", period_end="2026-12-31"),
       kr("avtal", 1250000, "per_period", role="total"),

@@ -47,8 +47,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.checks import names
-from pipeline.identity import words as names_words
 from pipeline.checks.values import dates, text
+from pipeline.identity import words as names_words
 from pipeline.lang import table
 from pipeline.signature import NUM_PERM, decode
 
