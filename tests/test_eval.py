@@ -20,7 +20,7 @@ SCORE_PY = SHARED / "tools" / "score.py"
 
 # The dev corpus's score today minus a small margin: a change that loses facts fails here.
 # Raise it as accuracy work lands (measured: python bench/eval.py --corpus dev).
-DEV_FLOOR = 0.68
+DEV_FLOOR = 0.98  # measured 1.000 (make eval); a floor, not the figure
 
 _FIELD_LINE = re.compile(r"^(\S+)\s+(\d+)/(\d+)\s+\S+(?:\s+extra (\d+))?$")
 _SCORE_LINE = re.compile(r"^score (\d\.\d{3}) \((\d+)/(\d+);")

@@ -134,6 +134,11 @@ PARTY_LINES = [
     ("AVTALSPARTER\n\nMora kommun, fritidsnämnden (nedan Nämnden)\n"
      "Föreningen Gläntan i Dalarnas län, 802000 0000 (nedan Gläntan)\n\nBAKGRUND\n",
      {"Mora kommun, fritidsnämnden", "Föreningen Gläntan i Dalarnas län"}),
+    # the short name on a line of its own under the name: no party
+    ("Avtalsparter\n\nBodens kommun, fritidsnämnden\nOrganisationsnummer: 212000-0000\n"
+     "Nedan kallad Kommunen\n\nFöreningen Gläntan\nOrganisationsnummer: 802000-0000\n"
+     "(härefter benämnd Föreningen)\n\nBakgrund\n",
+     {"Bodens kommun, fritidsnämnden", "Föreningen Gläntan"}),
     # a sentence after the party lines is no party
     ("Parter\nLuleå kommun, socialnämnden, org.nr 212000-0000\n"
      "Föreningen Norrsken, org.nr 802000-0000\n\n"
@@ -145,7 +150,8 @@ PARTY_LINES = [
 @pytest.mark.parametrize("text,names", PARTY_LINES)
 def test_party_lines(text, names):
     assert names <= parties_of(text)
-    assert not any("åligger" in p or "ideell förening" in p or p[:1].isdigit()
+    assert not any("åligger" in p or "ideell förening" in p or p[:1].isdigit() or
+                   p.lower().startswith(("nedan", "(härefter"))
                    for p in parties_of(text))
 
 

@@ -55,6 +55,7 @@ class PartyRecognizer(MentionComponent):
             "not_party_label": re.compile(rf"^\s*(?:[-–•●*]\s*)?"
                                           rf"{word_alternation(d['not_party_labels'])}"
                                           rf"[^:\n]{{0,40}}:", _I),
+            "alias_line": re.compile(d["alias_line"], _I),
             "sector_label": re.compile(
                 rf"^\s*(?P<label>{alternation(d['sector_prefixes'])})\s*:?\s*$", _I),
             "form_descriptor": re.compile(d["form_descriptor"]),
@@ -143,7 +144,7 @@ class PartyRecognizer(MentionComponent):
                 sector = self.data["sector_prefixes"].get(
                     re.sub(r"\s+", " ", label.group("label").lower()))
                 continue
-            if self._res["not_party_label"].match(line):
+            if self._res["not_party_label"].match(line) or self._res["alias_line"].match(line):
                 continue
             has_number = bool(re.search(r"\d{6}[- ]?\d{4}", line))
             if not has_number and (
