@@ -341,11 +341,11 @@ OBLIGATION_FORMS = [
     # a day of a month is no count
     ("Föreningen förbinder sig att lämna en verksamhetsberättelse senast den 31 mars varje år.",
      "fixarna", "lämna en verksamhetsberättelse senast den 31 mars varje år", None, "per_year"),
-    # a joint duty binds each party
+    # a joint duty binds each party; 'gemensamt' says how it is done, and stays
     ("Parterna ska gemensamt följa upp verksamheten två gånger per år.", "fixarna",
-     "följa upp verksamheten två gånger per år", 2, "per_year"),
+     "gemensamt följa upp verksamheten två gånger per år", 2, "per_year"),
     ("Parterna ska gemensamt följa upp verksamheten två gånger per år.", "socialnämnd",
-     "följa upp verksamheten två gånger per år", 2, "per_year"),
+     "gemensamt följa upp verksamheten två gånger per år", 2, "per_year"),
     ("Båda parter ansvarar för att informera om partnerskapet.", "socialnämnd",
      "informera om partnerskapet", None, ""),
     # 'följande:' announces a list: one row per item
