@@ -31,6 +31,7 @@ _SPACES = re.compile(r"\s+")
 _TOKENS = re.compile(r"[\wåäöÅÄÖ().]+")
 
 
+@cache
 def normalized(name: str) -> str:
     """A join key: lower case, no punctuation, 'Social- och' = 'social och'."""
     key = name.lower().replace("-", " ")

@@ -61,6 +61,7 @@ class Parties:
     kind: str
     _alias_re: re.Pattern | None = None
     _alias_of: dict[str, Party] = field(default_factory=dict)
+    _found_in: dict[str, list[tuple[int, int, Party]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str, mentions: dict[str, list[Mention]], kind: str) -> Parties:
@@ -150,9 +151,13 @@ class Parties:
                 return []
             ordered = sorted(self._alias_of, key=len, reverse=True)
             self._alias_re = _alias_regex(tuple(ordered))
-        low = text.lower().replace("-", " ")
-        return [(m.start(), m.end(), self._alias_of[m.group(0)])
-                for m in self._alias_re.finditer(low)]
+        found = self._found_in.get(text)
+        if found is None:  # one phrase is asked about many times (per cue, per subject)
+            low = text.lower().replace("-", " ")
+            found = [(m.start(), m.end(), self._alias_of[m.group(0)])
+                     for m in self._alias_re.finditer(low)]
+            self._found_in[text] = found
+        return list(found)
 
     def by_key(self, name: str) -> Party | None:
         return _find(self.parties, party_key(name))
