@@ -253,13 +253,16 @@ class PeriodRecognizer(MentionComponent):
         for index, (s, e) in enumerate(spans):
             if not any(possible[index]):
                 continue
-            background = self._background_clauses(text, s, e)
-            proposal = bool(self._res["proposal"].search(text, s, e))
+            background: tuple[tuple[int, int], ...] | None = None  # read when a clause
+            proposal = False  # holds a cue: most sentences hold none
             dates_here = by_sentence.get(index, [])
             for cs, ce in self._clauses(text, s, e):
                 rules = self._other_contract(text, cs, ce,
                                              self.rules_of(text[cs:ce], possible[index]))
                 if rules:
+                    if background is None:
+                        background = self._background_clauses(text, s, e)
+                        proposal = bool(self._res["proposal"].search(text, s, e))
                     clause = Sentence(cs, ce, [d for d in dates_here if cs <= d.start < ce],
                                       background, proposal)
                     found += self._read_sentence(text, clause, rules)
