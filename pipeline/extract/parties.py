@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cache, cached_property
 
 from spacy.language import Language
 
@@ -266,19 +266,19 @@ class PartyRecognizer(MentionComponent):
         return name
 
     def _belongs_to_previous(self, previous: str, piece: str) -> bool:
-        d = self.data
+        parents, parent_ends, units, municipality_words = _previous_words()
         prev = previous.strip(" .*").lower()
         low = piece.lower()
-        if any(prev == p or prev.endswith(" " + p) for p in d["parent_prefixes"]):
+        if prev in parents or prev.endswith(parent_ends):
             return True
         last_word = prev.rsplit(" ", 1)[-1]
         first_words = low.split()
-        if (any(last_word.endswith(u) for u in d["unit_words"]) and first_words
-                and first_words[-1].strip("*") in d["municipality_words"]):
+        if (last_word.endswith(units) and first_words
+                and first_words[-1].strip("*") in municipality_words):
             return True
         # 'Lunds kommun, socialnämnden', 'Region Halland, hälso- och sjukvårdsnämnden'
-        municipal = last_word.strip("*") in d["municipality_words"] or (
-            prev.split(" ", 1)[0] in d["municipality_words"] and len(prev.split()) == 2)
+        municipal = last_word.strip("*") in municipality_words or (
+            prev.split(" ", 1)[0] in municipality_words and len(prev.split()) == 2)
         return municipal and bool(self._res["lowercase_body"].match(piece.strip(" .;:*")))
 
     def _is_name(self, name: str) -> bool:
@@ -447,6 +447,15 @@ class PartyRecognizer(MentionComponent):
             if m is not None:
                 yield m
                 pos = m.end()
+
+
+@cache
+def _previous_words() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """parties.toml's words for _belongs_to_previous, as sets and endswith() tuples."""
+    d = table("parties")
+    parents = tuple(d["parent_prefixes"])
+    return (frozenset(parents), tuple(" " + p for p in parents), tuple(d["unit_words"]),
+            frozenset(d["municipality_words"]))
 
 
 def _run_start(text: str, end: int) -> int:
