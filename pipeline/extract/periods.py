@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -81,6 +82,33 @@ class KindRule:
                     or (self.after is not None
                         and self.after.match(sentence, m.end(), m.end() + 80))):
                 return True
+        return False
+
+    def holds_in(self, text: str, start: int, end: int,
+                 first: Callable[[int], int] | None) -> bool:
+        """holds(text[start:end]), trying the cue only where one of its prefixes stands
+        (`first`: the prefilter's next prefix place at or after a position, in the whole
+        text; every match in the slice starts at such a place). Matches are taken in text
+        order without overlap, as finditer() would."""
+        sentence = text[start:end]
+        if first is None:
+            return self.holds(sentence)
+        plain = self.before is None and self.after is None
+        pos = 0
+        at = first(start)
+        while 0 <= at < end:
+            k = at - start
+            if k >= pos:
+                m = self.cue.match(sentence, k)
+                if m is not None:
+                    if plain or (
+                            (self.before is not None
+                             and self.before.search(sentence, max(0, m.start() - 80), m.start()))
+                            or (self.after is not None
+                                and self.after.match(sentence, m.end(), m.end() + 80))):
+                        return True
+                    pos = m.end()
+            at = first(at + 1)
         return False
 
 
@@ -249,6 +277,7 @@ class PeriodRecognizer(MentionComponent):
         spans = self._joined_ranges(text, sentences(text), dates)
         by_sentence = self._dates_by_sentence(spans, dates)
         possible = self._possible_kinds(text, spans)
+        finders = [scan.prefix_search(text) for scan in self._res["kind_prefilters"]]
         found: list[Mention] = []
         for index, (s, e) in enumerate(spans):
             if not any(possible[index]):
@@ -257,8 +286,10 @@ class PeriodRecognizer(MentionComponent):
             proposal = False  # holds a cue: most sentences hold none
             dates_here = by_sentence.get(index, [])
             for cs, ce in self._clauses(text, s, e):
-                rules = self._other_contract(text, cs, ce,
-                                             self.rules_of(text[cs:ce], possible[index]))
+                row = possible[index]
+                rules = self._other_contract(text, cs, ce, [
+                    rule for k, rule in enumerate(self.rules)
+                    if row[k] and rule.holds_in(text, cs, ce, finders[k])])
                 if rules:
                     if background is None:
                         background = self._background_clauses(text, s, e)
