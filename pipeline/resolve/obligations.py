@@ -151,9 +151,11 @@ def _res() -> dict:
         "present_state": re.compile(word_alternation(d["sections"]["present_state_words"]), _I),
         "decision": re.compile(d["sections"]["decision_heading"], _I),
         "background": re.compile(d["sections"]["background_heading"], _I),
+        # the lookahead only skips places where no alternative can start (a faster scan)
         "clause_end": re.compile(
-            rf"(?<![\wåäö])(?:{alternation(d['action']['abbreviations'])})\.(?=\s)"
-            r"|[.;:](?=\s|$)|\n", _I),
+            rf"(?=[{_first_chars(d['action']['abbreviations'])}.;:\n])"
+            rf"(?:(?<![\wåäö])(?:{alternation(d['action']['abbreviations'])})\.(?=\s)"
+            r"|[.;:](?=\s|$)|\n)", _I),
         "split": re.compile(
             r",\s*(?:och\s+|samt\s+)?att\s+|\s(?:och|samt)\s+att\s+|,\s*(?:och|samt)\s+"
             rf"|(?:,\s*(?:och\s+|samt\s+)?|\s(?:och|samt)\s+)(?=(?:{alternation(d['action']['verbs'])})(?![\wåäö]))",
@@ -163,6 +165,11 @@ def _res() -> dict:
         "continuation_words": set(d["continuation_words"]),
         "cut": re.compile(r",\s+|\s(?:och|samt|eller)\s+", _I),
     }
+
+
+def _first_chars(words: list[str]) -> str:
+    """The first characters of the words, for a character class."""
+    return "".join(sorted({re.escape(w[0]) for w in words if w}))
 
 
 def obligation_rows(doc_id: str, clean: CleanText, mentions: dict[str, list[Mention]],
