@@ -133,7 +133,7 @@ def test_a_file_without_read_permission_is_unreadable():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_folder_that_cannot_be_listed_gets_a_row(tmp_path, monkeypatch):
+def test_a_folder_that_cannot_be_listed_gets_a_row(tmp_path, monkeypatch, shared):
     (tmp_path / "raw" / "låst").mkdir(parents=True)
     shutil.copy(SEEDS / "000_d3bc919bb2a10656.txt", tmp_path / "raw" / "a.txt")
     real_scandir = os.scandir
@@ -170,7 +170,7 @@ def test_sources_are_relative_to_the_inputs(tmp_path, inputs, sources):
     assert sorted(found) == sources
 
 
-def test_outputs_inside_the_input_folder_are_not_read_back(tmp_path):
+def test_outputs_inside_the_input_folder_are_not_read_back(tmp_path, shared):
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(SEEDS / "002_2b68fa102c319169.txt", raw)
@@ -181,7 +181,7 @@ def test_outputs_inside_the_input_folder_are_not_read_back(tmp_path):
     assert not list(raw.glob(".*tmp*"))  # the staging folder is gone
 
 
-def test_a_full_cache_disk_costs_no_file(tmp_path, monkeypatch):
+def test_a_full_cache_disk_costs_no_file(tmp_path, monkeypatch, shared):
     """The cache write is best effort: ENOSPC there leaves the file's row intact."""
     from pipeline import cache
 

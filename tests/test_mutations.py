@@ -139,7 +139,7 @@ def _write_pdf(original: bytes, objects: dict[int, bytes]) -> bytes:
     return bytes(out)
 
 
-def test_pdf_replace_changes_only_the_words(tmp_path):
+def test_pdf_replace_changes_only_the_words(tmp_path, shared):
     original = (FIXTURES / "agreement-biv-2023.pdf").read_bytes()
     path = tmp_path / "x.pdf"
     path.write_bytes(pdf_replace(original, "300 500 kr för perioden",

@@ -137,7 +137,7 @@ def test_extractor_patterns_find_what_re_finds(pieces: list[str]) -> None:
             [m.span() for m in regex.finditer(text)]
 
 
-def test_extractor_patterns_on_the_seeds_and_hostile_texts() -> None:
+def test_extractor_patterns_on_the_seeds_and_hostile_texts(shared) -> None:
     texts = _texts()
     assert len(texts) > 5
     prefiltered = 0
@@ -156,7 +156,7 @@ def _texts() -> list[str]:
             + sorted((SHARED / "corpus" / "hostile-texts").glob("*.txt"))]
 
 
-def test_period_kinds_skipped_only_where_no_cue_can_be() -> None:
+def test_period_kinds_skipped_only_where_no_cue_can_be(shared) -> None:
     """The periods recognizer tries a sentence's cue lists only where their prefixes are;
     every sentence gets the kind the full search gives."""
     from pipeline.extract.periods import PeriodRecognizer

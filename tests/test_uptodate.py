@@ -23,7 +23,7 @@ NAMES = ["000_d3bc919bb2a10656.txt", "002_2b68fa102c319169.txt"]
 
 
 @pytest.fixture
-def run(tmp_path) -> tuple[Path, Path, Path]:
+def run(tmp_path, shared) -> tuple[Path, Path, Path]:
     raw, out, cache = tmp_path / "raw", tmp_path / "out", tmp_path / "cache"
     raw.mkdir()
     for name in NAMES:
