@@ -349,7 +349,7 @@ class Lock:
         parts = text.split()
         if (len(parts) > 3 and parts[0] == "pid" and parts[1].isdigit()
                 and parts[3].rstrip(",") == socket.gethostname()
-                and int(parts[1]) != os.getpid() and _alive(int(parts[1]))):
+                and int(parts[1]) != os.getpid() and alive(int(parts[1]))):
             os.close(fd)
             raise OutDirError(f"{shown(self.out)} is being written by another iop ({text}): "
                               "wait for it to finish, or choose another --out")
@@ -377,7 +377,8 @@ def _read(fd: int) -> str:
     return text or "a process that has not said its pid yet"
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Is process `pid` running (on this host)? A process we may not signal is."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -280,18 +280,9 @@ def remove_stale_staging(out: Path) -> None:
              *(out.parent.glob(f".{out.name}.old-*") if out.exists() else ())]
     for path in stale:
         pid = path.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not outdir.alive(int(pid)):
             remove(path)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def recover(out: Path) -> None:
