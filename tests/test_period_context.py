@@ -6,23 +6,10 @@ per line, grouped by phenomenon; organisations are invented."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from pipeline.extract.dates import DateRecognizer
-from pipeline.extract.periods import PeriodRecognizer
 from tests.helpers import facts_of_text
-
-
-@cache
-def _recognizers() -> tuple[DateRecognizer, PeriodRecognizer]:
-    return DateRecognizer(), PeriodRecognizer()
-
-
-def periods_of(text: str) -> list[dict]:
-    dates, periods = _recognizers()
-    return [m.attrs for m in periods.match(text, dates.match(text))]
+from tests.test_terms import periods_of
 
 
 def terms_of(text: str) -> list[tuple]:
