@@ -37,7 +37,7 @@ from pipeline.corrections.model import (
     FlagKey,
 )
 
-_HEADER = re.compile(r"^\s*\[\[\s*correction\s*\]\]", re.MULTILINE)
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*correction[ \t]*\]\]", re.MULTILINE)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _DOC_ID = re.compile(r"[0-9a-f]{64}")
 _SPAN = re.compile(r"(\d+):(\d+)-(\d+)")
@@ -102,7 +102,7 @@ def parse(text: str, name: str) -> list[Correction]:
 
 
 def _line_of_key(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*\[?\[?\s*{re.escape(key)}\b", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*\[?\[?[ \t]*{re.escape(key)}\b", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
