@@ -91,7 +91,10 @@ def _write(command: str, tables: Path, folder: Path | None, build) -> None:
         reason = outdir.storage_problem(exc) or str(exc)
         raise _stop(command, EXIT_NOT_WRITTEN, f"could not write the correction: {reason}; "
                     "nothing was written") from None
-    typer.echo(f"{written.id} written to {outdir.shown(written.path)} line {written.line}: "
+    shown_path = os.path.relpath(written.path)
+    if shown_path.startswith(".."):
+        shown_path = str(written.path)
+    typer.echo(f"{written.id} written to {outdir.shown(shown_path)} line {written.line}: "
                f"{written.change}")
     typer.echo("It takes effect at the next iop extract (make extract); "
                "iop corrections check shows what it will do.")
