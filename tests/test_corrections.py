@@ -342,3 +342,26 @@ def test_a_malformed_file_is_named_with_its_line(tmp_path, text, line, words):
     assert (error.value.file, error.value.line) == ("sub/avtal.txt.toml", line)
     assert words in error.value.message
     assert str(error.value).startswith(f"sub/avtal.txt.toml line {line}: ")
+
+
+# --- derived columns of a corrected or added party ----------------------------------------------
+
+PARTIES = [
+    # (correction, name, sector, org_number_valid of the row afterwards)
+    (correction(action="add", table="parties", values={"name": "Linköpings domkyrkopastorat",
+                                                       "org_number": "252003-0228"}),
+     "Linköpings domkyrkopastorat", "nonprofit", True),
+    (correction(action="set", table="parties",
+                target={"page": 1, "char_start": 0, "char_end": 17, "name": "Linköpings kommun"},
+                set={"org_number": "212000-0448"}),
+     "Linköpings kommun", "public", False),
+]
+
+
+@pytest.mark.parametrize("change,name,sector,valid", PARTIES)
+def test_a_corrected_party_gets_its_derived_columns(change, name, sector, valid):
+    tables = run(build(parties=[{"doc": "avtal", "name": "Linköpings kommun", "page": 1,
+                                 "char_start": 0, "char_end": 17}]), [change])
+    row = tables["parties"].set_index("name").loc[name]
+    assert (row["sector"], bool(row["org_number_valid"])) == (sector, valid)
+    assert row["name_normalized"] and row["origin"] != "extracted"

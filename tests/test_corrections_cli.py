@@ -208,3 +208,31 @@ def test_a_joint_duty_needs_where_and_an_added_fact_is_found_by_its_quote(archiv
     flags = table(archive, "flags")
     unsigned = flags[flags["code"] == "UNSIGNED"]["message"]
     assert len(unsigned) == 3  # the added signature does not hide the empty line
+
+
+USAGE = [
+    # (arguments, words of the one line said)
+    (("extract", "--corrections", "nowhere"), "no corrections folder nowhere"),
+    (("corrections", "check", "--corrections", "nowhere"), "no corrections folder nowhere"),
+    (("correct", "set", "nothing.txt", "amounts:a1", "payer=X", "--why", "x"),
+     "no document 'nothing.txt'"),
+    (("correct", "set", MEMO, "amounts:a99", "payer=X", "--why", "x"),
+     f"no amounts fact amounts:a99 in {MEMO}"),
+    (("correct", "set", MEMO, "amounts:a1", "payr=X", "--why", "x"),
+     "'payr=X': write FIELD=VALUE with a column of amounts"),
+    (("correct", "set", MEMO, "amounts:a1", "amount_sek=lots", "--why", "x"),
+     "amount_sek='lots' is not a number"),
+    (("correct", "flag", AGREEMENT, "UNSIGNED", "dismiss", "--why", "x"),
+     "3 flags UNSIGNED on 003_6febc1509cba0eef.txt: say which (UNSIGNED@1:15441-15468"),
+    (("correct", "add", AGREEMENT, "signatories", "person=A", "--quote", "För", "--why", "x"),
+     "--quote 'För' is found"),
+    (("correct", "revoke", "c-nothing", "--why", "x"), "no correction 'c-nothing'"),
+]
+
+
+@pytest.mark.parametrize("args,words", USAGE)
+def test_a_usage_error_is_one_line_and_writes_nothing(archive, args, words):
+    result = iop(*args, cwd=archive)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and words in result.stderr
+    assert not (archive / "data" / "corrections").exists()

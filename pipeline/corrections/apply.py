@@ -26,7 +26,7 @@ from pipeline.corrections.model import (
     FlagKey,
     Outcome,
 )
-from pipeline.identity import normalized
+from pipeline.identity import normalized, sector
 
 ADDED_RULE = "correction.add"
 CORRECTED_RULE = "correction"
@@ -256,6 +256,8 @@ def _derived(table: str, name: str, row: dict) -> None:
     and for amounts the rule that decided payer, payee or period."""
     if table == "parties" and name == "name" and row.get("name"):
         row["name_normalized"] = normalized(row["name"])
+        if row.get("origin") == "added" and row.get("sector") in (None, "unknown"):
+            row["sector"] = sector(row["name"], row.get("org_number") or "")
     if table == "parties" and name == "org_number":
         row["org_number_valid"] = orgnr.is_valid(row["org_number"]) if row.get("org_number") \
             else None
@@ -340,7 +342,6 @@ class Corrector:
                 self.decisions.append(c)
             else:
                 self.facts_of[c.doc_id].append(c)
-        self.seen: set[str] = set()
         self.last_outcomes: list[Outcome] = []
 
     def __len__(self) -> int:
@@ -348,7 +349,6 @@ class Corrector:
 
     def facts(self, doc_id: str, tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
         """One document's fact rows, corrected."""
-        self.seen.add(doc_id)
         rows, outcomes = apply_facts(doc_id, tables, self.facts_of.get(doc_id, []))
         for outcome in outcomes:
             self._outcomes[outcome.correction.id] = outcome
