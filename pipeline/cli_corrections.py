@@ -83,7 +83,11 @@ def _write(command: str, tables: Path, folder: Path | None, build) -> None:
     try:
         archive = author.Archive(tables)
         folder = folder or archive.corrections_folder() or Path("data/corrections")
-        entry, change = build(archive, author.corrections_in(folder))
+        known = author.corrections_in(folder)
+        entry, change = build(archive, known)
+        earlier = author.replace_earlier_versions(entry, known)
+        if earlier:
+            change += f" (replaces {', '.join(earlier)}, written for an earlier version)"
         written = author.write(folder, entry, change)
     except author.AuthorError as exc:
         raise _stop(command, EXIT_USAGE, str(exc)) from None

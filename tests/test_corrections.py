@@ -365,3 +365,29 @@ def test_a_corrected_party_gets_its_derived_columns(change, name, sector, valid)
     row = tables["parties"].set_index("name").loc[name]
     assert (row["sector"], bool(row["org_number_valid"])) == (sector, valid)
     assert row["name_normalized"] and row["origin"] != "extracted"
+
+
+# --- gold from corrected tables ------------------------------------------------------------------
+
+def test_gold_names_one_rendering_of_a_proposed_agreement_and_leaves_dismissed_flags_absent():
+    from pipeline.corrections.gold import gold_of
+
+    tables = build(
+        documents=[{"doc": "memo", "kind": "memo", "date": "2022-10-19"},
+                   {"doc": "avtal", "source": "avtal.txt"}, {"doc": "avtal pdf",
+                                                             "source": "avtal.pdf"}],
+        signatories=SIGNATORIES,
+        links=[{"doc": "memo", "related_doc_id": doc_id("avtal"), "relation": "proposes"},
+               {"doc": "memo", "related_doc_id": doc_id("avtal pdf"), "relation": "proposes"},
+               {"doc": "avtal", "related_doc_id": doc_id("avtal pdf"), "relation": "same_as"}])
+    documents, facts = rows_of(tables)
+    done = assemble(documents, facts, [_decide("dismissed")])
+    rows = {name: df.astype(object).where(df.notna(), None).to_dict("records")
+            for name, df in {**done, "links": tables["links"]}.items() if name != "pages"}
+    memo = gold_of(doc_id("memo"), rows)
+    assert (memo["kind"], memo["memo_date"], memo["proposes"]) == (
+        "memo", "2022-10-19", "avtal.txt")
+    agreement = gold_of(DOC, rows)
+    assert agreement["flags"] == ["UNSIGNED"] and "flag_counts" not in agreement
+    assert "UNSIGNED" not in agreement["absent_flags"]
+    assert [s["person"] for s in agreement["signatories"]] == ["Linda Ljungqvist", None, None]

@@ -123,16 +123,18 @@ def test_a_correction_round_trip(archive):
 def test_exported_gold_scores_the_corrected_tables_in_full_and_the_extracted_less(archive):
     from bench.eval import Tables, score_document
 
-    assert iop(*SET_BASIS, cwd=archive).returncode == 0
-    assert iop("extract", "--workers", "1", cwd=archive).returncode == 0
-    assert iop("corrections", "export-gold", "gold", cwd=archive).returncode == 0
-    gold = json.loads((archive / "gold" / f"{MEMO}.json").read_text())
-    corrected = score_document(Tables.load(archive / "data" / "extracted"), gold)
-    assert corrected.score == 1.0, [m.what for m in corrected.misses]
     assert iop("extract", "--workers", "1", "--no-corrections", "--out", "plain",
                cwd=archive).returncode == 0
-    plain = score_document(Tables.load(archive / "plain"), gold)
-    assert [m.field for m in plain.misses] == ["amount.basis"]
+    assert iop(*SET_BASIS, cwd=archive).returncode == 0
+    assert iop(*DISMISS, cwd=archive).returncode == 0
+    assert iop("extract", "--workers", "1", cwd=archive).returncode == 0
+    assert iop("corrections", "export-gold", "gold", cwd=archive).returncode == 0
+    for name, missed in [(MEMO, ["amount.basis"]), (AGREEMENT, [])]:
+        gold = json.loads((archive / "gold" / f"{name}.json").read_text())
+        corrected = score_document(Tables.load(archive / "data" / "extracted"), gold)
+        assert corrected.score == 1.0, [m.what for m in corrected.misses]
+        plain = score_document(Tables.load(archive / "plain"), gold)
+        assert [m.field for m in plain.misses] == missed
 
 
 def test_an_edited_document_orphans_its_corrections_and_the_rest_is_published(archive):
@@ -161,6 +163,12 @@ def test_an_edited_document_orphans_its_corrections_and_the_rest_is_published(ar
                                                                            "orphaned"]
     again = iop("extract", "--workers", "1", cwd=archive)  # up to date, still exit 3
     assert again.returncode == 3 and "up to date" in again.stdout
+    retarget = iop(*DISMISS, cwd=archive)  # the same decision on the new version
+    assert retarget.returncode == 0, retarget.stderr
+    assert "written for an earlier version" in retarget.stdout
+    fixed = iop("extract", "--workers", "1", cwd=archive)
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout.rstrip().endswith("corrections: 2 applied, 1 superseded")
 
 
 MALFORMED = [

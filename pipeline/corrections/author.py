@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from pipeline import schemas, store
 from pipeline.corrections.apply import describe_row, flag_key, plain, shown
-from pipeline.corrections.files import CorrectionsError, append, load
+from pipeline.corrections.files import CorrectionsError, append, entry_text, load, parse
 from pipeline.corrections.model import (
     DECISIONS,
     FACT_TABLES,
@@ -32,6 +32,7 @@ from pipeline.corrections.model import (
     REFERENCES,
     Correction,
     FactKey,
+    FlagKey,
 )
 
 _PLACE = re.compile(r"(?P<table>[a-z_]+)@(?P<page>\d+):(?P<start>\d+)(?:-(?P<end>\d+))?")
@@ -413,6 +414,32 @@ def revoke_entry(corrections: list[Correction], ident: str, who: str, why: str
     entry = _base("revoke", doc, found.table, who, why)
     entry["replaces"] = [ident]
     return entry, found.source, f"withdraws {ident} ({found.action} {found.table})"
+
+
+def replace_earlier_versions(entry: dict, corrections: list[Correction]) -> list[str]:
+    """The corrections an entry makes unnecessary because they say the same of an earlier
+    version of its document (same source, other content: orphaned since it was edited):
+    the same action on the fact at the same place, or on the flag with the same message.
+    They go into the entry's `replaces`, so re-targeting an orphan is one command."""
+    new = parse(entry_text(entry), "new entry")[0]
+    found = []
+    for c in corrections:
+        if (c.source, c.action, c.table) != (new.source, new.action, new.table) or \
+                c.doc_id == new.doc_id or c.id in entry.get("replaces", []):
+            continue
+        if isinstance(new.target, FactKey) and isinstance(c.target, FactKey):
+            same = c.target == new.target or (
+                (c.target.page, c.target.char_start, c.target.char_end, c.target.values) ==
+                (new.target.page, new.target.char_start, new.target.char_end, new.target.values))
+        elif isinstance(new.target, FlagKey) and isinstance(c.target, FlagKey):
+            same = (c.target.code, c.target.message) == (new.target.code, new.target.message)
+        else:
+            same = False
+        if same:
+            found.append(c.id)
+    if found:
+        entry["replaces"] = [*entry.get("replaces", []), *found]
+    return found
 
 
 def write(folder: Path, entry: dict, change: str) -> Written:

@@ -57,7 +57,8 @@ def corrected_documents(tables: dict[str, list[dict]]) -> list[str]:
 
 def gold_of(doc_id: str, tables: dict[str, list[dict]]) -> dict:
     """One document's gold, from its (corrected) rows."""
-    of = {name: [r for r in tables[name] if r.get("doc_id") == doc_id]
+    of = {name: [{k: plain(v) for k, v in r.items()} for r in tables[name]
+                 if r.get("doc_id") == doc_id]
           for name in ("parties", "amounts", "periods", "obligations", "signatories")}
     sources = {d["doc_id"]: Path(d["source"]).name for d in tables["documents"] if d["doc_id"]}
     doc = next(d for d in tables["documents"] if d["doc_id"] == doc_id)
@@ -66,10 +67,17 @@ def gold_of(doc_id: str, tables: dict[str, list[dict]]) -> dict:
         gold["memo_date"] = doc["date"]
     if doc.get("title"):
         gold["title_contains"] = doc["title"]
+    renderings = {frozenset((link["doc_id"], link["related_doc_id"]))
+                  for link in tables["links"] if link["relation"] == "same_as"}
     for relation in ("proposes", "draft_of", "amends"):
-        targets = [sources[link["related_doc_id"]] for link in tables["links"]
-                   if link["doc_id"] == doc_id and link["relation"] == relation
-                   and link["related_doc_id"] in sources]
+        kept: list[str] = []  # one rendering of each document (same_as links the others)
+        for link in tables["links"]:
+            other = link["related_doc_id"]
+            if link["doc_id"] == doc_id and link["relation"] == relation and \
+                    other in sources and not any(frozenset((other, k)) in renderings
+                                                 for k in kept):
+                kept.append(other)
+        targets = [sources[k] for k in kept]
         if targets:
             gold[relation] = targets[0] if len(targets) == 1 else targets
     gold["parties"] = [{"name": p["name"], "org_number": p.get("org_number"),
@@ -105,7 +113,8 @@ def gold_of(doc_id: str, tables: dict[str, list[dict]]) -> dict:
 def _amount(row: dict) -> dict:
     out = {"amount_sek": int(row["amount_sek"]), "payer": row.get("payer"),
            "payee": row.get("payee"), "basis": row["basis"],
-           "in_kind": bool(row.get("in_kind")), "role": row.get("role") or None}
+           "in_kind": None if row.get("in_kind") is None else bool(row["in_kind"]),
+           "role": row.get("role") or None}
     for name in ("period_start", "period_end", "source_of_funds"):
         if row.get(name):
             out[name] = row[name]
