@@ -21,6 +21,12 @@ from pipeline.cache import CacheCounts, ResultCache, cache_version
 from pipeline.checks import flag_rows, in_order, link_documents
 from pipeline.collect import FactCollector, SortedFacts
 from pipeline.config import DEFAULT_LIMITS, Limits, Task
+from pipeline.corrections.apply import Corrector
+from pipeline.corrections.files import load as load_corrections
+from pipeline.corrections.folder import digest as corrections_digest
+from pipeline.corrections.model import Correction
+from pipeline.corrections.outcome import counts as correction_counts
+from pipeline.corrections.outcome import mark_documents, unapplied
 from pipeline.discover import discover
 from pipeline.executors import DEFAULT_CLUSTER_TIMEOUT, make_executor
 from pipeline.fingerprint import fingerprint
@@ -55,6 +61,11 @@ class RunSummary:
     # the first PROBLEMS_LISTED files that failed or have a warning: (source, status, code,
     # message), in source order; `failed + warnings` of them in all
     problems: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # corrections per status (applied, orphaned, conflict, superseded), and those not
+    # applied: (id, file and line, status, message, the document it is about or "")
+    corrections: dict[str, int] = field(default_factory=dict)
+    unapplied: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    outcomes: list = field(default_factory=list)  # pipeline.corrections.Outcome, in order
 
 
 PROBLEMS_LISTED = 20
@@ -91,8 +102,14 @@ def extract_archive(
     scheduler: str | None = None,
     on_warning: Callable[[str], None] | None = None,
     cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT,
+    corrections_dir: Path | None = None,
 ) -> RunSummary:
     """Read the files under `inputs` and publish their tables at `out`.
+
+    The corrections under `corrections_dir` (pipeline.corrections) are read first (a
+    malformed file is a CorrectionsError, before anything is read or written) and applied
+    to each document's facts as they arrive, before linking and the checks, and to the
+    flags after the checks; the cache keeps the facts as extracted.
 
     `out` must be absent, empty or an earlier output of a run (outdir.OutDirError, before
     anything is read); the run holds its lock (outdir.Lock) until it ends. Nothing is
@@ -100,21 +117,27 @@ def extract_archive(
     told, in one line, what the run did not do as asked (a cache it could not use).
     """
     outdir.check_extract(out, inputs, cache_dir)
+    corrections = load_corrections(corrections_dir)
     with outdir.Lock(out, "iop extract"):
         return _extract(inputs, out, cache_dir, workers, limits, on_progress, on_total,
                         executor, scheduler, on_warning or (lambda _message: None),
-                        cluster_timeout)
+                        cluster_timeout, corrections, corrections_dir)
 
 
 def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int,
              limits: Limits, on_progress: Callable[[str], None] | None,
              on_total: Callable[[int], None] | None, executor: str, scheduler: str | None,
-             on_warning: Callable[[str], None], cluster_timeout: float) -> RunSummary:
+             on_warning: Callable[[str], None], cluster_timeout: float,
+             corrections: list[Correction], corrections_dir: Path | None,
+             publish: bool = True) -> RunSummary:
     summary = RunSummary()
     times = StageTimes()
-    files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
+    files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir, corrections_dir)
+                                                if p)))
     # ... and, once the cache knows every file, what the tables are the outputs of
-    inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits)
+    inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits,
+                        corrections_digest(corrections_dir))
+    corrector = Corrector(corrections)
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
@@ -148,12 +171,13 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
                     times.add(seconds)
                     summary.cached += cached
                     doc_rows.append(row)
-                    facts.add(row["doc_id"], tables)
+                    facts.add(row["doc_id"], corrector.facts(row["doc_id"], tables))
                 if on_progress:
                     on_progress(task.source)
         summary.worker_peak_rss = runner.peak_rss
         with times.stage("check"):
-            tables, sorted_facts = _assemble(doc_rows, facts, keep_rows=False)
+            tables, sorted_facts = _assemble(doc_rows, facts, keep_rows=False,
+                                             corrector=corrector)
         documents = tables["documents"]
         summary.files = len(documents)
         summary.failed = int((documents["status"] == "error").sum())
@@ -163,17 +187,39 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
                                     listed["error"], strict=True))
         summary.counts = {name: len(t) if isinstance(t, pd.DataFrame) else
                           sorted_facts.counts[name] for name, t in tables.items()}
+        summary.outcomes = corrector.last_outcomes
+        summary.corrections = correction_counts(summary.outcomes)
+        summary.unapplied = [(o.correction.id, o.correction.where, o.status, o.message,
+                              o.applied_doc_id) for o in unapplied(summary.outcomes)]
+        if not publish:
+            return summary
         with times.stage("write"):
             summary.out = store.write_tables(tables, out, {
                 "pipeline_version": fingerprint(), "inputs": inputs_of(),
                 "documents": summary.files, "failed": summary.failed,
-                "warnings": summary.warnings, "counts": summary.counts})
+                "warnings": summary.warnings, "counts": summary.counts,
+                "corrections": summary.corrections,
+                "corrections_folder": str(corrections_dir.resolve()) if corrections_dir else ""})
     finally:
         if sorted_facts is not None:
             sorted_facts.close()
         shutil.rmtree(spill, ignore_errors=True)
     summary.stages = times.seconds
     return summary
+
+
+def check_corrections(inputs: list[Path], corrections_dir: Path | None,
+                      cache_dir: Path | None = None, workers: int = 1,
+                      limits: Limits = DEFAULT_LIMITS,
+                      on_warning: Callable[[str], None] | None = None) -> RunSummary:
+    """A run that publishes nothing: what the corrections would do to the tables of
+    `inputs` (RunSummary.outcomes). Files come from the cache where it has them, as in a
+    run; a malformed corrections file is a CorrectionsError."""
+    corrections = load_corrections(corrections_dir)
+    with tempfile.TemporaryDirectory(prefix="iop-check-") as scratch:
+        return _extract(inputs, Path(scratch) / "tables", cache_dir, workers, limits, None,
+                        None, "local", None, on_warning or (lambda _message: None),
+                        DEFAULT_CLUSTER_TIMEOUT, corrections, corrections_dir, publish=False)
 
 
 def _cache(cache_dir: Path | None, limits: Limits, on_warning: Callable[[str], None]
@@ -198,15 +244,26 @@ class _NoCache:
         pass
 
 
-def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+def assemble(doc_rows: list[dict], facts: dict[str, list[dict]],
+             corrections: list[Correction] = ()) -> dict[str, pd.DataFrame]:
     """Deterministic tables from unordered worker results; duplicates keep one set of facts.
 
     For tests and tools that hold the rows per table: the same path as a run (rows spilled
-    to a temporary folder, sorted, linked and checked there), with every table read back
-    whole."""
+    to a temporary folder, corrected, sorted, linked and checked there), with every table
+    read back whole."""
+    corrector = Corrector(corrections)
+    by_document: dict[str, dict[str, list[dict]]] = {}
+    for name in DOCUMENT_TABLES:
+        for row in facts.get(name, []):
+            by_document.setdefault(row["doc_id"], {}).setdefault(name, []).append(row)
+    readable = [row["doc_id"] for row in doc_rows if row["doc_id"] and row["status"] != "error"]
+    corrected: dict[str, list[dict]] = {name: [] for name in DOCUMENT_TABLES}
+    for doc_id in dict.fromkeys([*readable, *by_document]):
+        for name, rows in corrector.facts(doc_id, by_document.get(doc_id, {})).items():
+            corrected[name] += rows
     with tempfile.TemporaryDirectory(prefix="iop-spill-") as spill:
-        collector = FactCollector.from_rows(DOCUMENT_TABLES, facts, Path(spill))
-        tables, sorted_facts = _assemble(doc_rows, collector)
+        collector = FactCollector.from_rows(DOCUMENT_TABLES, corrected, Path(spill))
+        tables, sorted_facts = _assemble(doc_rows, collector, corrector=corrector)
         try:
             return {name: table if isinstance(table, pd.DataFrame) else _whole(name, table)
                     for name, table in tables.items()}
@@ -221,11 +278,16 @@ def _whole(name: str, chunks: Callable[[], Iterator[pd.DataFrame]]) -> pd.DataFr
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = True
+def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = True,
+              corrector: Corrector | None = None
               ) -> tuple[dict[str, store.Table], SortedFacts]:
     """The run's tables: documents, links and flags as frames (a row per document or
     fewer), the collected tables as chunks read in order from the spilled rows. Without
-    `keep_rows`, `doc_rows` is emptied once the documents frame holds them."""
+    `keep_rows`, `doc_rows` is emptied once the documents frame holds them. The collected
+    facts are corrected already (`corrector.facts`); here the flags get their decisions,
+    the corrections table says what became of each correction, and a document with one
+    that could not be applied gets a warning."""
+    corrector = corrector or Corrector()
     given = doc_rows
     doc_rows = sorted(doc_rows, key=lambda r: r["source"])
     first_source: dict[str, str] = {}
@@ -253,10 +315,14 @@ def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = 
         name: facts.frame(name, columns) for name, columns in LINK_COLUMNS.items()}}
     links = schemas.frame("links", link_documents(link_tables))
     del link_tables
-    flags = schemas.frame("flags", _flags(documents, links, facts))
+    flags = schemas.frame("flags", corrector.flags(_flags(documents, links, facts)))
+    outcomes = corrector.outcomes(zip(documents["doc_id"].fillna(""), documents["source"],
+                                      documents["status"], strict=True))
+    documents = mark_documents(documents, outcomes)
     tables: dict[str, store.Table] = {"documents": documents}
     tables.update({name: partial(facts.chunks, name) for name in collector.tables})
-    tables.update(links=links, flags=flags)
+    tables.update(links=links, flags=flags,
+                  corrections=schemas.frame("corrections", [o.row() for o in outcomes]))
     return tables, facts
 
 

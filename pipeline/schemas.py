@@ -17,7 +17,7 @@ import pandas as pd
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 TABLES = ("documents", "parties", "amounts", "periods", "obligations", "signatories",
-          "placeholders", "flags", "links", "pages")
+          "placeholders", "flags", "links", "pages", "corrections")
 
 
 class SchemaError(Exception):

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from pipeline import outdir, store
 from pipeline.report import charts, model
+from pipeline.report import corrections as review
 from pipeline.report.highlight import Span, highlight, mark_value, snippet
 
 LANGUAGES = ("sv", "en")
@@ -156,7 +157,18 @@ class Report:
         self.funding = model.funding_totals(tables["amounts"], tables["documents"],
                                             renderer.L["ui"]["no_year"], tables["links"])
         self.pages = pages
-        self.flags = model.flags(tables["flags"], sources)
+        every_flag = model.flags(tables["flags"], sources)
+        # dismissed flags (an analyst's false alarm) are listed apart from the open ones
+        self.flags = [f for f in every_flag if f.decision != "dismissed"]
+        self.dismissed = [f for f in every_flag if f.decision == "dismissed"]
+        self.dismissed_of: dict[str, list[model.Flag]] = defaultdict(list)
+        for flag in self.dismissed:
+            self.dismissed_of[flag.doc_id].append(flag)
+        self.commands = review.Commands(tables_dir)
+        correction_rows = model.records(tables["corrections"]) if "corrections" in tables \
+            else []
+        self.corrections_of = review.by_document(correction_rows)
+        self.correction_counts = review.status_counts(correction_rows)
         self.flags_of: dict[str, list[model.Flag]] = defaultdict(list)
         self.evidence_in: dict[str, list[tuple[model.Flag, model.Evidence]]] = defaultdict(list)
         for flag in self.flags:
@@ -235,7 +247,8 @@ class Report:
             more_flags=len(self.flags) > OVERVIEW_ROWS,
             links=[self.link_view(link) for link in self.links[:OVERVIEW_ROWS]],
             link_total=len(self.links), relations=sorted(relations.items()),
-            chart=chart, years=years, series=series, tables_dir=str(self.tables_dir))
+            chart=chart, years=years, series=series, tables_dir=str(self.tables_dir),
+            dismissed_total=len(self.dismissed), correction_counts=self.correction_counts)
 
     def funding_series(self) -> tuple[list[str], list[charts.Series]]:
         """Years and the chart's series (the largest payer -> payee pairs, then the rest)."""
@@ -281,7 +294,9 @@ class Report:
             yield f"flags-{number}.html", self.r.render(
                 "flags.html.j2", "", active="flags", flags=[self.flag_view(f, "") for f in chunk],
                 paging={"page": number, "pages": count, "stem": "flags"},
-                flag_total=len(self.flags))
+                flag_total=len(self.flags),
+                dismissed=[self.flag_view(f, "") for f in self.dismissed] if number == 1
+                else [])
 
     def document_index_pages(self) -> Iterable[tuple[str, str]]:
         count = _pages(len(self.documents), self.page_size)
@@ -321,8 +336,13 @@ class Report:
                                             f"f-{table}"))
                 rows.append({"anchor": anchor, "located": fits, "page": page,
                              "quote": row.get("quote") or "",
-                             "cells": [self.r.cell(table, c, row) for c in FACT_COLUMNS[table]]})
-            facts.append({"table": table, "columns": FACT_COLUMNS[table], "rows": rows})
+                             "cells": [self.r.cell(table, c, row) for c in FACT_COLUMNS[table]],
+                             "origin": row.get("origin") or "extracted",
+                             "correction_id": row.get("correction_id") or "",
+                             "commands": self.commands.fact(
+                                 table, row, self.facts[table].get(doc_id, []), doc["source"])})
+            facts.append({"table": table, "columns": FACT_COLUMNS[table], "rows": rows,
+                          "add": self.commands.add(table, doc["source"])})
         # One mark per evidence span, naming every flag that cites it.
         cited: dict[tuple, list[model.Flag]] = defaultdict(list)
         for flag, ev in self.evidence_in.get(doc_id, []):
@@ -361,9 +381,17 @@ class Report:
             related.append({"link": link, "outgoing": link["doc_id"] == doc_id,
                             "label": self.doc_label(other), "href": self.doc_href(root, other),
                             "compare_href": self.compare_href(root, link)})
+        def decided(flag: model.Flag) -> dict:
+            view = self.flag_view(flag, root)
+            if flag.doc_id == doc_id:
+                view["commands"] = self.commands.flag(flag, doc["source"])
+            return view
+
         return self.r.render(
             "document.html.j2", root, active="documents", doc=doc, facts=facts,
-            flags=[self.flag_view(f, root) for f in self.flags_of.get(doc_id, [])],
+            flags=[decided(f) for f in self.flags_of.get(doc_id, [])],
+            dismissed=[decided(f) for f in self.dismissed_of.get(doc_id, [])],
+            corrections=self.corrections_of.get(doc_id, []),
             pages=text_pages, text_missing=not pages, funding=funding, related=related,
             unplaced=unplaced)
 
