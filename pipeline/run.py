@@ -33,6 +33,7 @@ from pipeline.process import (
     process,
 )
 from pipeline.records import Document
+from pipeline.redact import redact_tables
 from pipeline.timing import StageTimes
 from pipeline.workers import Failure
 
@@ -91,30 +92,34 @@ def extract_archive(
     scheduler: str | None = None,
     on_warning: Callable[[str], None] | None = None,
     cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT,
+    redact: str | None = None,
 ) -> RunSummary:
     """Read the files under `inputs` and publish their tables at `out`.
 
     `out` must be absent, empty or an earlier output of a run (outdir.OutDirError, before
     anything is read); the run holds its lock (outdir.Lock) until it ends. Nothing is
     published when the run fails: the tables in `out` stay as they were. `on_warning` is
-    told, in one line, what the run did not do as asked (a cache it could not use).
+    told, in one line, what the run did not do as asked (a cache it could not use). With
+    `redact` ("persons") the tables are published redacted (pipeline.redact); the cache
+    keeps what was read, unredacted, as before.
     """
     outdir.check_extract(out, inputs, cache_dir)
     with outdir.Lock(out, "iop extract"):
         return _extract(inputs, out, cache_dir, workers, limits, on_progress, on_total,
                         executor, scheduler, on_warning or (lambda _message: None),
-                        cluster_timeout)
+                        cluster_timeout, redact)
 
 
 def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int,
              limits: Limits, on_progress: Callable[[str], None] | None,
              on_total: Callable[[int], None] | None, executor: str, scheduler: str | None,
-             on_warning: Callable[[str], None], cluster_timeout: float) -> RunSummary:
+             on_warning: Callable[[str], None], cluster_timeout: float,
+             redact: str | None = None) -> RunSummary:
     summary = RunSummary()
     times = StageTimes()
     files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
     # ... and, once the cache knows every file, what the tables are the outputs of
-    inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits)
+    inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits, redact)
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
@@ -163,17 +168,30 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
                                     listed["error"], strict=True))
         summary.counts = {name: len(t) if isinstance(t, pd.DataFrame) else
                           sorted_facts.counts[name] for name, t in tables.items()}
+        if redact:
+            with times.stage("redact"):
+                tables = redact_tables(tables)
         with times.stage("write"):
             summary.out = store.write_tables(tables, out, {
                 "pipeline_version": fingerprint(), "inputs": inputs_of(),
                 "documents": summary.files, "failed": summary.failed,
-                "warnings": summary.warnings, "counts": summary.counts})
+                "warnings": summary.warnings, "counts": summary.counts,
+                **({"redacted": redact} if redact else {})},
+                extras=partial(_workbook, out))
     finally:
         if sorted_facts is not None:
             sorted_facts.close()
         shutil.rmtree(spill, ignore_errors=True)
     summary.stages = times.seconds
     return summary
+
+
+def _workbook(out: Path, staging: Path) -> None:
+    """iop.xlsx beside the tables (written from the staged tables, so it is published
+    with them), its rows linking to the report that `iop report` writes beside --out."""
+    from pipeline.export import WORKBOOK, report_link, write_workbook  # not in the workers
+
+    write_workbook(staging, staging / WORKBOOK, report_link(out.parent / "report", out))
 
 
 def _cache(cache_dir: Path | None, limits: Limits, on_warning: Callable[[str], None]

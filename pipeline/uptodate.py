@@ -39,9 +39,10 @@ class Published:
 
 
 def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
-               limits: Limits) -> str | None:
+               limits: Limits, redact: str | None = None) -> str | None:
     """A digest of the run's inputs, from the cache's stat index without opening a file;
-    None when some file's stat is not in the index as it is now (it must be read)."""
+    None when some file's stat is not in the index as it is now (it must be read). A
+    redacted edition (`redact`) is another output of the same inputs: another digest."""
     if cache_dir is None:
         return None
     try:
@@ -54,6 +55,8 @@ def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
     except sqlite3.Error:
         return None
     digest = hashlib.sha256(cache_version(limits).encode())
+    if redact:
+        digest.update(f"redact={redact}\n".encode())
     for path, source, problem in files:
         if problem:
             line = f"{source}\0{problem}"
@@ -87,8 +90,8 @@ def published(out: Path, key: str | None) -> Published | None:
 
 
 def current(inputs: list[Path], out: Path, cache_dir: Path | None,
-            limits: Limits) -> Published | None:
+            limits: Limits, redact: str | None = None) -> Published | None:
     """The published tables when this run would write them again unchanged, else None."""
     exclude = tuple(p for p in (out, cache_dir) if p)
     return published(out, inputs_key(list(discover(inputs, exclude=exclude)), cache_dir,
-                                      limits))
+                                      limits, redact))
