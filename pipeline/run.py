@@ -177,7 +177,7 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
                 "documents": summary.files, "failed": summary.failed,
                 "warnings": summary.warnings, "counts": summary.counts,
                 **({"redacted": redact} if redact else {})},
-                extras=partial(_workbook, out))
+                extras=partial(_workbook, out, bool(redact)))
     finally:
         if sorted_facts is not None:
             sorted_facts.close()
@@ -186,12 +186,13 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
     return summary
 
 
-def _workbook(out: Path, staging: Path) -> None:
+def _workbook(out: Path, redacted: bool, staging: Path) -> None:
     """iop.xlsx beside the tables (written from the staged tables, so it is published
     with them), its rows linking to the report that `iop report` writes beside --out."""
     from pipeline.export import WORKBOOK, report_link, write_workbook  # not in the workers
 
-    write_workbook(staging, staging / WORKBOOK, report_link(out.parent / "report", out))
+    write_workbook(staging, staging / WORKBOOK, report_link(out.parent / "report", out),
+                   redacted=redacted)
 
 
 def _cache(cache_dir: Path | None, limits: Limits, on_warning: Callable[[str], None]

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from pipeline import outdir
 from pipeline.export import sheets as sheets_
+from pipeline.export.links import page_lengths
 from pipeline.export.workbook import GENERATOR, About, Book, LabelsError
 
 WORKBOOK = "iop.xlsx"  # the name iop extract gives it in --out
@@ -37,13 +41,13 @@ class ExportSummary:
 
 
 def write_workbook(tables_dir: Path, path: Path, link_base: str | None, lang: str = "sv",
-                   redact: str | None = None, written: datetime | None = None
-                   ) -> ExportSummary:
+                   redact: str | None = None, written: datetime | None = None,
+                   redacted: bool | None = None) -> ExportSummary:
     """Write the workbook of the tables in `tables_dir` to `path`.
 
     `link_base` is the report folder relative to the workbook's folder ("../report"), or
     None for no links. With `redact`, the tables are redacted first (pipeline.redact)
-    unless their manifest says they already are."""
+    unless they already are: `redacted`, or else their manifest, says whether."""
     from pipeline import redact as redact_
 
     try:
@@ -52,11 +56,12 @@ def write_workbook(tables_dir: Path, path: Path, link_base: str | None, lang: st
     except (ValueError, sheets_.SheetsError) as exc:
         raise ExportError(str(exc)) from None
     manifest = sheets_.manifest(tables_dir)
-    already = manifest.get("redacted") in redact_.MODES
+    already = (manifest.get("redacted") in redact_.MODES) if redacted is None else redacted
+    pages = _pages(tables_dir)
     if redact and not already:
-        book_sheets = _redacted(tables_dir, book_sheets)
+        book_sheets, pages = _redacted(tables_dir, book_sheets, pages)
     try:
-        book = Book(path, lang, link_base)
+        book = Book(path, lang, link_base, page_lengths(pages))
     except LabelsError as exc:
         raise ExportError(str(exc)) from None
     try:
@@ -82,17 +87,29 @@ def _rows(sheet: sheets_.Sheet | None) -> list[dict]:
     return [row for batch in sheet.batches() for row in batch.to_pylist()]
 
 
-def _redacted(tables_dir: Path, book_sheets: list[sheets_.Sheet]) -> list[sheets_.Sheet]:
-    """The sheets with persons redacted (the page texts are read for who is named where)."""
+def _pages(tables_dir: Path) -> pa.Table:
+    """The page texts (the pages table), empty when the folder has none."""
+    path = tables_dir / "pages.parquet"
+    if path.is_file():
+        return pq.read_table(path, columns=["doc_id", "page", "text"])
+    return pa.table({"doc_id": pa.array([], pa.string()), "page": pa.array([], pa.int64()),
+                     "text": pa.array([], pa.string())})
+
+
+def _redacted(tables_dir: Path, book_sheets: list[sheets_.Sheet], pages: pa.Table
+              ) -> tuple[list[sheets_.Sheet], pa.Table]:
+    """The sheets and page texts with persons redacted (pipeline.redact)."""
     from pipeline import redact as redact_
     from pipeline import store
 
     frames = {sheet.name: sheets_.frame(sheet) for sheet in book_sheets}
     if "signatories" not in frames:
         frames["signatories"] = store.read_table(tables_dir, "signatories")
-    pages = store.read_table(tables_dir, "pages")
-    redacted = redact_.redact_tables(frames, pages)
-    return [sheets_.from_frame(sheet, redacted[sheet.name]) for sheet in book_sheets]
+    redacted = redact_.redact_tables(frames, sheets_.as_frame(pages))
+    new_pages = pa.Table.from_pandas(redacted["pages"], schema=pages.schema,
+                                     preserve_index=False)
+    return ([sheets_.from_frame(sheet, redacted[sheet.name]) for sheet in book_sheets],
+            new_pages)
 
 
 def is_workbook(path: Path) -> bool:

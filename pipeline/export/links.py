@@ -6,7 +6,8 @@ applies them to rows:
 - a document: its page, docs/<doc_id>.html;
 - a fact (a row of the report's fact tables): its document's page at the fact,
   docs/<doc_id>.html#f-<table>-<n>, n counting the document's rows of that table in
-  table order, as the report does;
+  table order, as the report does (a fact whose offsets do not fit its page, which the
+  report cannot mark in the text, opens the page at its top);
 - a flag: the page and quote the report's flag list opens (its first located evidence);
 - a link between documents: the comparison page compare/<doc_id>_<related_doc_id>.html;
 - any other table or view with a doc_id: its document's page.
@@ -16,6 +17,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from pipeline.report.build import Report
 from pipeline.report.model import FACT_TABLES, Flag, fact_anchor, is_doc_id, parse_evidence
 
@@ -23,9 +27,11 @@ from pipeline.report.model import FACT_TABLES, Flag, fact_anchor, is_doc_id, par
 class RowLinks:
     """The report page of each row of one table, given row by row in table order."""
 
-    def __init__(self, table: str, columns: list[str]):
+    def __init__(self, table: str, columns: list[str],
+                 page_lengths: dict[tuple[str, int], int] | None = None):
         self.table = table
         self.columns = set(columns)
+        self.lengths = page_lengths or {}
         self.seen: dict[str, int] = defaultdict(int)
 
     @property
@@ -39,7 +45,11 @@ class RowLinks:
         if self.table in FACT_TABLES:
             index = self.seen[doc_id]
             self.seen[doc_id] += 1
-            return Report.doc_href("", doc_id, fact_anchor(self.table, index))
+            page, start, end = row.get("page"), row.get("char_start"), row.get("char_end")
+            located = (None not in (page, start, end)
+                       and 0 <= start < end <= self.lengths.get((doc_id, page), -1))
+            return Report.doc_href("", doc_id, fact_anchor(self.table, index) if located
+                                   else "")
         if self.table == "flags":
             flag = Flag(row.get("code") or "", row.get("severity") or "", doc_id,
                         row.get("related_doc_id") or "", "", "",
@@ -50,3 +60,10 @@ class RowLinks:
         if self.table == "links" and is_doc_id(row.get("related_doc_id")):
             return Report.compare_href("", row)
         return Report.doc_href("", doc_id)
+
+
+def page_lengths(pages: pa.Table) -> dict[tuple[str, int], int]:
+    """Characters per page (doc_id, page) of a pages table: where a fact fits."""
+    lengths = pc.utf8_length(pages.column("text").fill_null(""))
+    return dict(zip(zip(pages.column("doc_id").to_pylist(), pages.column("page").to_pylist(),
+                        strict=True), lengths.to_pylist(), strict=True))

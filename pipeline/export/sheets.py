@@ -101,7 +101,7 @@ def _quoted(name: str) -> str:
 def _duckdb_shape(tables_dir: Path, name: str) -> tuple[pa.Schema, int]:
     con = _connect(tables_dir)
     try:
-        schema = con.execute(f"SELECT * FROM {_quoted(name)} LIMIT 0").fetch_arrow_table().schema
+        schema = con.sql(f"SELECT * FROM {_quoted(name)} LIMIT 0").to_arrow_table().schema
         rows = con.execute(f"SELECT count(*) FROM {_quoted(name)}").fetchone()[0]
     finally:
         con.close()
@@ -111,8 +111,12 @@ def _duckdb_shape(tables_dir: Path, name: str) -> tuple[pa.Schema, int]:
 def _duckdb_batches(tables_dir: Path, name: str) -> Iterator[pa.RecordBatch]:
     con = _connect(tables_dir)
     try:
-        reader = con.execute(f"SELECT * FROM {_quoted(name)}").fetch_record_batch(BATCH_ROWS)
-        yield from reader
+        reader = con.sql(f"SELECT * FROM {_quoted(name)}").to_arrow_reader(BATCH_ROWS)
+        while True:
+            try:
+                yield reader.read_next_batch()
+            except StopIteration:
+                return
     finally:
         con.close()
 
@@ -135,7 +139,11 @@ _PANDAS = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(),
 
 def frame(sheet: Sheet) -> pd.DataFrame:
     """A sheet's rows as one frame (to redact them)."""
-    table = pa.Table.from_batches(list(sheet.batches()), schema=sheet.schema)
+    return as_frame(pa.Table.from_batches(list(sheet.batches()), schema=sheet.schema))
+
+
+def as_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a frame of str (or None) cells and nullable numbers."""
     return table.to_pandas(types_mapper=_PANDAS.get)
 
 

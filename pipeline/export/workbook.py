@@ -89,8 +89,10 @@ def sheet_name(name: str, taken: set[str]) -> str:
 class Book:
     """One workbook being written; `close()` finishes the file."""
 
-    def __init__(self, path: Path, lang: str, link_base: str | None):
+    def __init__(self, path: Path, lang: str, link_base: str | None,
+                 page_lengths: dict[tuple[str, int], int] | None = None):
         self.L = labels(lang)
+        self.page_lengths = page_lengths or {}
         self.link_base = link_base.rstrip("/") if link_base else None
         self.wb = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "strings_to_formulas": False,
@@ -144,7 +146,7 @@ class Book:
         ws = self.wb.add_worksheet(name)
         columns = list(sheet.schema.names)
         hows = [kind(sheet.schema.field(c).type, c) for c in columns]
-        links = RowLinks(sheet.name, columns)
+        links = RowLinks(sheet.name, columns, self.page_lengths)
         offset = 1 if links.linked and self.link_base else 0
         headers = ([self.L["link"]] if offset else []) + columns
         widths = [len(h) for h in headers]
@@ -186,7 +188,7 @@ class Book:
                             ws.write_string(row, 0, target)
                 for i, column in enumerate(columns):
                     self.cell(ws, row, i + offset, record[column], hows[i])
-        ws.autofilter(0, 0, max(row, 1), len(headers) - 1)
+        ws.autofilter(0, 0, row, len(headers) - 1)
         self.written.sheets[name] = row
         self.written.links += urls
 

@@ -17,10 +17,13 @@ column, so they need nothing here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
+from stdnum import luhn
 from stdnum.se import personnummer
 
 from pipeline import schemas
@@ -143,13 +146,10 @@ class Redaction:
         low, high = p.phone_digits
         for pattern in p.phones:
             for match in pattern.finditer(text):
-                digits = sum(ch.isdigit() for ch in match.group())
-                if match.group().lstrip().startswith(("+", "00")):
-                    digits -= 1  # +46 70... is 070...
-                if low <= digits <= high:
+                if low <= _national_digits(match.group()) <= high:
                     edits.append(Edit(match.start(), match.end(), p.labels["phone"]))
         for match in p.personnummer.finditer(text):
-            if personnummer.is_valid(match.group()):
+            if personal_number(match.group()):
                 edits.append(Edit(match.start(), match.end(), p.labels["personnummer"]))
         if self.names:
             edits += self._name_edits(text, doc_id)
@@ -286,6 +286,35 @@ class Redaction:
         return out
 
 
+_COUNTRY = re.compile(r"^\s*(?:\+|00)46|\(0\)")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _national_digits(phone: str) -> int:
+    """The digits of a phone number as dialled in Sweden: +46 (0)70-123 45 67 has ten,
+    as 070-123 45 67 has."""
+    international = _COUNTRY.match(phone) is not None
+    return len(_NOT_DIGIT.sub("", _COUNTRY.sub("", phone))) + (1 if international else 0)
+
+
+def personal_number(text: str) -> bool:
+    """A valid personnummer, or samordningsnummer (its day plus 60), which python-stdnum's
+    se.personnummer does not accept: its Luhn digit (stdnum) over the number as written,
+    and a real date once 60 is taken from the day."""
+    if personnummer.is_valid(text):
+        return True
+    digits = _NOT_DIGIT.sub("", text)
+    if len(digits) not in (10, 12) or not luhn.is_valid(digits[-10:]):
+        return False
+    year = int(digits[:4]) if len(digits) == 12 else 2000 + int(digits[:2])
+    month, day = int(digits[-8:-6]), int(digits[-6:-4]) - 60
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def person_key(person: str) -> tuple[tuple[str, ...], bool]:
     """The key a signatory's cell is labelled by, and whether it is a name searched for in
     the text ('Anna Svensson, ordförande' -> ('anna', 'svensson'), True)."""
@@ -338,7 +367,13 @@ def _fit(table: str, column: str, old: list, new: list) -> list:
     pattern = _pattern(table, column)
     if pattern is None:
         return new
-    return [n if n == o else None for o, n in zip(old, new, strict=True)]
+    return [n if _same(o, n) else None for o, n in zip(old, new, strict=True)]
+
+
+def _same(a: object, b: object) -> bool:
+    if _missing(a) or _missing(b):
+        return _missing(a) and _missing(b)
+    return a == b
 
 
 def _pattern(table: str, column: str) -> str | None:
