@@ -172,12 +172,12 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
             with times.stage("redact"):
                 tables = redact_tables(tables)
         with times.stage("write"):
-            summary.out = store.write_tables(tables, out, {
-                "pipeline_version": fingerprint(), "inputs": inputs_of(),
-                "documents": summary.files, "failed": summary.failed,
-                "warnings": summary.warnings, "counts": summary.counts,
-                **({"redacted": redact} if redact else {})},
-                extras=partial(_workbook, out, bool(redact)))
+            meta = {"pipeline_version": fingerprint(), "inputs": inputs_of(),
+                    "documents": summary.files, "failed": summary.failed,
+                    "warnings": summary.warnings, "counts": summary.counts,
+                    **({"redacted": redact} if redact else {})}
+            summary.out = store.write_tables(tables, out, meta,
+                                             extras=partial(_workbook, out, meta))
     finally:
         if sorted_facts is not None:
             sorted_facts.close()
@@ -186,13 +186,14 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
     return summary
 
 
-def _workbook(out: Path, redacted: bool, staging: Path) -> None:
+def _workbook(out: Path, meta: dict, staging: Path) -> None:
     """iop.xlsx beside the tables (written from the staged tables, so it is published
     with them), its rows linking to the report that `iop report` writes beside --out."""
     from pipeline.export import WORKBOOK, report_link, write_workbook  # not in the workers
 
+    out = out.resolve()
     write_workbook(staging, staging / WORKBOOK, report_link(out.parent / "report", out),
-                   redacted=redacted)
+                   manifest=meta, tables_name=out.name)
 
 
 def _cache(cache_dir: Path | None, limits: Limits, on_warning: Callable[[str], None]

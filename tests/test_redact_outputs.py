@@ -267,3 +267,16 @@ def test_an_unknown_redaction_is_a_usage_error(command, tmp_path):
     assert result.returncode == 2
     assert "--redact 'everyone' is not known: the one mode is persons" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_workbook_of_an_extraction_names_its_folder_and_version(editions):
+    import json
+
+    import openpyxl
+
+    folder = editions["public"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    about = {row[0].value: row[1].value for row in
+             openpyxl.load_workbook(folder / "iop.xlsx").worksheets[0].iter_rows(max_row=8)}
+    assert about["Tabellmapp"] == "public"
+    assert about["iop-version"] == manifest["pipeline_version"]

@@ -42,12 +42,15 @@ class ExportSummary:
 
 def write_workbook(tables_dir: Path, path: Path, link_base: str | None, lang: str = "sv",
                    redact: str | None = None, written: datetime | None = None,
-                   redacted: bool | None = None) -> ExportSummary:
+                   manifest: dict | None = None, tables_name: str | None = None
+                   ) -> ExportSummary:
     """Write the workbook of the tables in `tables_dir` to `path`.
 
     `link_base` is the report folder relative to the workbook's folder ("../report"), or
     None for no links. With `redact`, the tables are redacted first (pipeline.redact)
-    unless they already are: `redacted`, or else their manifest, says whether."""
+    unless their manifest says they already are. iop extract, which writes the workbook
+    before the manifest, gives what the manifest will say (`manifest`) and the name its
+    tables folder will have (`tables_name`)."""
     from pipeline import redact as redact_
 
     try:
@@ -55,8 +58,9 @@ def write_workbook(tables_dir: Path, path: Path, link_base: str | None, lang: st
         book_sheets = sheets_.sheets(tables_dir)
     except (ValueError, sheets_.SheetsError) as exc:
         raise ExportError(str(exc)) from None
-    manifest = sheets_.manifest(tables_dir)
-    already = (manifest.get("redacted") in redact_.MODES) if redacted is None else redacted
+    if manifest is None:
+        manifest = sheets_.manifest(tables_dir)
+    already = manifest.get("redacted") in redact_.MODES
     pages = _pages(tables_dir)
     if redact and not already:
         book_sheets, pages = _redacted(tables_dir, book_sheets, pages)
@@ -67,7 +71,7 @@ def write_workbook(tables_dir: Path, path: Path, link_base: str | None, lang: st
     try:
         names = book.names(book_sheets)
         by_name = {sheet.name: sheet for sheet in book_sheets}
-        about = About(tables=tables_dir.name, pipeline_version=str(
+        about = About(tables=tables_name or tables_dir.name, pipeline_version=str(
             manifest.get("pipeline_version") or ""), redacted=bool(redact or already),
             report=link_base or "")
         book.overview(names[0], about, list(zip(names[1:], book_sheets, strict=True)),

@@ -198,7 +198,7 @@ class Book:
         """The first sheet: what the archive holds and how to read the workbook."""
         L = self.L
         ws = self.wb.add_worksheet(name)
-        for col, width in enumerate((30, 24, 14, 14, 14, 14)):
+        for col, width in enumerate((30, 16, 16, 16, 16, 16)):
             ws.set_column(col, col, width)
         row = 0
         ws.write_string(row, 0, L["title"], self.f["title"])
