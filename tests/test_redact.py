@@ -131,6 +131,17 @@ def test_a_sole_traders_org_number_is_emptied_and_a_legal_entitys_stays():
     ("Justerare: Maja Eriksdotter", "Justerare 1"),
     ("Maja Eriksdotter, Utvecklingsledare Social resursförvaltning", "Utvecklingsledare 1"),
     ("förvaltningschef Maja Eriksdotter har tagit fram underlaget.", "Förvaltningschef 1"),
+    ("Vår referens: Maja Eriksdotter, utvecklingssekreterare", "Handläggare 1"),
+    ("Vid protokollet        Maja Eriksdotter, sekreterare", "Sekreterare 1"),
+    ("Tjänstepersoner: Maja Eriksdotter, ekonom (§ 102)", "Handläggare 1"),
+    ("Ledamöter: Karin Nilsson (M), Maja Eriksdotter (SD)", "Ledamot 2"),
+    ("Ordföranden Maja Eriksdotter (S) öppnade mötet.", "Ledamot 1"),
+    ("Socialförvaltningen\n\nMaja Eriksdotter\nSocialdirektör", "Socialdirektör 1"),
+    ("Kalle Ek                    Maja Eriksdotter\nSocialchef          Utvecklingsledare",
+     "Utvecklingsledare 1"),
+    ("Ordförande                    Justerare\n\nKalle Ek              Maja Eriksdotter",
+     "Justerare 1"),
+    ("....................\nMaja Eriksdotter", "Undertecknare 1"),
 ])
 def test_a_name_after_a_cue_is_replaced_everywhere(line, label):
     text = f"{line}\n\nUnderlaget har tagits fram av Maja Eriksdotter (MAJA ERIKSDOTTER).\n"
@@ -162,6 +173,20 @@ def test_a_signatory_is_labelled_by_the_party_and_replaced_in_every_document():
 ])
 def test_organisations_are_no_persons(text):
     assert redacted_page(f"{text}\n") == f"{text}\n"
+
+
+@pytest.mark.parametrize("text", [
+    "Beslutet skickas till:\nMotala Arbetskooperativ ekonomisk förening\n",
+    "Beslutet skickas till:\nHela Människan Gävle\n",
+    "Expedieras till: Hela Människan Gävle, Socialnämnden\n",
+])
+def test_an_organisation_the_archive_names_is_no_person(text):
+    """Whether a name shaped like a person's is one: its line goes on to make it an
+    organisation's, or the parties table (or a signature line's party) names it."""
+    parties = [{"doc_id": OTHER, "name": "Hela Människan Gävle", "sector": "nonprofit",
+                "role": "party"}]
+    out = redact_tables(tables_of({DOC: text, OTHER: "Avtal.\n"}, parties=parties))
+    assert out["pages"].set_index("doc_id").loc[DOC, "text"] == text
 
 
 def test_a_name_from_an_email_address_is_found_where_it_is_written():

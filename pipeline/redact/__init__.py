@@ -56,7 +56,8 @@ def redact_tables(tables: dict[str, Any], pages: Any = None) -> dict[str, Any]:
 
     if pages is None:
         pages = tables.get("pages")
-    redaction = Redaction.learn(_chunks(tables.get("signatories")), lambda: _chunks(pages))
+    redaction = Redaction.learn(_chunks(tables.get("signatories")), lambda: _chunks(pages),
+                                _chunks(tables.get("parties")))
     out: dict[str, Any] = {}
     for name, table in {**tables, **({"pages": pages} if pages is not None else {})}.items():
         if isinstance(table, pd.DataFrame):

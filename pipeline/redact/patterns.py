@@ -21,6 +21,11 @@ class Patterns:
     cues: tuple[Cue, ...]
     title_after_name: re.Pattern
     title_before_name: re.Pattern
+    politician: re.Pattern
+    politician_role: str
+    under_rule: re.Pattern
+    column_gap: re.Pattern
+    whole_name: re.Pattern  # a cell that is a name and nothing else
     title_words: tuple[str, ...]
     title_endings: tuple[str, ...]
     title_prefixes: tuple[str, ...]
@@ -46,8 +51,14 @@ def patterns() -> Patterns:
         cues=cues,
         title_after_name=re.compile(data["title_after_name"].replace("{name}", name)),
         title_before_name=re.compile(data["title_before_name"].replace("{name}", name)),
+        politician=re.compile(data["politician"].replace("{name}", name)),
+        politician_role=data["politician_role"],
+        under_rule=re.compile(data["under_rule"].replace("{name}", name)),
+        column_gap=re.compile(data["column_gap"]),
+        whole_name=re.compile(rf"[*_]*{name}[*_]*"),
         title_words=tuple(w.casefold() for w in titles["words"]),
-        title_endings=tuple(w.casefold() for w in titles["endings"]),
+        title_endings=tuple(w.casefold() for w in [*titles["endings"],
+                                                    *data["more_title_endings"]]),
         title_prefixes=tuple(w.casefold() for w in titles["prefixes"]),
         not_name_words=frozenset(w.casefold() for w in data["not_name_words"]),
         not_name_endings=tuple(w.casefold() for w in data["not_name_endings"]),

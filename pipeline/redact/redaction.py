@@ -28,7 +28,14 @@ from stdnum.se import personnummer
 
 from pipeline import schemas
 from pipeline.redact.patterns import patterns
-from pipeline.redact.people import DocumentPeople, in_text, keyed, plausible_name, trimmed
+from pipeline.redact.people import (
+    DocumentPeople,
+    in_text,
+    keyed,
+    organisation_keys,
+    plausible_name,
+    trimmed,
+)
 from pipeline.redact.text import Edit, OffsetMap, apply, merged, name_key, squashed, words
 
 # Columns that hold a person's name whole: the cell becomes the person's label.
@@ -59,14 +66,23 @@ class Redaction:
     # --- learning ----------------------------------------------------------------------
     @classmethod
     def learn(cls, signatories: Iterable[pd.DataFrame],
-              pages: Callable[[], Iterable[pd.DataFrame]]) -> Redaction:
-        """From the signatories' chunks and (a function that reads) the pages' chunks:
-        the pages are read twice, first for the persons they name, then for their edits."""
+              pages: Callable[[], Iterable[pd.DataFrame]],
+              parties: Iterable[pd.DataFrame] = ()) -> Redaction:
+        """From the signatories' chunks, (a function that reads) the pages' chunks and the
+        parties' chunks (the organisations, which are no persons): the pages are read
+        twice, first for the persons they name, then for their edits."""
         redaction = cls()
+        names: list[str] = []
         for chunk in signatories:
             redaction._learn_signatories(chunk)
+            if "for_party" in chunk.columns:
+                names += [v for v in chunk["for_party"].tolist() if isinstance(v, str)]
+        for chunk in parties:
+            if "name" in chunk.columns:
+                names += [v for v in chunk["name"].tolist() if isinstance(v, str)]
+        organisations = organisation_keys(names)
         for chunk in pages():
-            redaction._learn_page_names(chunk)
+            redaction._learn_page_names(chunk, organisations)
         for chunk in pages():
             redaction._index_pages(chunk)
         return redaction
@@ -101,13 +117,14 @@ class Redaction:
                 self.spans.setdefault((row["doc_id"], int(page)), []).append(
                     (int(start), int(end), person))
 
-    def _learn_page_names(self, df: pd.DataFrame) -> None:
+    def _learn_page_names(self, df: pd.DataFrame,
+                          organisations: frozenset[tuple[str, ...]]) -> None:
         for row in _rows(df, ["doc_id", "text"]):
             people = self._doc(row.get("doc_id"))
             text = row.get("text")
             if people is None or not isinstance(text, str):
                 continue
-            for _position, name, role in in_text(text):
+            for _position, name, role in in_text(text, organisations):
                 key = self._add_name(name)
                 if key is None:
                     continue
