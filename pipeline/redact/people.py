@@ -120,7 +120,7 @@ def in_text(text: str, organisations: frozenset[tuple[str, ...]] = frozenset()
             name = person(match) if is_title(title) else None
             if name:
                 found.append((match.start("name"), name, _role(title)))
-    for match in p.politician.finditer(text):
+    for match in p.politician.finditer(text) if ")" in text else ():
         name = person(match)
         if name:
             found.append((match.start("name"), name, p.politician_role))

@@ -159,15 +159,17 @@ class Redaction:
         """Where the text names a known person or holds a phone number, an e-mail address
         or a personnummer, with what replaces each (not merged)."""
         p = patterns()
-        edits = [Edit(m.start(), m.end(), p.labels["email"]) for m in p.email.finditer(text)]
-        low, high = p.phone_digits
-        for pattern in p.phones:
-            for match in pattern.finditer(text):
-                if low <= _national_digits(match.group()) <= high:
-                    edits.append(Edit(match.start(), match.end(), p.labels["phone"]))
-        for match in p.personnummer.finditer(text):
-            if personal_number(match.group()):
-                edits.append(Edit(match.start(), match.end(), p.labels["personnummer"]))
+        edits = ([Edit(m.start(), m.end(), p.labels["email"]) for m in p.email.finditer(text)]
+                 if "@" in text else [])
+        if _DIGITS.search(text):  # a phone number or a personnummer has eight digits or more
+            low, high = p.phone_digits
+            for pattern in p.phones:
+                for match in pattern.finditer(text):
+                    if low <= _national_digits(match.group()) <= high:
+                        edits.append(Edit(match.start(), match.end(), p.labels["phone"]))
+            for match in p.personnummer.finditer(text):
+                if personal_number(match.group()):
+                    edits.append(Edit(match.start(), match.end(), p.labels["personnummer"]))
         if self.names:
             edits += self._name_edits(text, doc_id)
         return edits
@@ -303,6 +305,7 @@ class Redaction:
         return out
 
 
+_DIGITS = re.compile(r"\d\D{0,3}\d")
 _COUNTRY = re.compile(r"^\s*(?:\+|00)46|\(0\)")
 _NOT_DIGIT = re.compile(r"\D")
 
