@@ -71,6 +71,10 @@ def extract(
         "data/raw), when it exists.", show_default=False)] = None,
     no_corrections: Annotated[bool, typer.Option(
         "--no-corrections", help="Apply no corrections: the tables as extracted.")] = False,
+    redact: Annotated[str | None, typer.Option(
+        "--redact", help="persons: replace natural persons' names, phone numbers, e-mail "
+        "addresses and personnummer with role labels in every table, quote and page text "
+        "(and in iop.xlsx).", show_default=False)] = None,
 ) -> None:
     """Read PDF, DOCX and TXT files and write the tables (CSV, Parquet, DuckDB).
 
@@ -84,6 +88,8 @@ def extract(
     Example: iop extract data/raw --out data/extracted --workers 2
 
     On a Dask cluster: iop extract /shared/archive --executor dask --scheduler tcp://host:8786
+
+    An edition safe to publish: iop extract data/raw --out data/public --redact persons
     """
     from pipeline import outdir
     from pipeline.config import Limits
@@ -97,6 +103,12 @@ def extract(
     if executor not in ("local", "dask") or (executor == "dask") != bool(scheduler):
         raise stop(EXIT_USAGE, "--executor is local or dask, and dask needs --scheduler "
                    "ADDRESS (and local none)")
+    from pipeline.redact import check_mode
+
+    try:
+        check_mode(redact)
+    except ValueError as exc:
+        raise stop(EXIT_USAGE, str(exc)) from None
     inputs = paths or [Path("data/raw")]
     missing = [outdir.shown(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
@@ -117,7 +129,7 @@ def extract(
         quiet_dask_logs()
     limits = Limits(timeout_s=timeout, memory_bytes=int(memory * 2**30), max_pages=max_pages)
     done = None if cache_dir is None else current(inputs, out, cache_dir, limits,
-                                                  corrections_dir)
+                                                  corrections_dir, redact)
     if done is not None:  # nothing changed since the tables in --out were written
         if timings:
             _write_up_to_date_timings(timings, done, workers or default_workers(), executor)
@@ -130,7 +142,8 @@ def extract(
         _list_unapplied(unapplied)
         raise typer.Exit(EXIT_SOME_FAILED if done.failed or unapplied else EXIT_OK)
     summary = _run_extract(inputs, out, cache_dir, workers or default_workers(), limits,
-                           executor, scheduler, cluster_timeout, debug, stop, corrections_dir)
+                           executor, scheduler, cluster_timeout, debug, stop, corrections_dir,
+                           redact)
     if timings:
         try:
             _write_timings(timings, summary, workers or default_workers(), executor)
@@ -195,7 +208,7 @@ def _unapplied_of(out: Path) -> list[tuple[str, str, str, str, str]]:
 
 
 def _run_extract(inputs, out, cache_dir, workers, limits, executor, scheduler,
-                 cluster_timeout, debug, stop, corrections_dir=None):
+                 cluster_timeout, debug, stop, corrections_dir=None, redact=None):
     """The run, with every way it can end turned into one line and an exit code."""
     from pipeline import outdir
     from pipeline.cli_corrections import error_line
@@ -214,6 +227,7 @@ def _run_extract(inputs, out, cache_dir, workers, limits, executor, scheduler,
                 on_warning=lambda message: typer.echo(f"iop extract: warning: {message}",
                                                       err=True),
                 corrections_dir=corrections_dir,
+                redact=redact,
             )
     except (PoolConfigError, outdir.OutDirError) as exc:
         raise stop(EXIT_USAGE, str(exc)) from None
@@ -369,6 +383,10 @@ def report(
                     ] = "sv",
     page_size: Annotated[int, typer.Option("--page-size", min=1,
                                            help="Rows per index page.")] = 200,
+    redact: Annotated[str | None, typer.Option(
+        "--redact", help="persons: replace natural persons' names, phone numbers, e-mail "
+        "addresses and personnummer with role labels, in the facts and the texts alike.",
+        show_default=False)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Write a static HTML report (overview, flags with evidence, one page per document).
@@ -378,6 +396,8 @@ def report(
     not an earlier report), 4 when it could not be published (disk full, read-only).
 
     Example: iop report --tables data/extracted --out data/report --lang en
+
+    An edition safe to publish: iop report --out data/report-public --redact persons
     """
     from pipeline import outdir
     from pipeline.report import ReportError, build_report
@@ -388,7 +408,7 @@ def report(
 
     unchanged = f"nothing was published ({outdir.shown(out)} is as it was)"
     try:
-        summary = build_report(tables, out, lang=lang, page_size=page_size)
+        summary = build_report(tables, out, lang=lang, page_size=page_size, redact=redact)
     except ReportError as exc:
         raise stop(EXIT_USAGE, str(exc)) from None
     except KeyboardInterrupt:
@@ -406,6 +426,66 @@ def report(
     typer.echo(f"report written to {summary.out / 'index.html'}: {summary.documents} documents, "
                f"{summary.flags} flags, {summary.comparisons} comparisons "
                f"({summary.files} files, {summary.bytes / 2**20:.1f} MiB)")
+
+
+@app.command()
+def export(
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="The Excel workbook to write (a new "
+                                       "file, or one iop wrote earlier).",
+                                       show_default=False)],
+    tables: Annotated[Path, typer.Option("--tables", help="Folder with the tables from "
+                                         "iop extract.")] = Path("data/extracted"),
+    report_dir: Annotated[Path, typer.Option(
+        "--report", help="The report folder (iop report --out) each row links to, by a "
+        "path relative to the workbook.")] = Path("data/report"),
+    lang: Annotated[str, typer.Option("--lang", help="Language of the overview sheet: sv "
+                                      "or en.")] = "sv",
+    redact: Annotated[str | None, typer.Option(
+        "--redact", help="persons: replace natural persons' names, phone numbers, e-mail "
+        "addresses and personnummer with role labels.", show_default=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Write the tables as one Excel workbook: an overview sheet, then a sheet per table
+    and view (dates as dates, kronor as numbers, a frozen header row, filters, and a link
+    from each row to its page of the HTML report).
+
+    Exit 0 when written, 2 on a usage error (no tables, an --xlsx that is not a workbook
+    iop wrote, unknown language or --redact mode), 4 when it could not be written (disk
+    full, read-only; an earlier workbook stays as it was).
+
+    Example: iop export --xlsx iop.xlsx --tables data/extracted --report data/report
+    """
+    from pipeline import outdir
+    from pipeline.export import ExportError, export_workbook
+
+    def stop(code: int, message: str) -> typer.Exit:
+        typer.echo(f"iop export: {message}", err=True)
+        return typer.Exit(code)
+
+    unchanged = f"nothing was written ({outdir.shown(xlsx)} is as it was)"
+    try:
+        summary = export_workbook(tables, xlsx, report_dir, lang=lang, redact=redact)
+    except ExportError as exc:
+        raise stop(EXIT_USAGE, str(exc)) from None
+    except KeyboardInterrupt:
+        raise stop(EXIT_INTERRUPTED, f"interrupted; {unchanged}") from None
+    except Exception as exc:
+        if debug:
+            raise
+        reason = outdir.storage_problem(exc)
+        if reason is not None:
+            raise stop(EXIT_NOT_PUBLISHED, f"could not write {outdir.shown(xlsx)}: {reason}; "
+                       f"{unchanged}. "
+                       f"{outdir.what_to_do(reason).capitalize().replace('--out', '--xlsx')}"
+                       ) from None
+        raise stop(EXIT_INTERNAL, f"failed inside iop ({type(exc).__name__}: {exc}); "
+                   f"{unchanged}. Run again with --debug and report the traceback") from None
+    sheets = len(summary.sheets)
+    rows = sum(summary.sheets.values())
+    typer.echo(f"workbook written to {outdir.shown(summary.path)}: {sheets} sheets and an "
+               f"overview, {rows} rows, {summary.links} links to the report"
+               f"{', persons redacted' if summary.redacted else ''} "
+               f"({summary.bytes / 2**10:.0f} KiB)")
 
 
 @app.command()

@@ -39,6 +39,7 @@ from pipeline.process import (
     process,
 )
 from pipeline.records import Document
+from pipeline.redact import redact_tables
 from pipeline.timing import StageTimes
 from pipeline.workers import Failure
 
@@ -103,6 +104,7 @@ def extract_archive(
     on_warning: Callable[[str], None] | None = None,
     cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT,
     corrections_dir: Path | None = None,
+    redact: str | None = None,
 ) -> RunSummary:
     """Read the files under `inputs` and publish their tables at `out`.
 
@@ -114,14 +116,16 @@ def extract_archive(
     `out` must be absent, empty or an earlier output of a run (outdir.OutDirError, before
     anything is read); the run holds its lock (outdir.Lock) until it ends. Nothing is
     published when the run fails: the tables in `out` stay as they were. `on_warning` is
-    told, in one line, what the run did not do as asked (a cache it could not use).
+    told, in one line, what the run did not do as asked (a cache it could not use). With
+    `redact` ("persons") the tables are published redacted (pipeline.redact); the cache
+    keeps what was read, unredacted, as before.
     """
     outdir.check_extract(out, inputs, cache_dir)
     corrections = load_corrections(corrections_dir)
     with outdir.Lock(out, "iop extract"):
         return _extract(inputs, out, cache_dir, workers, limits, on_progress, on_total,
                         executor, scheduler, on_warning or (lambda _message: None),
-                        cluster_timeout, corrections, corrections_dir)
+                        cluster_timeout, corrections, corrections_dir, redact=redact)
 
 
 def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int,
@@ -129,14 +133,14 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
              on_total: Callable[[int], None] | None, executor: str, scheduler: str | None,
              on_warning: Callable[[str], None], cluster_timeout: float,
              corrections: list[Correction], corrections_dir: Path | None,
-             publish: bool = True) -> RunSummary:
+             publish: bool = True, redact: str | None = None) -> RunSummary:
     summary = RunSummary()
     times = StageTimes()
     files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir, corrections_dir)
                                                 if p)))
     # ... and, once the cache knows every file, what the tables are the outputs of
     inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits,
-                        corrections_digest(corrections_dir))
+                        corrections_digest(corrections_dir), redact)
     corrector = Corrector(corrections)
     if on_total:
         on_total(len(files))
@@ -193,13 +197,19 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
                               o.applied_doc_id) for o in unapplied(summary.outcomes)]
         if not publish:
             return summary
+        if redact:
+            with times.stage("redact"):
+                tables = redact_tables(tables)
         with times.stage("write"):
-            summary.out = store.write_tables(tables, out, {
-                "pipeline_version": fingerprint(), "inputs": inputs_of(),
-                "documents": summary.files, "failed": summary.failed,
-                "warnings": summary.warnings, "counts": summary.counts,
-                "corrections": summary.corrections,
-                "corrections_folder": str(corrections_dir.resolve()) if corrections_dir else ""})
+            meta = {"pipeline_version": fingerprint(), "inputs": inputs_of(),
+                    "documents": summary.files, "failed": summary.failed,
+                    "warnings": summary.warnings, "counts": summary.counts,
+                    "corrections": summary.corrections,
+                    "corrections_folder": str(corrections_dir.resolve()) if corrections_dir
+                    else "",
+                    **({"redacted": redact} if redact else {})}
+            summary.out = store.write_tables(tables, out, meta,
+                                             extras=partial(_workbook, out, meta))
     finally:
         if sorted_facts is not None:
             sorted_facts.close()
@@ -220,6 +230,16 @@ def check_corrections(inputs: list[Path], corrections_dir: Path | None,
         return _extract(inputs, Path(scratch) / "tables", cache_dir, workers, limits, None,
                         None, "local", None, on_warning or (lambda _message: None),
                         DEFAULT_CLUSTER_TIMEOUT, corrections, corrections_dir, publish=False)
+
+
+def _workbook(out: Path, meta: dict, staging: Path) -> None:
+    """iop.xlsx beside the tables (written from the staged tables, so it is published
+    with them), its rows linking to the report that `iop report` writes beside --out."""
+    from pipeline.export import WORKBOOK, report_link, write_workbook  # not in the workers
+
+    out = out.resolve()
+    write_workbook(staging, staging / WORKBOOK, report_link(out.parent / "report", out),
+                   manifest=meta, tables_name=out.name)
 
 
 def _cache(cache_dir: Path | None, limits: Limits, on_warning: Callable[[str], None]

@@ -106,6 +106,12 @@ def clean_cell(value: str) -> str:
     return _BAD_CHARS.sub("", value)
 
 
+def starts_formula(value: str) -> bool:
+    """Whether a spreadsheet would take the cell for a formula (CWE-1236): the CSVs' rule
+    (store.py) and the workbook's (pipeline/export) alike."""
+    return bool(_FORMULA.match(value))
+
+
 def excel_safe(value: str) -> str:
     """Neutralise spreadsheet formulas (CWE-1236): a leading ' makes Excel show text."""
-    return "'" + value if _FORMULA.match(value) else value
+    return "'" + value if starts_formula(value) else value

@@ -65,8 +65,13 @@ def remove(path: Path) -> None:
             pass
 
 
-def write_tables(tables: dict[str, Table], out: Path, meta: dict) -> Path:
-    """Validate every table, write them all, and publish the set atomically at `out`."""
+def write_tables(tables: dict[str, Table], out: Path, meta: dict,
+                 extras: Callable[[Path], None] | None = None) -> Path:
+    """Validate every table, write them all, and publish the set atomically at `out`.
+
+    `extras`, given the staging folder once the tables are written there, writes more
+    files into it (iop extract's workbook); they are listed in the manifest and
+    published with the tables."""
     for name, df in tables.items():
         if isinstance(df, pd.DataFrame):
             schemas.validate(name, df)
@@ -86,6 +91,8 @@ def write_tables(tables: dict[str, Table], out: Path, meta: dict) -> Path:
                            staging / f"{name}.parquet")
         _write_duckdb(tables, staging / "iop.duckdb")
         _write_datapackage(tables, staging / "datapackage.json")
+        if extras is not None:
+            extras(staging)
         _write_manifest(staging, meta)
         _fsync_dir(staging)
         publish(staging, out, outdir.EXTRACT_OUT)

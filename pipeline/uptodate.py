@@ -41,10 +41,11 @@ class Published:
 
 
 def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
-               limits: Limits, corrections: str = "") -> str | None:
+               limits: Limits, corrections: str = "", redact: str | None = None) -> str | None:
     """A digest of the run's inputs, from the cache's stat index without opening a file;
     None when some file's stat is not in the index as it is now (it must be read).
-    `corrections` is the digest of the corrections files (pipeline.corrections.digest)."""
+    `corrections` is the digest of the corrections files (pipeline.corrections.digest). A
+    redacted edition (`redact`) is another output of the same inputs: another digest."""
     if cache_dir is None:
         return None
     try:
@@ -59,6 +60,8 @@ def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
     digest = hashlib.sha256(cache_version(limits).encode())
     if corrections:
         digest.update(f"corrections\0{corrections}\n".encode())
+    if redact:
+        digest.update(f"redact={redact}\n".encode())
     for path, source, problem in files:
         if problem:
             line = f"{source}\0{problem}"
@@ -93,8 +96,9 @@ def published(out: Path, key: str | None) -> Published | None:
 
 
 def current(inputs: list[Path], out: Path, cache_dir: Path | None,
-            limits: Limits, corrections_dir: Path | None = None) -> Published | None:
+            limits: Limits, corrections_dir: Path | None = None,
+            redact: str | None = None) -> Published | None:
     """The published tables when this run would write them again unchanged, else None."""
     exclude = tuple(p for p in (out, cache_dir, corrections_dir) if p)
     return published(out, inputs_key(list(discover(inputs, exclude=exclude)), cache_dir,
-                                      limits, digest(corrections_dir)))
+                                      limits, digest(corrections_dir), redact))

@@ -428,25 +428,36 @@ class Report:
 
 
 def build_report(tables_dir: Path, out: Path, lang: str = "sv",
-                 page_size: int = 200) -> ReportSummary:
+                 page_size: int = 200, redact: str | None = None) -> ReportSummary:
     """Write the report of the tables in `tables_dir` to `out` (replaced as a whole).
 
     `out` must be absent, empty or an earlier report (its report.json lists its files);
     anything else is a ReportError before anything is written (pipeline.outdir), and one
-    report is written at a time to one folder (outdir.Lock)."""
+    report is written at a time to one folder (outdir.Lock). With `redact` ("persons"),
+    the tables and page texts are redacted first (pipeline.redact), unless the tables'
+    manifest says they already are."""
+    from pipeline import redact as redact_
+
     if page_size < 1:
         raise model.ReportError("page size must be at least 1")
+    try:
+        redact_.check_mode(redact)
+    except ValueError as exc:
+        raise model.ReportError(str(exc)) from None
     renderer = Renderer(lang)
     try:
         outdir.check_report(out, tables_dir)
     except outdir.OutDirError as exc:
         raise model.ReportError(str(exc)) from None
     tables = model.load_tables(tables_dir)
-    report = Report(tables, model.PageTexts.read(tables_dir), renderer, page_size, tables_dir)
+    pages = model.PageTexts.read(tables_dir)
+    if redact and not redact_.already_redacted(tables_dir):
+        tables, pages = redact_.redact_report_tables(tables, pages)
+    report = Report(tables, pages, renderer, page_size, tables_dir)
     out = out.resolve()
     try:
         with outdir.Lock(out, "iop report"):
-            files, size = _publish(report, out, tables_dir, lang, page_size)
+            files, size = _publish(report, out, tables_dir, lang, page_size, redact)
     except outdir.OutDirError as exc:
         raise model.ReportError(str(exc)) from None
     return ReportSummary(out=out, documents=len(report.documents),
@@ -454,8 +465,8 @@ def build_report(tables_dir: Path, out: Path, lang: str = "sv",
                          comparisons=len(report.links), files=files, bytes=size)
 
 
-def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: int
-             ) -> tuple[int, int]:
+def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: int,
+             redact: str | None = None) -> tuple[int, int]:
     """Write every page to a staging folder beside `out` and swap it in; (files, bytes)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     store.remove_stale_staging(out)
@@ -476,7 +487,8 @@ def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: 
                 "written": datetime.now(UTC).isoformat(timespec="seconds"),
                 "tables": str(tables_dir.resolve()), "lang": lang, "page_size": page_size,
                 "documents": len(report.documents), "flags": len(report.flags),
-                "bytes": size, "folders": folders, "files": names}
+                "bytes": size, "folders": folders, "files": names,
+                **({"redacted": redact} if redact else {})}
         (staging / MARKER).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         store.publish(staging, out, outdir.REPORT_OUT)
     finally:
