@@ -83,6 +83,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist each worker collects: it hands its counts to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["left_out"] = (_LEFT_OUT_TESTS[0], sorted(_LEFT_OUT_MODULES))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """The controller of an xdist run: every worker collected the same tests."""
+    tests, modules = getattr(node, "workeroutput", {}).get("left_out", (0, []))
+    _LEFT_OUT_TESTS[0] = max(_LEFT_OUT_TESTS[0], tests)
+    _LEFT_OUT_MODULES.update(modules)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     if _LEFT_OUT_MODULES or _LEFT_OUT_TESTS[0]:
         terminalreporter.write_line(
