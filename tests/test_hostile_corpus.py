@@ -285,5 +285,6 @@ def test_manifest_lists_every_output_with_its_checksum(batch):
     tmp, _, _ = batch
     out = tmp / "out"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == {p.name for p in out.iterdir()} - {"manifest.json"}
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == written - {"manifest.json"}
     assert manifest["files"]["documents.csv"]["bytes"] == (out / "documents.csv").stat().st_size

@@ -46,7 +46,8 @@ def sources(out: Path) -> list[str]:
 def assert_complete_set(out: Path) -> list[str]:
     """Every file listed with a matching checksum, nothing else, all readable."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert {p.name for p in out.iterdir()} == set(manifest["files"]) | {"manifest.json"}
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written == set(manifest["files"]) | {"manifest.json"}
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"], name
     con = duckdb.connect(str(out / "iop.duckdb"), read_only=True)

@@ -38,7 +38,7 @@ FACT_COLUMNS = {
     "parties": ("name", "org_number", "org_number_valid", "sector", "role"),
     "amounts": ("amount_sek", "payer", "payee", "basis", "role", "in_kind", "period",
                 "amount_id", "part_of"),
-    "periods": ("kind", "start", "end", "months"),
+    "periods": ("kind", "start_date", "end_date", "months"),
     "obligations": ("party", "action", "quantity", "frequency"),
     "signatories": ("person", "for_party", "place", "date"),
     "placeholders": ("kind", "quote"),
