@@ -146,11 +146,29 @@ def _term(periods: pd.DataFrame) -> dict[str, tuple[date, date | None]]:
     return out
 
 
-def document_status(documents: pd.DataFrame, links: pd.DataFrame) -> dict[str, str | None]:
+def superseded_groups(documents: pd.DataFrame, links: pd.DataFrame,
+                      terms: dict[str, tuple[date, date | None]]) -> dict[str, set[str]]:
+    """group_id -> the groups of the later versions that replace it (links draft_of). A
+    later agreement whose term does not overlap the earlier's follows it and replaces
+    nothing: both terms' money was paid."""
+    group = dict(zip(documents["doc_id"], documents["group_id"], strict=True))
+    out: dict[str, set[str]] = defaultdict(set)
+    drafts = links[links["relation"] == "draft_of"]
+    for later, earlier in zip(drafts["doc_id"], drafts["related_doc_id"], strict=True):
+        a, b = terms.get(later), terms.get(earlier)
+        if a and b and ((a[1] or date.max) < b[0] or (b[1] or date.max) < a[0]):
+            continue
+        if group.get(earlier) and group.get(later):
+            out[group[earlier]].add(group[later])
+    return out
+
+
+def document_status(documents: pd.DataFrame, links: pd.DataFrame,
+                    terms: dict[str, tuple[date, date | None]] | None = None
+                    ) -> dict[str, str | None]:
     """doc_id -> None (its amounts count) or why a document's amounts do not."""
     group = dict(zip(documents["doc_id"], documents["group_id"], strict=True))
-    superseded = {group.get(d) for d in
-                  links.loc[links["relation"] == "draft_of", "related_doc_id"]}
+    superseded = superseded_groups(documents, links, terms or {})
     proposing = set(links.loc[links["relation"] == "proposes", "doc_id"])
     out: dict[str, str | None] = {}
     for doc, kind, status, grp in zip(documents["doc_id"], documents["kind"],
@@ -171,17 +189,18 @@ def document_status(documents: pd.DataFrame, links: pd.DataFrame) -> dict[str, s
 
 
 def _subtract(whole: Months, parts: list[Months]) -> Months:
-    """What `whole` leaves over its parts, month by month (never below zero). A whole
-    without a span against parts with spans: what its sum leaves over theirs."""
-    if set(whole) == {None}:
-        left = whole[None] - sum(v for p in parts for v in p.values())
-        return {None: left} if left > 0.5 else {}
-    out = {}
-    for key, value in whole.items():
-        left = value - sum(p.get(key, 0.0) for p in parts)
-        if left > 0.005:
-            out[key] = left
-    return out
+    """What a total leaves over its parts: the kronor its parts do not account for, in the
+    months no part covers (a total's first year divided, its other years not), else over
+    all its months, in proportion to the total's own months. Nothing when the parts
+    account for it all."""
+    left = sum(whole.values()) - sum(v for p in parts for v in p.values())
+    if left <= 0.5:
+        return {}
+    covered = {k for p in parts for k, v in p.items() if v}
+    uncovered = {k: v for k, v in whole.items() if k not in covered and v > 0}
+    base = uncovered if sum(uncovered.values()) > 0 else whole
+    weight = sum(base.values())
+    return {k: left * v / weight for k, v in base.items()} if weight > 0 else {None: left}
 
 
 def _money_key(item: Item) -> tuple:
@@ -268,8 +287,8 @@ def document_items(rows: list[dict], span: tuple[date, date | None] | None,
 def funding(documents: pd.DataFrame, links: pd.DataFrame, amounts: pd.DataFrame,
             periods: pd.DataFrame, orgs: Organisations) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(funding_amounts, funding_detail)."""
-    status = document_status(documents, links)
     terms = _term(periods)
+    status = document_status(documents, links, terms)
     sources = dict(zip(documents["doc_id"], documents["source"], strict=True))
     group = dict(zip(documents["doc_id"], documents["group_id"], strict=True))
     records = amounts.astype(object).where(amounts.notna(), None).to_dict("records")
@@ -318,11 +337,7 @@ def agreements(documents: pd.DataFrame, links: pd.DataFrame, parties: pd.DataFra
     sources = dict(zip(documents["doc_id"], documents["source"], strict=True))
     titles = dict(zip(documents["doc_id"], documents["title"], strict=True))
     terms = _term(periods)
-    later: dict[str, set[str]] = defaultdict(set)
-    for a, b in links.loc[links["relation"] == "draft_of",
-                          ["doc_id", "related_doc_id"]].itertuples(index=False):
-        if b in group and a in group:
-            later[group[b]].add(group[a])
+    later = superseded_groups(documents, links, terms)
     proposed: dict[str, set[str]] = defaultdict(set)
     amended: dict[str, set[str]] = defaultdict(set)
     for a, b, relation in links[["doc_id", "related_doc_id", "relation"]].itertuples(

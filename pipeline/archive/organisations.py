@@ -285,7 +285,9 @@ class Organisations:
                 continue
             names[org][m.name] += 1
             docs[org].add(m.doc_id)
-            if m.org_number:
+            # a municipality's or region's number is a public body's (group 2): a number
+            # read beside its name in a garbled line is another party's
+            if m.org_number and (org not in self.place_of or m.org_number.startswith("2")):
                 numbers[org].add(f"{m.org_number[:6]}-{m.org_number[6:]}")
             sectors[org][identity.sector(m.name, m.org_number)] += 1
             if (m.doc_id, m.name, m.role) not in seen:
