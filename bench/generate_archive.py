@@ -344,6 +344,13 @@ def _org_number(key: str, group: str) -> str:
     return org_number(random.Random(f"org-{key}"), group)
 
 
+def _municipality_number(town: str) -> str:
+    """A municipality's number: 212000-NNNN, as every Swedish municipality's is."""
+    body = "212000" + f"{random.Random(f'org-{town} kommun').randrange(1000):03d}"
+    number = body + luhn.calc_check_digit(body)
+    return f"{number[:6]}-{number[6:]}"
+
+
 def _kr(value: int) -> str:
     return f"{value:,}".replace(",", " ") + " kr"
 
@@ -436,7 +443,7 @@ def funding_family(seed: int, index: int) -> Family:
                                  for k in range(years)}}
     return Family(
         index=index, town=town, board=board,
-        board_nr=_org_number(f"{town} kommun", "21"), partner=partner,
+        board_nr=_municipality_number(town), partner=partner,
         partner_nr=_org_number(partner, "80"),
         dnr=f"SN {start.year - 1}/{100 + index}", activity=rng.choice(ACTIVITIES)[0],
         start=start, end=end, form=form, money=money,
