@@ -464,3 +464,49 @@ def test_funding_page_spreads_the_agreement_over_its_years_and_counts_in_kind_ap
     assert "beslutsförslag till en överenskommelse i arkivet" in html  # why 250 000 is not
     links = (report / "links-1.html").read_text(encoding="utf-8")
     assert "föreslår" in links and f"compare/{rt.MEMO}_{rt.AGREEMENT}.html" in links
+
+
+# --- the archive's pages: funding, organisations, and words that do not run together -------
+
+def _text(html: str) -> str:
+    """The text a reader sees (HTML tags dropped; block tags as line breaks)."""
+    parts: list[str] = []
+
+    class Text(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("li", "p", "tr", "td", "th", "div", "h1", "h2", "br"):
+                parts.append("\n")
+
+        def handle_data(self, data):
+            parts.append(data)
+
+    Text().feed(html)
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("page", ["index.html", "funding.html", "organisations-1.html",
+                                  f"docs/{rt.AGREEMENT}.html"])
+def test_every_page_links_the_funding_and_organisation_pages(report, page):
+    html = (report / page).read_text(encoding="utf-8")
+    nav = html[html.index("<nav>"):html.index("</nav>")]
+    root = "../" if "/" in page else ""
+    assert f'href="{root}funding.html"' in nav and f'href="{root}organisations-1.html"' in nav
+
+
+@pytest.mark.parametrize("page,words", [
+    (f"docs/{rt.AGREEMENT}.html", "föreslås av Tjänsteskrivelse IOP – memo.docx (DOCX)"),
+    (f"docs/{rt.MEMO}.html", "föreslår Överenskommelse om IOP med Föreningen Hopp – avtal.pdf"),
+])
+def test_a_relation_and_the_title_after_it_do_not_run_together(report, page, words):
+    lines = [" ".join(line.split()) for line in _text(
+        (report / page).read_text(encoding="utf-8")).splitlines()]
+    assert any(line.startswith(words) for line in lines)
+
+
+def test_an_organisation_page_shows_its_money_agreements_and_flags(report):
+    html = (report / "orgs" / org_file("kommun:0580")).read_text(encoding="utf-8")
+    text = " ".join(_text(html).split())
+    assert "<h1>Linköpings kommun</h1>" in html and html.count("<svg") == 2  # money, timeline
+    assert "2023 0 kr 150 000 kr 0 kr" in text.replace("\u00a0", " ")  # paid, nine months
+    assert f'href="../docs/{rt.AGREEMENT}.html"' in html
+    assert "MEMO_AGREEMENT_MISMATCH" in html  # a flag of a document that names it

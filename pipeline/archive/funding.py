@@ -360,6 +360,12 @@ def agreements(documents: pd.DataFrame, links: pd.DataFrame, parties: pd.DataFra
                 if org not in partners[doc][side]:
                     partners[doc][side].append(org)
     names = orgs.display_names
+    paying: dict[str, list[str]] = defaultdict(list)
+    for grp, payer, payee in zip(detail["agreement_id"], detail["payer_id"], detail["payee_id"],
+                                 strict=True) if len(detail) else ():
+        for org in (payer, payee):
+            if isinstance(org, str) and org not in paying[grp]:
+                paying[grp].append(org)
     cash = detail[~detail["in_kind"]].groupby("agreement_id")["sek"].sum() \
         if len(detail) else pd.Series(dtype=int)
     kind = detail[detail["in_kind"]].groupby("agreement_id")["sek"].sum() \
@@ -367,10 +373,16 @@ def agreements(documents: pd.DataFrame, links: pd.DataFrame, parties: pd.DataFra
     rows = []
     for grp, docs_of in members.items():
         span = terms.get(grp) or next((terms[d] for d in sorted(docs_of) if d in terms), None)
-        who = partners.get(grp) or next((partners[d] for d in sorted(docs_of)
-                                         if d in partners), {})
+        who = {side: list(ids) for side, ids in (
+            partners.get(grp) or next((partners[d] for d in sorted(docs_of) if d in partners),
+                                      {})).items()}
+        for org in paying.get(grp, ()):  # who pays or is paid is in the agreement too
+            side = "public" if org in orgs.place_of else "partner"
+            if org not in who.setdefault(side, []):
+                who[side].append(org)
         rows.append({
-            "agreement_id": grp, "source": sources.get(grp), "title": titles.get(grp) or None,
+            "agreement_id": grp, "source": sources.get(grp),
+            "title": titles[grp] if isinstance(titles.get(grp), str) and titles[grp] else None,
             "renderings": " | ".join(sorted(sources[d] for d in docs_of)),
             "status": "superseded" if later.get(grp) else "current",
             "superseded_by": " | ".join(sorted(sources.get(g, "") for g in later[grp]))

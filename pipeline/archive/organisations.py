@@ -121,8 +121,6 @@ def public_place(name: str) -> Place | None:
 def unit(name: str, place: Place | None) -> str | None:
     """The nämnd or förvaltning a public body's name names, without its municipality:
     'Omsorgsnämnden, Linköpings kommun' -> 'Omsorgsnämnden'."""
-    if identity.body_kind(name) not in ("committee", "administration"):
-        return None
     text = name
     if place is not None:
         forms = sorted({place.name, genitive(place.name), place.official}, key=len, reverse=True)
