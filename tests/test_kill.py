@@ -138,11 +138,11 @@ def _mount_tmpfs(path: Path, size: str) -> bool:
 
 
 def test_a_full_disk_leaves_the_previous_outputs(archives, tmp_path, monkeypatch):
-    """A real full disk (a 6 MiB tmpfs) where mount is allowed; else ENOSPC from a fake
+    """A real full disk (a 12 MiB tmpfs) where mount is allowed; else ENOSPC from a fake
     `write` in the store."""
     old_raw, new_raw = archives
     disk = tmp_path / "disk"
-    real = _mount_tmpfs(disk, "6m")
+    real = _mount_tmpfs(disk, "12m")  # the old set needs more than 6 MiB
     try:
         out = disk / "out"
         extract_archive([old_raw], out, None, 2)

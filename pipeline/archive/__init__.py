@@ -25,6 +25,10 @@ def archive_tables(documents: pd.DataFrame, links: pd.DataFrame, parties: pd.Dat
     the views over them (pipeline.archive.views), each as its schema's frame."""
     from pipeline.archive import funding, organisations, views
 
+    # plain objects, None for missing: a comparison with a missing value is False, not NA
+    documents, links, parties, amounts, periods = (
+        df.astype(object).where(df.notna(), None)
+        for df in (documents, links, parties, amounts, periods))
     orgs = organisations.organisations(documents, parties, amounts)
     organisation_table, names = orgs.tables()
     listed, detail = funding.funding(documents, links, amounts, periods, orgs)

@@ -172,7 +172,7 @@ def document_status(documents: pd.DataFrame, links: pd.DataFrame,
     proposing = set(links.loc[links["relation"] == "proposes", "doc_id"])
     out: dict[str, str | None] = {}
     for doc, kind, status, grp in zip(documents["doc_id"], documents["kind"],
-                                      documents["status"], group.values(), strict=True):
+                                      documents["status"], documents["group_id"], strict=True):
         if not isinstance(doc, str) or not doc or doc in out or status == "error":
             continue
         if kind not in ("agreement", "memo"):

@@ -103,6 +103,7 @@ def _region_in(key: str) -> Place | None:
     return None
 
 
+@cache
 def public_place(name: str) -> Place | None:
     """The municipality or region a public body's name says it belongs to."""
     key = identity.normalized(name)
@@ -118,6 +119,7 @@ def public_place(name: str) -> Place | None:
     return None
 
 
+@cache
 def unit(name: str, place: Place | None) -> str | None:
     """The nämnd or förvaltning a public body's name names, without its municipality:
     'Omsorgsnämnden, Linköpings kommun' -> 'Omsorgsnämnden'."""
