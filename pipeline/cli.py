@@ -65,17 +65,31 @@ def extract(
     timings: Annotated[Path | None, typer.Option(
         "--timings", help="Write per-stage seconds and file counts as JSON to this file.")
     ] = None,
+    corrections: Annotated[Path | None, typer.Option(
+        "--corrections", help="Analysts' corrections to apply (iop correct writes them). "
+        "Default: the folder 'corrections' beside the first input (data/corrections for "
+        "data/raw), when it exists.", show_default=False)] = None,
+    no_corrections: Annotated[bool, typer.Option(
+        "--no-corrections", help="Apply no corrections: the tables as extracted.")] = False,
+    redact: Annotated[str | None, typer.Option(
+        "--redact", help="persons: replace natural persons' names, phone numbers, e-mail "
+        "addresses and personnummer with role labels in every table, quote and page text "
+        "(and in iop.xlsx).", show_default=False)] = None,
 ) -> None:
     """Read PDF, DOCX and TXT files and write the tables (CSV, Parquet, DuckDB).
 
     Exit 0 when every file was read, 3 when some could not be (each has a documents row
-    with status=error and a plain message; the rest are complete), 2 on a usage error
-    (nothing written), 4 when the tables could not be published (disk full, read-only,
-    Dask cluster lost; the previous tables are unchanged).
+    with status=error and a plain message; the rest are complete) or a correction could not
+    be applied (orphaned or conflicting: listed, and in the corrections table), 2 on a usage
+    error (nothing written; a malformed corrections file is named with its line), 4 when
+    the tables could not be published (disk full, read-only, Dask cluster lost; the
+    previous tables are unchanged).
 
     Example: iop extract data/raw --out data/extracted --workers 2
 
     On a Dask cluster: iop extract /shared/archive --executor dask --scheduler tcp://host:8786
+
+    An edition safe to publish: iop extract data/raw --out data/public --redact persons
     """
     from pipeline import outdir
     from pipeline.config import Limits
@@ -89,6 +103,12 @@ def extract(
     if executor not in ("local", "dask") or (executor == "dask") != bool(scheduler):
         raise stop(EXIT_USAGE, "--executor is local or dask, and dask needs --scheduler "
                    "ADDRESS (and local none)")
+    from pipeline.redact import check_mode
+
+    try:
+        check_mode(redact)
+    except ValueError as exc:
+        raise stop(EXIT_USAGE, str(exc)) from None
     inputs = paths or [Path("data/raw")]
     missing = [outdir.shown(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
@@ -98,6 +118,7 @@ def extract(
         outdir.check_extract(out, inputs, cache_dir, timings)
     except outdir.OutDirError as exc:
         raise stop(EXIT_USAGE, str(exc)) from None
+    corrections_dir = _corrections_dir(inputs, corrections, no_corrections, stop)
     if not _any_document(inputs, (out, *((cache_dir,) if cache_dir else ()))):
         raise stop(EXIT_USAGE, f"no documents found under {', '.join(map(outdir.shown, inputs))}"
                    " (iop reads PDF, DOCX and TXT files; hidden ones are skipped); nothing "
@@ -107,7 +128,8 @@ def extract(
 
         quiet_dask_logs()
     limits = Limits(timeout_s=timeout, memory_bytes=int(memory * 2**30), max_pages=max_pages)
-    done = None if cache_dir is None else current(inputs, out, cache_dir, limits)
+    done = None if cache_dir is None else current(inputs, out, cache_dir, limits,
+                                                  corrections_dir, redact)
     if done is not None:  # nothing changed since the tables in --out were written
         if timings:
             _write_up_to_date_timings(timings, done, workers or default_workers(), executor)
@@ -116,9 +138,12 @@ def extract(
                    f"{_files_line(done.documents, done.failed, done.warnings)}; "
                    f"{_counts_line(done.counts)}")
         _list_problems(_problems_of(done.out), done.failed + done.warnings, done.out)
-        raise typer.Exit(EXIT_SOME_FAILED if done.failed else EXIT_OK)
+        unapplied = _unapplied_of(done.out)
+        _list_unapplied(unapplied)
+        raise typer.Exit(EXIT_SOME_FAILED if done.failed or unapplied else EXIT_OK)
     summary = _run_extract(inputs, out, cache_dir, workers or default_workers(), limits,
-                           executor, scheduler, cluster_timeout, debug, stop)
+                           executor, scheduler, cluster_timeout, debug, stop, corrections_dir,
+                           redact)
     if timings:
         try:
             _write_timings(timings, summary, workers or default_workers(), executor)
@@ -131,15 +156,63 @@ def extract(
             typer.echo(f"--- {source}\n{trace}", err=True)
     typer.echo(f"{_n(summary.files, 'files')}: "
                f"{_files_line(summary.files, summary.failed, summary.warnings, summary.cached)}"
-               f"; tables in {outdir.shown(out)}: {_counts_line(summary.counts)}")
+               f"; tables in {outdir.shown(out)}: {_counts_line(summary.counts)}"
+               f"{_corrections_line(summary.corrections)}")
     _list_problems(summary.problems, summary.failed + summary.warnings, summary.out)
-    raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+    _list_unapplied(summary.unapplied)
+    raise typer.Exit(EXIT_SOME_FAILED if summary.failed or summary.unapplied else EXIT_OK)
+
+
+def _corrections_dir(inputs: list[Path], given: Path | None, off: bool, stop) -> Path | None:
+    """The corrections folder of a run: --corrections (it must exist), else the default
+    beside the first input when it exists; None with --no-corrections."""
+    from pipeline import outdir
+    from pipeline.corrections.folder import default_folder
+
+    if off:
+        return None
+    if given is not None:
+        if not given.is_dir():
+            raise stop(EXIT_USAGE, f"no corrections folder {outdir.shown(given)}")
+        return given
+    folder = default_folder(inputs)
+    return folder if folder.is_dir() else None
+
+
+def _corrections_line(counts: dict[str, int]) -> str:
+    """'; corrections: 3 applied, 1 orphaned' (nothing when there are none)."""
+    said = [f"{counts[s]} {s}" for s in ("applied", "orphaned", "conflict", "superseded")
+            if counts.get(s)]
+    return f"; corrections: {', '.join(said)}" if said else ""
+
+
+def _list_unapplied(unapplied) -> None:
+    """Corrections not applied whose document is not in the archive (the others are on
+    their document's row, listed with the files that have warnings)."""
+    for ident, where, status, message, doc_id in unapplied:
+        if not doc_id:
+            typer.echo(f"  {status}: correction {ident} ({where}): {message}", err=True)
+
+
+def _unapplied_of(out: Path) -> list[tuple[str, str, str, str, str]]:
+    """The corrections not applied, from a published corrections.csv."""
+    import csv
+
+    try:
+        with open(out / "corrections.csv", encoding="utf-8", newline="") as handle:
+            return [(row["correction_id"], f"{row['file']} line {row['line']}", row["status"],
+                     row["message"], row["applied_doc_id"]) for row in csv.DictReader(handle)
+                    if row["status"] in ("orphaned", "conflict")]
+    except (OSError, ValueError, KeyError):
+        return []
 
 
 def _run_extract(inputs, out, cache_dir, workers, limits, executor, scheduler,
-                 cluster_timeout, debug, stop):
+                 cluster_timeout, debug, stop, corrections_dir=None, redact=None):
     """The run, with every way it can end turned into one line and an exit code."""
     from pipeline import outdir
+    from pipeline.cli_corrections import error_line
+    from pipeline.corrections.files import CorrectionsError
     from pipeline.executors import ClusterLost
     from pipeline.run import extract_archive
     from pipeline.workers import PoolConfigError
@@ -153,9 +226,14 @@ def _run_extract(inputs, out, cache_dir, workers, limits, executor, scheduler,
                 scheduler=scheduler, cluster_timeout=cluster_timeout,
                 on_warning=lambda message: typer.echo(f"iop extract: warning: {message}",
                                                       err=True),
+                corrections_dir=corrections_dir,
+                redact=redact,
             )
     except (PoolConfigError, outdir.OutDirError) as exc:
         raise stop(EXIT_USAGE, str(exc)) from None
+    except CorrectionsError as exc:
+        raise stop(EXIT_USAGE, f"{error_line(corrections_dir, exc)}; nothing was read or "
+                   "written") from None
     except KeyboardInterrupt:
         raise stop(EXIT_INTERRUPTED, f"interrupted; {unchanged}") from None
     except ClusterLost as exc:
@@ -305,6 +383,10 @@ def report(
                     ] = "sv",
     page_size: Annotated[int, typer.Option("--page-size", min=1,
                                            help="Rows per index page.")] = 200,
+    redact: Annotated[str | None, typer.Option(
+        "--redact", help="persons: replace natural persons' names, phone numbers, e-mail "
+        "addresses and personnummer with role labels, in the facts and the texts alike.",
+        show_default=False)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Write a static HTML report (overview, flags with evidence, one page per document).
@@ -314,6 +396,8 @@ def report(
     not an earlier report), 4 when it could not be published (disk full, read-only).
 
     Example: iop report --tables data/extracted --out data/report --lang en
+
+    An edition safe to publish: iop report --out data/report-public --redact persons
     """
     from pipeline import outdir
     from pipeline.report import ReportError, build_report
@@ -324,7 +408,7 @@ def report(
 
     unchanged = f"nothing was published ({outdir.shown(out)} is as it was)"
     try:
-        summary = build_report(tables, out, lang=lang, page_size=page_size)
+        summary = build_report(tables, out, lang=lang, page_size=page_size, redact=redact)
     except ReportError as exc:
         raise stop(EXIT_USAGE, str(exc)) from None
     except KeyboardInterrupt:
@@ -342,6 +426,66 @@ def report(
     typer.echo(f"report written to {summary.out / 'index.html'}: {summary.documents} documents, "
                f"{summary.flags} flags, {summary.comparisons} comparisons "
                f"({summary.files} files, {summary.bytes / 2**20:.1f} MiB)")
+
+
+@app.command()
+def export(
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="The Excel workbook to write (a new "
+                                       "file, or one iop wrote earlier).",
+                                       show_default=False)],
+    tables: Annotated[Path, typer.Option("--tables", help="Folder with the tables from "
+                                         "iop extract.")] = Path("data/extracted"),
+    report_dir: Annotated[Path, typer.Option(
+        "--report", help="The report folder (iop report --out) each row links to, by a "
+        "path relative to the workbook.")] = Path("data/report"),
+    lang: Annotated[str, typer.Option("--lang", help="Language of the overview sheet: sv "
+                                      "or en.")] = "sv",
+    redact: Annotated[str | None, typer.Option(
+        "--redact", help="persons: replace natural persons' names, phone numbers, e-mail "
+        "addresses and personnummer with role labels.", show_default=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Write the tables as one Excel workbook: an overview sheet, then a sheet per table
+    and view (dates as dates, kronor as numbers, a frozen header row, filters, and a link
+    from each row to its page of the HTML report).
+
+    Exit 0 when written, 2 on a usage error (no tables, an --xlsx that is not a workbook
+    iop wrote, unknown language or --redact mode), 4 when it could not be written (disk
+    full, read-only; an earlier workbook stays as it was).
+
+    Example: iop export --xlsx iop.xlsx --tables data/extracted --report data/report
+    """
+    from pipeline import outdir
+    from pipeline.export import ExportError, export_workbook
+
+    def stop(code: int, message: str) -> typer.Exit:
+        typer.echo(f"iop export: {message}", err=True)
+        return typer.Exit(code)
+
+    unchanged = f"nothing was written ({outdir.shown(xlsx)} is as it was)"
+    try:
+        summary = export_workbook(tables, xlsx, report_dir, lang=lang, redact=redact)
+    except ExportError as exc:
+        raise stop(EXIT_USAGE, str(exc)) from None
+    except KeyboardInterrupt:
+        raise stop(EXIT_INTERRUPTED, f"interrupted; {unchanged}") from None
+    except Exception as exc:
+        if debug:
+            raise
+        reason = outdir.storage_problem(exc)
+        if reason is not None:
+            raise stop(EXIT_NOT_PUBLISHED, f"could not write {outdir.shown(xlsx)}: {reason}; "
+                       f"{unchanged}. "
+                       f"{outdir.what_to_do(reason).capitalize().replace('--out', '--xlsx')}"
+                       ) from None
+        raise stop(EXIT_INTERNAL, f"failed inside iop ({type(exc).__name__}: {exc}); "
+                   f"{unchanged}. Run again with --debug and report the traceback") from None
+    sheets = len(summary.sheets)
+    rows = sum(summary.sheets.values())
+    typer.echo(f"workbook written to {outdir.shown(summary.path)}: {sheets} sheets and an "
+               f"overview, {rows} rows, {summary.links} links to the report"
+               f"{', persons redacted' if summary.redacted else ''} "
+               f"({summary.bytes / 2**10:.0f} KiB)")
 
 
 @app.command()
@@ -470,3 +614,10 @@ def compare(
         if html is not None:
             console.print(Text(html_written(html)))
     raise typer.Exit(EXIT_DIFFERENT if comparison.different else EXIT_OK)
+
+
+# `iop correct ...` and `iop corrections ...` (analysts' corrections): pipeline/cli_corrections.py
+from pipeline.cli_corrections import correct_app, corrections_app  # noqa: E402
+
+app.add_typer(correct_app)
+app.add_typer(corrections_app)

@@ -119,6 +119,18 @@ CATALOGUE: dict[str, FileCode] = {
             "DUPLICATE", "warning", "same content as {detail}; its facts are listed there",
             "same content as memo.pdf; its facts are listed there",
         ),
+        FileCode(
+            "CORRECTION_ORPHANED", "warning", "a correction could not be applied: {detail}",
+            "a correction could not be applied: c-3f2a9b1c in avtal.pdf.toml line 4: no "
+            "amounts fact at \"160 000 kr\" (page 1, characters 7509-7519) any more",
+        ),
+        FileCode(
+            "CORRECTION_CONFLICT", "warning",
+            "two corrections disagree; neither is applied: {detail}",
+            "two corrections disagree; neither is applied: c-3f2a9b1c in avtal.pdf.toml line "
+            "4: c-9d8e7f6a (avtal.pdf.toml line 12) says otherwise about amounts amount_sek "
+            "160000 (page 1, 7509-7519)",
+        ),
     ]
 }
 
@@ -171,6 +183,12 @@ ACTIONS = {
         "Check the skipped pages by eye; their facts are missing.",
     "DUPLICATE":
         "Nothing; remove one copy to tidy the archive.",
+    "CORRECTION_ORPHANED":
+        "The document was edited or its fact is no longer read: check the correction "
+        "(`iop corrections check`) and write it again for the fact as it is now, or delete it.",
+    "CORRECTION_CONFLICT":
+        "Two corrections of one fact disagree: keep one (delete the other, or write a new "
+        "one with `iop correct`, which replaces the earlier).",
 }
 CATALOGUE.update({code: replace(CATALOGUE[code], action=action)
                   for code, action in ACTIONS.items()})

@@ -40,7 +40,8 @@ def errors_md() -> str:
 RUN_OUTCOMES = [
     "## How a run ends",
     "",
-    "`iop extract` (and `iop report`, `iop compare --html`) end with one of these exit codes.",
+    "`iop extract` (and `iop report`, `iop export`, `iop compare --html`) end with one of "
+    "these exit codes.",
     "Each failure is one line on stderr naming the path and saying what to do; a traceback",
     "is printed only with `--debug`.",
     "",
@@ -95,7 +96,8 @@ RUN_OUTCOMES = [
     "or choose another --out` |",
     "| no document in the inputs | `no documents found under in (iop reads PDF, DOCX and "
     "TXT files; hidden ones are skipped); nothing was written` |",
-    "| `--html` / `--timings` is a file iop did not write | `--html page.html exists and was "
+    "| `--html` / `--timings` / `--xlsx` is a file iop did not write | `--html page.html "
+    "exists and was "
     "not written by iop: choose another file (iop will not replace it)` |",
     "",
     "An `--out` (or `--cache`) inside an input folder is allowed: reading skips it, and "

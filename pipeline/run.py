@@ -23,6 +23,12 @@ from pipeline.cache import CacheCounts, ResultCache, cache_version
 from pipeline.checks import flag_rows, in_order, link_documents
 from pipeline.collect import FactCollector, SortedFacts
 from pipeline.config import DEFAULT_LIMITS, Limits, Task
+from pipeline.corrections.apply import Corrector
+from pipeline.corrections.files import load as load_corrections
+from pipeline.corrections.folder import digest as corrections_digest
+from pipeline.corrections.model import Correction
+from pipeline.corrections.outcome import counts as correction_counts
+from pipeline.corrections.outcome import mark_documents, unapplied
 from pipeline.discover import discover
 from pipeline.executors import DEFAULT_CLUSTER_TIMEOUT, make_executor
 from pipeline.fingerprint import fingerprint
@@ -35,6 +41,7 @@ from pipeline.process import (
     process,
 )
 from pipeline.records import Document
+from pipeline.redact import redact_tables
 from pipeline.timing import StageTimes
 from pipeline.workers import Failure
 
@@ -57,6 +64,11 @@ class RunSummary:
     # the first PROBLEMS_LISTED files that failed or have a warning: (source, status, code,
     # message), in source order; `failed + warnings` of them in all
     problems: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # corrections per status (applied, orphaned, conflict, superseded), and those not
+    # applied: (id, file and line, status, message, the document it is about or "")
+    corrections: dict[str, int] = field(default_factory=dict)
+    unapplied: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    outcomes: list = field(default_factory=list)  # pipeline.corrections.Outcome, in order
 
 
 PROBLEMS_LISTED = 20
@@ -93,30 +105,45 @@ def extract_archive(
     scheduler: str | None = None,
     on_warning: Callable[[str], None] | None = None,
     cluster_timeout: float = DEFAULT_CLUSTER_TIMEOUT,
+    corrections_dir: Path | None = None,
+    redact: str | None = None,
 ) -> RunSummary:
     """Read the files under `inputs` and publish their tables at `out`.
+
+    The corrections under `corrections_dir` (pipeline.corrections) are read first (a
+    malformed file is a CorrectionsError, before anything is read or written) and applied
+    to each document's facts as they arrive, before linking and the checks, and to the
+    flags after the checks; the cache keeps the facts as extracted.
 
     `out` must be absent, empty or an earlier output of a run (outdir.OutDirError, before
     anything is read); the run holds its lock (outdir.Lock) until it ends. Nothing is
     published when the run fails: the tables in `out` stay as they were. `on_warning` is
-    told, in one line, what the run did not do as asked (a cache it could not use).
+    told, in one line, what the run did not do as asked (a cache it could not use). With
+    `redact` ("persons") the tables are published redacted (pipeline.redact); the cache
+    keeps what was read, unredacted, as before.
     """
     outdir.check_extract(out, inputs, cache_dir)
+    corrections = load_corrections(corrections_dir)
     with outdir.Lock(out, "iop extract"):
         return _extract(inputs, out, cache_dir, workers, limits, on_progress, on_total,
                         executor, scheduler, on_warning or (lambda _message: None),
-                        cluster_timeout)
+                        cluster_timeout, corrections, corrections_dir, redact=redact)
 
 
 def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int,
              limits: Limits, on_progress: Callable[[str], None] | None,
              on_total: Callable[[int], None] | None, executor: str, scheduler: str | None,
-             on_warning: Callable[[str], None], cluster_timeout: float) -> RunSummary:
+             on_warning: Callable[[str], None], cluster_timeout: float,
+             corrections: list[Correction], corrections_dir: Path | None,
+             publish: bool = True, redact: str | None = None) -> RunSummary:
     summary = RunSummary()
     times = StageTimes()
-    files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir) if p)))
+    files = list(discover(inputs, exclude=tuple(p for p in (out, cache_dir, corrections_dir)
+                                                if p)))
     # ... and, once the cache knows every file, what the tables are the outputs of
-    inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits)
+    inputs_of = partial(uptodate.inputs_key, files, cache_dir, limits,
+                        corrections_digest(corrections_dir), redact)
+    corrector = Corrector(corrections)
     if on_total:
         on_total(len(files))
     doc_rows: list[dict] = []
@@ -150,12 +177,13 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
                     times.add(seconds)
                     summary.cached += cached
                     doc_rows.append(row)
-                    facts.add(row["doc_id"], tables)
+                    facts.add(row["doc_id"], corrector.facts(row["doc_id"], tables))
                 if on_progress:
                     on_progress(task.source)
         summary.worker_peak_rss = runner.peak_rss
         with times.stage("check"):
-            tables, sorted_facts = _assemble(doc_rows, facts, keep_rows=False)
+            tables, sorted_facts = _assemble(doc_rows, facts, keep_rows=False,
+                                             corrector=corrector)
         documents = tables["documents"]
         summary.files = len(documents)
         summary.failed = int((documents["status"] == "error").sum())
@@ -166,18 +194,56 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
         summary.counts = {name: len(t) if isinstance(t, pd.DataFrame) else
                           sorted_facts.counts[name] for name, t in tables.items()
                           if name not in schemas.ARCHIVE_TABLES}
+        summary.outcomes = corrector.last_outcomes
+        summary.corrections = correction_counts(summary.outcomes)
+        summary.unapplied = [(o.correction.id, o.correction.where, o.status, o.message,
+                              o.applied_doc_id) for o in unapplied(summary.outcomes)]
+        if not publish:
+            return summary
+        if redact:
+            with times.stage("redact"):
+                tables = redact_tables(tables)
         with times.stage("write"):
-            summary.out = store.write_tables(tables, out, views=tuple(views.VIEWS),
-                                             statements=views.statements(), meta={
-                "pipeline_version": fingerprint(), "inputs": inputs_of(),
-                "documents": summary.files, "failed": summary.failed,
-                "warnings": summary.warnings, "counts": summary.counts})
+            meta = {"pipeline_version": fingerprint(), "inputs": inputs_of(),
+                    "documents": summary.files, "failed": summary.failed,
+                    "warnings": summary.warnings, "counts": summary.counts,
+                    "corrections": summary.corrections,
+                    "corrections_folder": str(corrections_dir.resolve()) if corrections_dir
+                    else "",
+                    **({"redacted": redact} if redact else {})}
+            summary.out = store.write_tables(tables, out, meta, views=tuple(views.VIEWS),
+                                             statements=views.statements(),
+                                             extras=partial(_workbook, out, meta))
     finally:
         if sorted_facts is not None:
             sorted_facts.close()
         shutil.rmtree(spill, ignore_errors=True)
     summary.stages = times.seconds
     return summary
+
+
+def check_corrections(inputs: list[Path], corrections_dir: Path | None,
+                      cache_dir: Path | None = None, workers: int = 1,
+                      limits: Limits = DEFAULT_LIMITS,
+                      on_warning: Callable[[str], None] | None = None) -> RunSummary:
+    """A run that publishes nothing: what the corrections would do to the tables of
+    `inputs` (RunSummary.outcomes). Files come from the cache where it has them, as in a
+    run; a malformed corrections file is a CorrectionsError."""
+    corrections = load_corrections(corrections_dir)
+    with tempfile.TemporaryDirectory(prefix="iop-check-") as scratch:
+        return _extract(inputs, Path(scratch) / "tables", cache_dir, workers, limits, None,
+                        None, "local", None, on_warning or (lambda _message: None),
+                        DEFAULT_CLUSTER_TIMEOUT, corrections, corrections_dir, publish=False)
+
+
+def _workbook(out: Path, meta: dict, staging: Path) -> None:
+    """iop.xlsx beside the tables (written from the staged tables, so it is published
+    with them), its rows linking to the report that `iop report` writes beside --out."""
+    from pipeline.export import WORKBOOK, report_link, write_workbook  # not in the workers
+
+    out = out.resolve()
+    write_workbook(staging, staging / WORKBOOK, report_link(out.parent / "report", out),
+                   manifest=meta, tables_name=out.name)
 
 
 def _cache(cache_dir: Path | None, limits: Limits, on_warning: Callable[[str], None]
@@ -202,15 +268,26 @@ class _NoCache:
         pass
 
 
-def assemble(doc_rows: list[dict], facts: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+def assemble(doc_rows: list[dict], facts: dict[str, list[dict]],
+             corrections: list[Correction] = ()) -> dict[str, pd.DataFrame]:
     """Deterministic tables from unordered worker results; duplicates keep one set of facts.
 
     For tests and tools that hold the rows per table: the same path as a run (rows spilled
-    to a temporary folder, sorted, linked and checked there), with every table read back
-    whole."""
+    to a temporary folder, corrected, sorted, linked and checked there), with every table
+    read back whole."""
+    corrector = Corrector(corrections)
+    by_document: dict[str, dict[str, list[dict]]] = {}
+    for name in DOCUMENT_TABLES:
+        for row in facts.get(name, []):
+            by_document.setdefault(row["doc_id"], {}).setdefault(name, []).append(row)
+    readable = [row["doc_id"] for row in doc_rows if row["doc_id"] and row["status"] != "error"]
+    corrected: dict[str, list[dict]] = {name: [] for name in DOCUMENT_TABLES}
+    for doc_id in dict.fromkeys([*readable, *by_document]):
+        for name, rows in corrector.facts(doc_id, by_document.get(doc_id, {})).items():
+            corrected[name] += rows
     with tempfile.TemporaryDirectory(prefix="iop-spill-") as spill:
-        collector = FactCollector.from_rows(DOCUMENT_TABLES, facts, Path(spill))
-        tables, sorted_facts = _assemble(doc_rows, collector)
+        collector = FactCollector.from_rows(DOCUMENT_TABLES, corrected, Path(spill))
+        tables, sorted_facts = _assemble(doc_rows, collector, corrector=corrector)
         try:
             return {name: table if isinstance(table, pd.DataFrame) else _whole(name, table)
                     for name, table in tables.items()}
@@ -225,11 +302,16 @@ def _whole(name: str, chunks: Callable[[], Iterator[pd.DataFrame]]) -> pd.DataFr
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = True
+def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = True,
+              corrector: Corrector | None = None
               ) -> tuple[dict[str, store.Table], SortedFacts]:
     """The run's tables: documents, links and flags as frames (a row per document or
     fewer), the collected tables as chunks read in order from the spilled rows. Without
-    `keep_rows`, `doc_rows` is emptied once the documents frame holds them."""
+    `keep_rows`, `doc_rows` is emptied once the documents frame holds them. The collected
+    facts are corrected already (`corrector.facts`); here the flags get their decisions,
+    the corrections table says what became of each correction, and a document with one
+    that could not be applied gets a warning."""
+    corrector = corrector or Corrector()
     given = doc_rows
     doc_rows = sorted(doc_rows, key=lambda r: r["source"])
     first_source: dict[str, str] = {}
@@ -258,14 +340,18 @@ def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = 
     links = schemas.frame("links", link_documents(link_tables))
     del link_tables
     documents["group_id"] = groups.group_ids(documents, links)
-    flags = schemas.frame("flags", _flags(documents, links, facts))
+    flags = schemas.frame("flags", corrector.flags(_flags(documents, links, facts)))
+    outcomes = corrector.outcomes(zip(documents["doc_id"].fillna(""), documents["source"],
+                                      documents["status"], strict=True))
+    documents = mark_documents(documents, outcomes)
     sources = groups.sources(documents)
     related = (("doc_id", "source"), ("related_doc_id", "related_source"))
     tables: dict[str, store.Table] = {"documents": documents}
     tables.update({name: partial(_with_sources, facts.chunks, name, sources)
                    for name in collector.tables})
     tables.update(links=groups.with_sources(links, sources, related),
-                  flags=groups.with_sources(flags, sources, related))
+                  flags=groups.with_sources(flags, sources, related),
+                  corrections=schemas.frame("corrections", [o.row() for o in outcomes]))
     tables.update(archive_tables(documents, links, **{
         name: facts.frame(name, columns) for name, columns in ARCHIVE_COLUMNS.items()}))
     return tables, facts

@@ -17,7 +17,7 @@ import pandas as pd
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 TABLES = ("documents", "parties", "amounts", "periods", "obligations", "signatories",
-          "placeholders", "flags", "links", "pages")
+          "placeholders", "flags", "links", "pages", "corrections")
 # The archive as a whole (pipeline.archive), written after the tables above.
 ARCHIVE_TABLES = ("organisations", "organisation_names", "agreements", "funding_amounts",
                   "funding_detail", "funding_by_organisation_year", "funding_by_payer_year",
@@ -118,6 +118,12 @@ def clean_cell(value: str) -> str:
     return _BAD_CHARS.sub("", value)
 
 
+def starts_formula(value: str) -> bool:
+    """Whether a spreadsheet would take the cell for a formula (CWE-1236): the CSVs' rule
+    (store.py) and the workbook's (pipeline/export) alike."""
+    return bool(_FORMULA.match(value))
+
+
 def excel_safe(value: str) -> str:
     """Neutralise spreadsheet formulas (CWE-1236): a leading ' makes Excel show text."""
-    return "'" + value if _FORMULA.match(value) else value
+    return "'" + value if starts_formula(value) else value

@@ -29,6 +29,7 @@ from functools import cache
 
 import numpy as np
 
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.lang import table
 
 NUM_PERM = 128
@@ -38,7 +39,8 @@ _WORD = re.compile(r"\w+")
 _ACRONYM = re.compile(r"(?<![\w])([A-ZÅÄÖ]{2,6})(?![\wåäö])")
 # NNNNNN-NNNN, NNNNNN NNNN or ten digits; an organisation's third digit is 2 or more (a
 # personnummer's month is not), and none starts with 0 (phone numbers do)
-_ORG_NUMBER = re.compile(r"(?<![\d-])([1-9]\d[2-9]\d{3})[-\u2010\u2011 ]?(\d{4})(?![\d-])")
+_ORG_NUMBER = Prefiltered(  # tried only at digits (see prefilter)
+    re.compile(r"(?<![\d-])([1-9]\d[2-9]\d{3})[-\u2010\u2011 ]?(\d{4})(?![\d-])"))
 
 
 @cache
@@ -94,16 +96,16 @@ def _generic_acronyms() -> frozenset[str]:
 
 
 @cache
-def _dnr_pattern() -> re.Pattern:
+def _dnr_pattern() -> Prefiltered:
     """A label, perhaps whose register it is ('Dnr kommunen:'), then an optional register
     (capitals, or a capitalised abbreviation: 'SN', 'Soc', 'KS-A') and two numbers: year
     and number in either order. The label is matched in any case."""
     labels = sorted(table("checks")["linking"]["dnr_labels"], key=len, reverse=True)
     label = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in labels)
-    return re.compile(
+    return Prefiltered(re.compile(  # tried only where a label starts (see prefilter)
         rf"(?<![\w])(?i:{label})\.?(?:\s+[a-zåäö]+\s*:)?\s*:?\s*"
         r"(?P<register>[A-ZÅÄÖ][A-ZÅÄÖa-zåäö]{0,7}(?:[- ][A-ZÅÄÖ]{1,8})?)?[\s\-/]*"
-        r"(?P<first>\d{1,6})\s?[-/.:]\s?(?P<second>\d{1,6})(?!\d)")
+        r"(?P<first>\d{1,6})\s?[-/.:]\s?(?P<second>\d{1,6})(?!\d)"))
 
 
 def dnr(text: str) -> str:
@@ -124,7 +126,7 @@ def _is_year(digits: str) -> bool:
 
 def org_numbers(text: str) -> str:
     """Every organisationsnummer in the text as NNNNNN-NNNN, in order of first mention."""
-    found = dict.fromkeys(f"{a}-{b}" for a, b in _ORG_NUMBER.findall(text))
+    found = dict.fromkeys(f"{m[1]}-{m[2]}" for m in _ORG_NUMBER.finditer(text))
     return " ".join(found)
 
 

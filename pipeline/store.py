@@ -66,11 +66,15 @@ def remove(path: Path) -> None:
 
 
 def write_tables(tables: dict[str, Table], out: Path, meta: dict,
-                 views: tuple[str, ...] = (), statements: list[str] | tuple = ()) -> Path:
+                 views: tuple[str, ...] = (), statements: list[str] | tuple = (),
+                 extras: Callable[[Path], None] | None = None) -> Path:
     """Validate every table, write them all, and publish the set atomically at `out`.
 
     In iop.duckdb the tables named in `views` are not loaded: `statements` (run after the
-    tables are loaded) create them as views, with the SQL that computed their rows."""
+    tables are loaded) create them as views, with the SQL that computed their rows.
+    `extras`, given the staging folder once the tables are written there, writes more
+    files into it (iop extract's workbook); they are listed in the manifest and
+    published with the tables."""
     for name, df in tables.items():
         if isinstance(df, pd.DataFrame):
             schemas.validate(name, df)
@@ -92,6 +96,8 @@ def write_tables(tables: dict[str, Table], out: Path, meta: dict,
                            staging / f"{name}.parquet")
         _write_duckdb(tables, staging / "iop.duckdb", views, statements)
         _write_datapackage(tables, staging / "datapackage.json")
+        if extras is not None:
+            extras(staging)
         _write_manifest(staging, meta)
         _fsync_dir(staging / EXCEL_DIR)
         _fsync_dir(staging)

@@ -17,12 +17,13 @@ import hashlib
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote_from_bytes
 
 from pipeline.cache import FILE_NAME, cache_version, path_key, stat_key
 from pipeline.config import Limits
+from pipeline.corrections.folder import digest
 from pipeline.discover import discover
 from pipeline.ingest import sha256_file
 
@@ -36,12 +37,15 @@ class Published:
     failed: int
     warnings: int
     counts: dict[str, int]
+    corrections: dict[str, int] = field(default_factory=dict)  # per status
 
 
 def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
-               limits: Limits) -> str | None:
+               limits: Limits, corrections: str = "", redact: str | None = None) -> str | None:
     """A digest of the run's inputs, from the cache's stat index without opening a file;
-    None when some file's stat is not in the index as it is now (it must be read)."""
+    None when some file's stat is not in the index as it is now (it must be read).
+    `corrections` is the digest of the corrections files (pipeline.corrections.digest). A
+    redacted edition (`redact`) is another output of the same inputs: another digest."""
     if cache_dir is None:
         return None
     try:
@@ -54,6 +58,10 @@ def inputs_key(files: list[tuple[Path, str, str]], cache_dir: Path | None,
     except sqlite3.Error:
         return None
     digest = hashlib.sha256(cache_version(limits).encode())
+    if corrections:
+        digest.update(f"corrections\0{corrections}\n".encode())
+    if redact:
+        digest.update(f"redact={redact}\n".encode())
     for path, source, problem in files:
         if problem:
             line = f"{source}\0{problem}"
@@ -81,14 +89,16 @@ def published(out: Path, key: str | None) -> Published | None:
             if path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:
                 return None
         return Published(out, manifest["documents"], manifest["failed"],
-                         manifest["warnings"], manifest["counts"])
+                         manifest["warnings"], manifest["counts"],
+                         manifest.get("corrections") or {})
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def current(inputs: list[Path], out: Path, cache_dir: Path | None,
-            limits: Limits) -> Published | None:
+            limits: Limits, corrections_dir: Path | None = None,
+            redact: str | None = None) -> Published | None:
     """The published tables when this run would write them again unchanged, else None."""
-    exclude = tuple(p for p in (out, cache_dir) if p)
+    exclude = tuple(p for p in (out, cache_dir, corrections_dir) if p)
     return published(out, inputs_key(list(discover(inputs, exclude=exclude)), cache_dir,
-                                      limits))
+                                      limits, digest(corrections_dir), redact))

@@ -2,8 +2,10 @@
 # Install the system packages iop uses, when this machine can (Debian/Ubuntu, as root).
 #   scripts/system-deps.sh ocr       Tesseract with its Swedish model (scanned PDFs)
 #   scripts/system-deps.sh browser   Debian's chromium + chromedriver (report browser test)
-#   scripts/system-deps.sh all       both, plus python3.11 if missing and the DejaVu font
-#                                    (tests render PDFs in other conventions with it)
+#   scripts/system-deps.sh office    LibreOffice Calc, headless (the workbook test reads
+#                                    iop export's xlsx back with it)
+#   scripts/system-deps.sh all       all three, plus python3.11 if missing and the DejaVu
+#                                    font (tests render PDFs in other conventions with it)
 # Idempotent and quiet: installs only what is missing. Elsewhere it prints what to install
 # and exits 0, so `make extract` still runs (scanned pages then get a clear error row).
 set -uo pipefail
@@ -31,5 +33,8 @@ fi
 if [ "$want" = browser ] || [ "$want" = all ]; then
   { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } \
     || install chromium chromium-driver
+fi
+if [ "$want" = office ] || [ "$want" = all ]; then
+  command -v soffice >/dev/null 2>&1 || install libreoffice-calc-nogui
 fi
 exit 0

@@ -233,3 +233,20 @@ def test_the_report_script_runs_under_its_content_security_policy(browser, tmp_p
     shown = [r for r in browser.find_elements(By.CSS_SELECTOR, "#documents tbody tr")
              if r.is_displayed()]
     assert [r.find_element(By.TAG_NAME, "td").text for r in shown] == ["memo.docx"]
+
+
+def test_a_redacted_report_renders_and_names_nobody(browser, tmp_path):
+    """--redact persons: the signatory's name is a role label in the facts, the text and
+    the hover label alike, and clicking the fact still lands on it in the text."""
+    build_report(rt.write(tmp_path / "tables"), tmp_path / "report", redact="persons")
+    for page in (tmp_path / "report").rglob("*.html"):
+        assert "Andersson" not in page.read_text(encoding="utf-8"), page
+    browser.get((tmp_path / "report" / "docs" / f"{rt.AGREEMENT}.html").as_uri())
+    assert "Andersson" not in browser.page_source
+    browser.find_element(By.CSS_SELECTOR, 'a.fact-link[href="#f-signatories-0"]').click()
+    assert wait_visible(browser, "f-signatories-0") == "visible"
+    mark = browser.find_element(By.ID, "f-signatories-0")
+    assert mark.text == "Undertecknare 1 för Föreningen Hopp"
+    assert "Underskrifter: Undertecknare 1 för Föreningen Hopp" in mark.get_attribute(
+        "data-label")
+    assert browser.execute_script("return window.__pwned === undefined")

@@ -167,7 +167,6 @@ def document_status(documents: pd.DataFrame, links: pd.DataFrame,
                     terms: dict[str, tuple[date, date | None]] | None = None
                     ) -> dict[str, str | None]:
     """doc_id -> None (its amounts count) or why a document's amounts do not."""
-    group = dict(zip(documents["doc_id"], documents["group_id"], strict=True))
     superseded = superseded_groups(documents, links, terms or {})
     proposing = set(links.loc[links["relation"] == "proposes", "doc_id"])
     out: dict[str, str | None] = {}

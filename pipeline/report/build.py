@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from pipeline import outdir, store
 from pipeline.report import charts, model
+from pipeline.report import corrections as review
 from pipeline.report.highlight import Span, highlight, mark_value, snippet
 
 LANGUAGES = ("sv", "en")
@@ -155,7 +156,18 @@ class Report:
         self.facts = {name: model.by_doc(tables[name]) for name in model.FACT_TABLES}
         self.money = money_views(tables, renderer.L["ui"]["no_year"])
         self.pages = pages
-        self.flags = model.flags(tables["flags"], sources)
+        every_flag = model.flags(tables["flags"], sources)
+        # dismissed flags (an analyst's false alarm) are listed apart from the open ones
+        self.flags = [f for f in every_flag if f.decision != "dismissed"]
+        self.dismissed = [f for f in every_flag if f.decision == "dismissed"]
+        self.dismissed_of: dict[str, list[model.Flag]] = defaultdict(list)
+        for flag in self.dismissed:
+            self.dismissed_of[flag.doc_id].append(flag)
+        self.commands = review.Commands(tables_dir)
+        correction_rows = model.records(tables["corrections"]) if "corrections" in tables \
+            else []
+        self.corrections_of = review.by_document(correction_rows)
+        self.correction_counts = review.status_counts(correction_rows)
         self.flags_of: dict[str, list[model.Flag]] = defaultdict(list)
         self.evidence_in: dict[str, list[tuple[model.Flag, model.Evidence]]] = defaultdict(list)
         for flag in self.flags:
@@ -245,7 +257,8 @@ class Report:
             more_flags=len(self.flags) > OVERVIEW_ROWS,
             links=[self.link_view(link) for link in self.links[:OVERVIEW_ROWS]],
             link_total=len(self.links), relations=sorted(relations.items()),
-            chart=chart, years=years, series=series, tables_dir=str(self.tables_dir))
+            chart=chart, years=years, series=series, tables_dir=str(self.tables_dir),
+            dismissed_total=len(self.dismissed), correction_counts=self.correction_counts)
 
     def year_series(self) -> tuple[list[str], list[charts.Series]]:
         """The archive's money per year: cash and in kind, side by side."""
@@ -350,7 +363,9 @@ class Report:
             yield f"flags-{number}.html", self.r.render(
                 "flags.html.j2", "", active="flags", flags=[self.flag_view(f, "") for f in chunk],
                 paging={"page": number, "pages": count, "stem": "flags"},
-                flag_total=len(self.flags))
+                flag_total=len(self.flags),
+                dismissed=[self.flag_view(f, "") for f in self.dismissed] if number == 1
+                else [])
 
     def document_index_pages(self) -> Iterable[tuple[str, str]]:
         count = _pages(len(self.documents), self.page_size)
@@ -391,8 +406,13 @@ class Report:
                                             f"f-{table}"))
                 rows.append({"anchor": anchor, "located": fits, "page": page,
                              "quote": row.get("quote") or "",
-                             "cells": [self.r.cell(table, c, row) for c in FACT_COLUMNS[table]]})
-            facts.append({"table": table, "columns": FACT_COLUMNS[table], "rows": rows})
+                             "cells": [self.r.cell(table, c, row) for c in FACT_COLUMNS[table]],
+                             "origin": row.get("origin") or "extracted",
+                             "correction_id": row.get("correction_id") or "",
+                             "commands": self.commands.fact(
+                                 table, row, self.facts[table].get(doc_id, []), doc["source"])})
+            facts.append({"table": table, "columns": FACT_COLUMNS[table], "rows": rows,
+                          "add": self.commands.add(table, doc["source"])})
         # One mark per evidence span, naming every flag that cites it.
         cited: dict[tuple, list[model.Flag]] = defaultdict(list)
         for flag, ev in self.evidence_in.get(doc_id, []):
@@ -431,10 +451,18 @@ class Report:
             related.append({"link": link, "outgoing": link["doc_id"] == doc_id,
                             "label": self.doc_label(other), "href": self.doc_href(root, other),
                             "compare_href": self.compare_href(root, link)})
+        def decided(flag: model.Flag) -> dict:
+            view = self.flag_view(flag, root)
+            if flag.doc_id == doc_id:
+                view["commands"] = self.commands.flag(flag, doc["source"])
+            return view
+
         return self.r.render(
             "document.html.j2", root, active="documents", doc=doc, facts=facts,
             file_format=self.file_format(doc),
-            flags=[self.flag_view(f, root) for f in self.flags_of.get(doc_id, [])],
+            flags=[decided(f) for f in self.flags_of.get(doc_id, [])],
+            dismissed=[decided(f) for f in self.dismissed_of.get(doc_id, [])],
+            corrections=self.corrections_of.get(doc_id, []),
             pages=text_pages, text_missing=not pages, funding=funding, related=related,
             unplaced=unplaced)
 
@@ -517,25 +545,36 @@ def money_views(tables: dict[str, pd.DataFrame], no_year: str) -> dict:
 
 
 def build_report(tables_dir: Path, out: Path, lang: str = "sv",
-                 page_size: int = 200) -> ReportSummary:
+                 page_size: int = 200, redact: str | None = None) -> ReportSummary:
     """Write the report of the tables in `tables_dir` to `out` (replaced as a whole).
 
     `out` must be absent, empty or an earlier report (its report.json lists its files);
     anything else is a ReportError before anything is written (pipeline.outdir), and one
-    report is written at a time to one folder (outdir.Lock)."""
+    report is written at a time to one folder (outdir.Lock). With `redact` ("persons"),
+    the tables and page texts are redacted first (pipeline.redact), unless the tables'
+    manifest says they already are."""
+    from pipeline import redact as redact_
+
     if page_size < 1:
         raise model.ReportError("page size must be at least 1")
+    try:
+        redact_.check_mode(redact)
+    except ValueError as exc:
+        raise model.ReportError(str(exc)) from None
     renderer = Renderer(lang)
     try:
         outdir.check_report(out, tables_dir)
     except outdir.OutDirError as exc:
         raise model.ReportError(str(exc)) from None
     tables = model.load_tables(tables_dir)
-    report = Report(tables, model.PageTexts.read(tables_dir), renderer, page_size, tables_dir)
+    pages = model.PageTexts.read(tables_dir)
+    if redact and not redact_.already_redacted(tables_dir):
+        tables, pages = redact_.redact_report_tables(tables, pages)
+    report = Report(tables, pages, renderer, page_size, tables_dir)
     out = out.resolve()
     try:
         with outdir.Lock(out, "iop report"):
-            files, size = _publish(report, out, tables_dir, lang, page_size)
+            files, size = _publish(report, out, tables_dir, lang, page_size, redact)
     except outdir.OutDirError as exc:
         raise model.ReportError(str(exc)) from None
     return ReportSummary(out=out, documents=len(report.documents),
@@ -543,8 +582,8 @@ def build_report(tables_dir: Path, out: Path, lang: str = "sv",
                          comparisons=len(report.links), files=files, bytes=size)
 
 
-def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: int
-             ) -> tuple[int, int]:
+def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: int,
+             redact: str | None = None) -> tuple[int, int]:
     """Write every page to a staging folder beside `out` and swap it in; (files, bytes)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     store.remove_stale_staging(out)
@@ -565,7 +604,8 @@ def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: 
                 "written": datetime.now(UTC).isoformat(timespec="seconds"),
                 "tables": str(tables_dir.resolve()), "lang": lang, "page_size": page_size,
                 "documents": len(report.documents), "flags": len(report.flags),
-                "bytes": size, "folders": folders, "files": names}
+                "bytes": size, "folders": folders, "files": names,
+                **({"redacted": redact} if redact else {})}
         (staging / MARKER).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         store.publish(staging, out, outdir.REPORT_OUT)
     finally:

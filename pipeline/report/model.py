@@ -21,7 +21,7 @@ from pipeline.archive import archive_tables, groups
 from pipeline.checks.links import unlinked_memos as _unlinked_memos
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
-TABLES = ("documents", *FACT_TABLES, "flags", "links")
+TABLES = ("documents", *FACT_TABLES, "flags", "links", "corrections")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _DOC_ID = re.compile(r"[0-9a-f]{64}")
 
@@ -151,6 +151,9 @@ class Flag:
     message: str
     rule_id: str
     evidence: list[Evidence] = field(default_factory=list)
+    decision: str = ""  # accepted, dismissed (an analyst's review), or "" (open)
+    decision_reason: str = ""
+    correction_id: str = ""
 
     @property
     def target(self) -> Evidence | None:
@@ -185,7 +188,8 @@ def flags(df: pd.DataFrame, sources: dict[str, str]) -> list[Flag]:
     out = [
         Flag(row["code"], row["severity"], row["doc_id"], row["related_doc_id"] or "",
              row["message"], row["rule_id"] or "",
-             parse_evidence(row["evidence"], row["doc_id"]))
+             parse_evidence(row["evidence"], row["doc_id"]), row.get("decision") or "",
+             row.get("decision_reason") or "", row.get("correction_id") or "")
         for row in records(df)
     ]
     out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.code,

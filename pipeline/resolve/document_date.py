@@ -85,6 +85,12 @@ def _accepts(cue: Cue, text: str, mention: Mention) -> bool:
                 and (cue.line is None or cue.line.search(text, line_start, line_end)))
 
 
+@cache
+def _date_recognizer() -> DateRecognizer:
+    """One recognizer per process: building one compiles every date pattern."""
+    return DateRecognizer()
+
+
 def _in_header(cue: Cue, pages: list[Page], lines: int) -> dict | None:
     """The first lines of page 1 as read (offsets are the page's own)."""
     if not pages:
@@ -96,7 +102,7 @@ def _in_header(cue: Cue, pages: list[Page], lines: int) -> dict | None:
         next_break = page.text.find("\n", end, limit)
         end = limit if next_break == -1 else next_break + 1
     header = page.text[:end]
-    for mention in DateRecognizer().match(header):
+    for mention in _date_recognizer().match(header):
         if _accepts(cue, header, mention):
             return _row(mention, page.number, mention.start, mention.end, mention.text, cue.id)
     return None

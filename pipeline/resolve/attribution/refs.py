@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from pipeline.extract.patterns import word_alternation
+from pipeline.extract.prefilter import Prefiltered
 from pipeline.identity import (
     body_kind,
     definite_forms,
@@ -69,7 +70,7 @@ def _res() -> dict[str, re.Pattern]:
                                   .replace("{pay}", "|".join(map(re.escape, r["pay_after"])))),
         "speaker_after": re.compile(r"^\s*" + word_alternation(r["speaker_after"]), re.I),
         "modifier": re.compile(r["modifier_between"], re.I),
-        "body_heads": re.compile(d["generic"]["body_heads"], re.I),
+        "body_heads": Prefiltered(re.compile(d["generic"]["body_heads"], re.I)),
         "body_name": re.compile(d["generic"]["body_name"], re.I),
         "acronym": re.compile(d["generic"]["acronym"]),
     }
