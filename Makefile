@@ -40,13 +40,16 @@ BIG ?= 10000
 bench: $(STAMP) ## run the benchmarks under bench/ (figures printed; archive scale: N=1000 BIG=10000)
 	@command -v pdftotext >/dev/null || echo "pdftotext not installed (apt-get install poppler-utils): its column is skipped"
 	@status=0; for script in bench/*.py; do \
-		case $$script in bench/generate_archive.py|bench/naive_baseline.py|bench/eval.py) continue;; esac; \
+		case $$script in bench/generate_archive.py|bench/naive_baseline.py|bench/eval.py|bench/funding_check.py) continue;; esac; \
 		echo "== $$script"; args=""; \
 		[ $$script = bench/run_bench.py ] && args="--n $(N) --big $(BIG)"; \
 		$(BIN)/python $$script $$args || status=1; done; exit $$status
 
-eval: $(STAMP) ## score the tables against gold: seeds, fixtures, dev corpus, renderings (../shared)
+FUNDING ?= 200
+
+eval: $(STAMP) ## score the tables against gold (../shared), and the funding views against a generated archive (FUNDING=200 families)
 	$(BIN)/python bench/eval.py
+	$(BIN)/python bench/funding_check.py --n $(FUNDING)
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench

@@ -93,7 +93,7 @@ def _varied(fact: dict, doc_id: str, partner: str, factor: int, years: int,
                 "domkyrkopastorat", partner)
     if out.get("amount_sek") is not None:
         out["amount_sek"] = out["amount_sek"] * factor + (1000 if planted else 0)
-    for key in ("start", "end", "period_start", "period_end", "date"):
+    for key in ("start_date", "end_date", "period_start", "period_end", "date"):
         if isinstance(out.get(key), str) and len(out[key]) == 10:
             out[key] = f"{int(out[key][:4]) + years}{out[key][4:]}"
     return out

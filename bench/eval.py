@@ -308,10 +308,12 @@ def _score_periods(rows: list[dict], gold: dict, check) -> None:
     if gold.get("term"):
         term = gold["term"]
         terms = [r for r in rows if cell(r, "kind") in ("term", "agreement_term")]
-        check("term", any(cell(r, "start") == term["start"]
-                          and (cell(r, "end") or None) == (term["end"] or None) for r in terms),
+        # periods.start_date/end_date; `start`/`end` in CSVs written to the old contract
+        spans = [(cell(r, "start_date", "start"), cell(r, "end_date", "end")) for r in terms]
+        check("term", any(start == term["start"] and (end or None) == (term["end"] or None)
+                          for start, end in spans),
               f"term {term['start']}..{term['end']}, got "
-              + (", ".join(f"{cell(r, 'start')}..{cell(r, 'end')}" for r in terms) or "none"),
+              + (", ".join(f"{start}..{end}" for start, end in spans) or "none"),
               terms, _date_needle(term["start"]))
     if gold.get("notice_months"):
         notices = [r for r in rows if cell(r, "kind") == "notice"]

@@ -12,6 +12,13 @@ frequencies) and filled with random facts that are written, per document, to
 
 Document i depends only on (seed, i), so an archive of 10 000 holds the archive of 1 000
 as its first 1 000 files, and files that already exist are not written again.
+
+    python bench/generate_archive.py --funding --n 200 --out data/bench/funding-200
+
+writes instead an archive with known funding: agreement families (an agreement, maybe the
+memo that proposes it, an UTKAST it replaces and a PDF rendering of it) and, beside it,
+`<out>.funding.json` with the money the archive's funding views must give
+(bench/funding_check.py compares them).
 """
 
 from __future__ import annotations
@@ -318,14 +325,284 @@ def generate(n: int, out: Path, seed: int = 2024, jobs: int | None = None) -> Pa
     return truth_path
 
 
+# --- an archive with known funding (--funding) --------------------------------------------
+#
+# Agreement families with coherent money: an agreement between a municipality's nämnd and
+# an organisation, and maybe the memo that proposes it (the same money), an UTKAST it
+# replaces (other money) and a PDF rendering of it (the same money). The truth file
+# `<out>.funding.json` says what the archive's funding views must give: each organisation's
+# cash received, each payer's cash paid and each organisation's in-kind contribution per
+# year, counted once per agreement by the rule of pipeline/archive/funding.py (a yearly
+# amount a twelfth per month of the term, a period's amount pro rata over its months, a
+# year's allocation in its year), computed here month by month on its own.
+
+FUNDING_FORMS = ("per_year", "per_period", "allocations")
+
+
+def _org_number(key: str, group: str) -> str:
+    """One organisation's own number, the same in every document that names it."""
+    return org_number(random.Random(f"org-{key}"), group)
+
+
+def _municipality_number(town: str) -> str:
+    """A municipality's number: 212000-NNNN, as every Swedish municipality's is."""
+    body = "212000" + f"{random.Random(f'org-{town} kommun').randrange(1000):03d}"
+    number = body + luhn.calc_check_digit(body)
+    return f"{number[:6]}-{number[6:]}"
+
+
+def _kr(value: int) -> str:
+    return f"{value:,}".replace(",", " ") + " kr"
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    out, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+@dataclass
+class Family:
+    """One agreement and the documents around it, with the money it moves."""
+
+    index: int
+    town: str
+    board: str
+    board_nr: str
+    partner: str
+    partner_nr: str
+    dnr: str
+    activity: str
+    start: date
+    end: date
+    form: str
+    money: dict  # form's figures: per_year / per_period: int; allocations: {year: int}
+    in_kind: int  # per year, 0 for none
+    memo: bool
+    draft: bool
+    rendering: bool
+
+    def yearly(self) -> tuple[dict[int, int], dict[int, int]]:
+        """(cash per year, in kind per year) by the views' rule."""
+        months = _months(self.start, self.end)
+        cash: dict[int, int] = {}
+        kind: dict[int, int] = {}
+        for year, _month in months:
+            if self.form == "per_year":
+                cash[year] = cash.get(year, 0) + self.money["per_year"] // 12
+            elif self.form == "per_period":
+                cash[year] = cash.get(year, 0) + self.money["per_period"] // len(months)
+            if self.in_kind:
+                kind[year] = kind.get(year, 0) + self.in_kind // 12
+        if self.form == "allocations":
+            cash = dict(self.money["allocations"])
+        return cash, kind
+
+
+RENEWAL_EVERY = 7  # every 7th family renews the one before it: the next term, a new dnr
+
+
+def _partners(seed: int) -> list[tuple[str, str]]:
+    """(town, organisation) pairs in a fixed random order: each family its own partner (two
+    agreements of one partner at once would be versions of one agreement to the linker)."""
+    pairs = [(town, org) for town in MUNICIPALITIES for org in NONPROFITS]
+    random.Random(f"{seed}-partners").shuffle(pairs)
+    return pairs
+
+
+def funding_family(seed: int, index: int) -> Family:
+    rng = random.Random(f"{seed}-funding-{index}")
+    renewal = index % RENEWAL_EVERY == RENEWAL_EVERY - 1
+    base = funding_family(seed, index - 1) if renewal else None
+    pairs = _partners(seed)
+    town, organisation = pairs[(index - index // RENEWAL_EVERY) % len(pairs)]
+    genitive = town if town[-1] in "sxzaeiouyåäö" else town + "s"  # Borås, Uppsala
+    board = base.board if base else f"{rng.choice(BOARDS)} i {genitive} kommun"
+    partner = base.partner if base else f"{organisation} i {town}"
+    town = base.town if base else town
+    form = FUNDING_FORMS[index % len(FUNDING_FORMS)]
+    years = rng.randint(1, 3)
+    if base is not None:  # the next term, right after the one it renews
+        start = base.end + timedelta(days=1)
+    elif form == "allocations":
+        start = date(rng.randint(2019, 2025), 1, 1)  # a calendar year per row
+    else:
+        start = date(rng.randint(2019, 2025), rng.choice([1, 4, 7, 9]), 1)
+    if form == "allocations" and start.month != 1:
+        form = "per_year"
+    end = date(start.year + years, start.month, 1) - timedelta(days=1)
+    months = len(_months(start, end))
+    if form == "per_year":
+        money = {"per_year": rng.randint(10, 150) * 12_000}
+    elif form == "per_period":
+        money = {"per_period": rng.randint(20, 400) * months * 1000}
+    else:
+        money = {"allocations": {start.year + k: rng.randint(10, 150) * 10_000
+                                 for k in range(years)}}
+    return Family(
+        index=index, town=town, board=board,
+        board_nr=_municipality_number(town), partner=partner,
+        partner_nr=_org_number(partner, "80"),
+        dnr=f"SN {start.year - 1}/{100 + index}", activity=rng.choice(ACTIVITIES)[0],
+        start=start, end=end, form=form, money=money,
+        in_kind=rng.choice([0, 0, rng.randint(2, 30) * 12_000]),
+        memo=rng.random() < 0.4, draft=rng.random() < 0.3, rendering=rng.random() < 0.3)
+
+
+def _money_paragraphs(f: Family, draft: bool) -> list[str]:
+    cut = 0.9 if draft else 1.0  # an UTKAST with other money than the final text
+    out = []
+    if f.form == "per_year":
+        out.append(f"{f.board} betalar {_kr(int(f.money['per_year'] * cut))} per år till "
+                   f"{f.partner} under avtalsperioden.")
+    elif f.form == "per_period":
+        out.append(f"{f.board} betalar totalt {_kr(int(f.money['per_period'] * cut))} till "
+                   f"{f.partner} för hela avtalsperioden.")
+    else:
+        rows = {y: int(v * cut) for y, v in f.money["allocations"].items()}
+        out.append(f"{f.board} bidrar till {f.partner} enligt följande:")
+        out.append("\n".join([  # a table: one line per row
+            "Period                           Belopp",
+            *(f"{year}-01-01 – {year}-12-31          {_kr(value)}"
+              for year, value in rows.items()),
+            f"Summa                            {_kr(sum(rows.values()))}"]))
+    if f.in_kind:
+        out.append(f"{f.partner} bidrar med ideella insatser till ett värde av "
+                   f"{_kr(f.in_kind)} per år.")
+    return out
+
+
+def _agreement_text(f: Family, draft: bool) -> str:
+    lines = [("UTKAST " + f"{f.start.year - 1}-10-15\n\n") if draft else "",
+             f"Överenskommelse om idéburet offentligt partnerskap avseende {f.activity}",
+             "", f"Dnr {f.dnr}", "", "§ 1 Parter", "",
+             "Denna överenskommelse är upprättad mellan:", "",
+             f"{f.board}, organisationsnummer {f.board_nr} (offentlig sektor).", "",
+             f"{f.partner}, organisationsnummer {f.partner_nr} (idéburen sektor).", "",
+             "§ 2 Bakgrund", "", *(p + "\n" for p in FILLER[:6]),
+             "§ 3 Avtalstid", "",
+             f"Överenskommelsen gäller från och med {f.start.isoformat()} till och med "
+             f"{f.end.isoformat()}.", "", "§ 4 Ekonomi", "",
+             *(p + "\n" for p in _money_paragraphs(f, draft)),
+             "§ 5 Åtaganden", "",
+             f"{f.partner} ska genomföra minst fyra träffar per månad inom ramen för "
+             f"{f.activity}.", "", "§ 6 Uppföljning", "", *(p + "\n" for p in FILLER[6:10]),
+             "§ 7 Underskrifter", "", f"{f.town} {f.start.year - 1}-12-01", "",
+             f"För {f.board}", "", "För " + f.partner]
+    return "\n".join(lines) + "\n"
+
+
+def _memo_text(f: Family) -> str:
+    if f.form == "per_year":
+        cost = f"{_kr(f.money['per_year'])} per år"
+    elif f.form == "per_period":
+        cost = f"totalt {_kr(f.money['per_period'])} för hela perioden"
+    else:
+        cost = f"totalt {_kr(sum(f.money['allocations'].values()))} för hela perioden"
+    return "\n".join([
+        f"Tjänsteskrivelse {f.start.year - 1}-11-02", "", f"Dnr {f.dnr}", "",
+        f"Förslag till idéburet offentligt partnerskap med {f.partner}", "",
+        "Förslag till beslut", "",
+        f"{f.board} föreslås besluta att ingå ett idéburet offentligt partnerskap med "
+        f"{f.partner} (organisationsnummer {f.partner_nr}) avseende {f.activity} för "
+        f"perioden {f.start.isoformat()} till och med {f.end.isoformat()}.", "",
+        "Ärendet", "", FILLER[0], "", "Ekonomi", "",
+        f"Kostnaden för {f.board} uppgår till {cost} och ryms inom nämndens budget.", ""])
+
+
+def write_funding_family(args: tuple[int, int, str, bool]) -> list[dict]:
+    """Write one family's files; their documents for the truth file."""
+    seed, index, out, with_pdf = args
+    f = funding_family(seed, index)
+    folder = Path(out) / f"family-{index:04d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = [{"source": f"family-{index:04d}/agreement.txt", "role": "agreement",
+             "counted": True}]
+    (folder / "agreement.txt").write_text(_agreement_text(f, False), encoding="utf-8")
+    if f.draft:
+        (folder / "agreement-utkast.txt").write_text(_agreement_text(f, True),
+                                                      encoding="utf-8")
+        docs.append({"source": f"family-{index:04d}/agreement-utkast.txt", "role": "draft",
+                     "counted": False})
+    if f.memo:
+        (folder / "memo.txt").write_text(_memo_text(f), encoding="utf-8")
+        docs.append({"source": f"family-{index:04d}/memo.txt", "role": "memo",
+                     "counted": False})
+    if f.rendering and with_pdf:
+        lines = _agreement_text(f, False).splitlines()
+        write_pdf(folder / "agreement.pdf",
+                  # Helvetica is Latin-1: the en dash is drawn as a hyphen
+                  paginate([line.replace("–", "-") for line in lines if line.strip()]),
+                  f"Dnr {f.dnr}")
+        docs.append({"source": f"family-{index:04d}/agreement.pdf", "role": "rendering",
+                     "counted": False})
+    return [{**d, "family": _family_truth(f)} for d in docs]
+
+
+def _family_truth(f: Family) -> dict:
+    cash, kind = f.yearly()
+    return {"index": f.index, "board": f.board, "board_nr": f.board_nr,
+            "partner": f.partner, "partner_nr": f.partner_nr, "form": f.form,
+            "start": f.start.isoformat(), "end": f.end.isoformat(),
+            "cash": {str(y): v for y, v in sorted(cash.items())},
+            "in_kind": {str(y): v for y, v in sorted(kind.items())}}
+
+
+def generate_funding(n: int, out: Path, seed: int = 2024, with_pdf: bool = True,
+                     jobs: int | None = None) -> Path:
+    """Write n agreement families under `out` and `<out>.funding.json`: per organisation
+    (by org number) and year, the cash it receives and pays and what it gives in kind."""
+    out.mkdir(parents=True, exist_ok=True)
+    tasks = [(seed, i, str(out), with_pdf) for i in range(n)]
+    with ProcessPoolExecutor(jobs or os.cpu_count()) as pool:
+        written = [d for docs in pool.map(write_funding_family, tasks) for d in docs]
+    received: dict[str, dict[str, int]] = {}
+    paid: dict[str, dict[str, int]] = {}
+    in_kind: dict[str, dict[str, int]] = {}
+    totals: dict[str, dict[str, int]] = {}
+
+    def add(table: dict, key: str, year: str, value: int) -> None:
+        table.setdefault(key, {})
+        table[key][year] = table[key].get(year, 0) + value
+
+    families = {d["family"]["index"]: d["family"] for d in written}
+    for family in families.values():
+        for year, value in family["cash"].items():
+            add(received, family["partner_nr"], year, value)
+            add(paid, family["board_nr"], year, value)
+            add(totals, "cash", year, value)
+        for year, value in family["in_kind"].items():
+            add(in_kind, family["partner_nr"], year, value)
+            add(totals, "in_kind", year, value)
+    truth = {
+        "rule": "pipeline/archive/funding.py: per_year a twelfth per month of the term, "
+                "per_period pro rata over its months, a year's allocation in its year",
+        "documents": [{k: v for k, v in d.items() if k != "family"} for d in written],
+        "families": [families[i] for i in sorted(families)],
+        "received": received, "paid": paid, "in_kind": in_kind, "by_year": totals}
+    path = out.with_name(out.name + ".funding.json")
+    path.write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=1000, help="number of documents")
+    parser.add_argument("--n", type=int, default=1000, help="number of documents (with "
+                        "--funding: of agreement families)")
     parser.add_argument("--out", type=Path, default=Path("data/bench/archive-1000"))
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--funding", action="store_true",
+                        help="an archive with known funding: agreements, their memos, drafts "
+                        "and PDF renderings, and <out>.funding.json")
     args = parser.parse_args()
     if "data/raw" in args.out.resolve().as_posix():
         parser.error("never write into data/raw (the sample archive is immutable input)")
+    if args.funding:
+        truth = generate_funding(args.n, args.out, args.seed)
+        print(f"{args.n} agreement families in {args.out}; their funding in {truth}")
+        return
     truth = generate(args.n, args.out, args.seed)
     print(f"{args.n} documents in {args.out}; known facts in {truth}")
 

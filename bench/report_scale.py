@@ -81,8 +81,8 @@ def synthetic_rows(n_docs: int, seed: int = 1) -> dict[str, list[dict]]:
                                     "char_end": offset + len(name), "quote": name,
                                     "rule_id": "party.bench"})
         start = page2.index(term)
-        rows["periods"].append({"doc_id": doc_id, "kind": "term", "start": f"{year}-01-01",
-                                "end": f"{year}-12-31", "months": 12, "page": 2,
+        rows["periods"].append({"doc_id": doc_id, "kind": "term", "start_date": f"{year}-01-01",
+                                "end_date": f"{year}-12-31", "months": 12, "page": 2,
                                 "char_start": start, "char_end": start + len(term),
                                 "quote": term, "rule_id": "period.bench"})
         for person in ("Anna Andersson", "Bertil Berg"):

@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline import codes, outdir, schemas, store, uptodate
+from pipeline.archive import COLUMNS as ARCHIVE_COLUMNS
+from pipeline.archive import archive_tables, groups, views
 from pipeline.cache import CacheCounts, ResultCache, cache_version
 from pipeline.checks import flag_rows, in_order, link_documents
 from pipeline.collect import FactCollector, SortedFacts
@@ -190,7 +192,8 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
         summary.problems = list(zip(listed["source"], listed["status"], listed["code"],
                                     listed["error"], strict=True))
         summary.counts = {name: len(t) if isinstance(t, pd.DataFrame) else
-                          sorted_facts.counts[name] for name, t in tables.items()}
+                          sorted_facts.counts[name] for name, t in tables.items()
+                          if name not in schemas.ARCHIVE_TABLES}
         summary.outcomes = corrector.last_outcomes
         summary.corrections = correction_counts(summary.outcomes)
         summary.unapplied = [(o.correction.id, o.correction.where, o.status, o.message,
@@ -208,7 +211,8 @@ def _extract(inputs: list[Path], out: Path, cache_dir: Path | None, workers: int
                     "corrections_folder": str(corrections_dir.resolve()) if corrections_dir
                     else "",
                     **({"redacted": redact} if redact else {})}
-            summary.out = store.write_tables(tables, out, meta,
+            summary.out = store.write_tables(tables, out, meta, views=tuple(views.VIEWS),
+                                             statements=views.statements(),
                                              extras=partial(_workbook, out, meta))
     finally:
         if sorted_facts is not None:
@@ -335,21 +339,35 @@ def _assemble(doc_rows: list[dict], collector: FactCollector, keep_rows: bool = 
         name: facts.frame(name, columns) for name, columns in LINK_COLUMNS.items()}}
     links = schemas.frame("links", link_documents(link_tables))
     del link_tables
+    documents["group_id"] = groups.group_ids(documents, links)
     flags = schemas.frame("flags", corrector.flags(_flags(documents, links, facts)))
     outcomes = corrector.outcomes(zip(documents["doc_id"].fillna(""), documents["source"],
                                       documents["status"], strict=True))
     documents = mark_documents(documents, outcomes)
+    sources = groups.sources(documents)
+    related = (("doc_id", "source"), ("related_doc_id", "related_source"))
     tables: dict[str, store.Table] = {"documents": documents}
-    tables.update({name: partial(facts.chunks, name) for name in collector.tables})
-    tables.update(links=links, flags=flags,
+    tables.update({name: partial(_with_sources, facts.chunks, name, sources)
+                   for name in collector.tables})
+    tables.update(links=groups.with_sources(links, sources, related),
+                  flags=groups.with_sources(flags, sources, related),
                   corrections=schemas.frame("corrections", [o.row() for o in outcomes]))
+    tables.update(archive_tables(documents, links, **{
+        name: facts.frame(name, columns) for name, columns in ARCHIVE_COLUMNS.items()}))
     return tables, facts
+
+
+def _with_sources(chunks: Callable[[str], Iterator[pd.DataFrame]], name: str,
+                  sources: dict[str, str]) -> Iterator[pd.DataFrame]:
+    """A collected table's chunks with `source` beside doc_id (a table without it as is)."""
+    for chunk in chunks(name):
+        yield groups.with_sources(chunk, sources) if "source" in chunk else chunk
 
 
 # What linking reads of the fact tables (pipeline.checks.links): a few narrow columns.
 LINK_COLUMNS = {"parties": ["doc_id", "name", "role"],
                 "amounts": ["doc_id", "amount_sek", "basis", "period_start", "period_end"],
-                "periods": ["doc_id", "kind", "start", "end"]}
+                "periods": ["doc_id", "kind", "start_date", "end_date"]}
 CHECK_GROUP_DOCS = 1000  # documents checked at a time
 
 

@@ -18,6 +18,10 @@ import pandas as pd
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 TABLES = ("documents", "parties", "amounts", "periods", "obligations", "signatories",
           "placeholders", "flags", "links", "pages", "corrections")
+# The archive as a whole (pipeline.archive), written after the tables above.
+ARCHIVE_TABLES = ("organisations", "organisation_names", "agreements", "funding_amounts",
+                  "funding_detail", "funding_by_organisation_year", "funding_by_payer_year",
+                  "funding_by_year")
 
 
 class SchemaError(Exception):
@@ -41,6 +45,14 @@ def verbatim(table: str, field: str) -> bool:
 
 def columns(table: str) -> list[str]:
     return [f["name"] for f in schema(table)["fields"]]
+
+
+def csv_copies(table: str) -> list[tuple[str, str]]:
+    """(column, copy) pairs: a column the CSV repeats under another name after the schema's
+    columns (`periods.start_date` as `start`: DESIGN.md's contract, read by tools/score.py,
+    names the columns `start` and `end`, and `end` is an SQL keyword)."""
+    return [(f["name"], f["x-iop-csv-copy"]) for f in schema(table)["fields"]
+            if f.get("x-iop-csv-copy")]
 
 
 _DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}

@@ -66,9 +66,12 @@ def remove(path: Path) -> None:
 
 
 def write_tables(tables: dict[str, Table], out: Path, meta: dict,
+                 views: tuple[str, ...] = (), statements: list[str] | tuple = (),
                  extras: Callable[[Path], None] | None = None) -> Path:
     """Validate every table, write them all, and publish the set atomically at `out`.
 
+    In iop.duckdb the tables named in `views` are not loaded: `statements` (run after the
+    tables are loaded) create them as views, with the SQL that computed their rows.
     `extras`, given the staging folder once the tables are written there, writes more
     files into it (iop extract's workbook); they are listed in the manifest and
     published with the tables."""
@@ -84,16 +87,19 @@ def write_tables(tables: dict[str, Table], out: Path, meta: dict,
     remove(staging)
     staging.mkdir()
     try:
+        (staging / EXCEL_DIR).mkdir()
         for name, df in tables.items():
             if "csv" in schemas.formats(name):
-                _write_csv(_chunks(name, df, CSV_CHUNK_ROWS), staging / f"{name}.csv")
+                _write_csv(name, _chunks(name, df, CSV_CHUNK_ROWS), staging / f"{name}.csv",
+                           staging / EXCEL_DIR / f"{name}.csv")
             _write_parquet(name, _chunks(name, df, PARQUET_CHUNK_ROWS),
                            staging / f"{name}.parquet")
-        _write_duckdb(tables, staging / "iop.duckdb")
+        _write_duckdb(tables, staging / "iop.duckdb", views, statements)
         _write_datapackage(tables, staging / "datapackage.json")
         if extras is not None:
             extras(staging)
         _write_manifest(staging, meta)
+        _fsync_dir(staging / EXCEL_DIR)
         _fsync_dir(staging)
         publish(staging, out, outdir.EXTRACT_OUT)
     finally:
@@ -119,16 +125,33 @@ def _chunks(name: str, table: Table, rows: int) -> Iterator[pd.DataFrame]:
         yield schemas.frame(name, [])
 
 
-def _write_csv(chunks: Iterable[pd.DataFrame], path: Path) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+# The CSVs for a Swedish Excel: a double click opens them right. Excel reads a CSV in the
+# system's code page unless it starts with a byte order mark, splits columns on the
+# system's list separator (';' where the decimal sign is ',', as in Sweden) and reads
+# '0.75' as text there. The main CSVs stay plain UTF-8 with ',' (DESIGN.md's contract,
+# what tools read): these are a copy of them in the other dialect.
+EXCEL_DIR = "excel"
+EXCEL_CSV = {"sep": ";", "decimal": ",", "lineterminator": "\r\n"}
+
+
+def _write_csv(name: str, chunks: Iterable[pd.DataFrame], path: Path, excel: Path) -> None:
+    """`path`: UTF-8, ',' and '.', the contract's copies of renamed columns at the end;
+    `excel`: the same rows for a Swedish Excel (EXCEL_CSV, UTF-8 with a BOM)."""
+    copies = schemas.csv_copies(name)
+    with open(path, "w", encoding="utf-8", newline="") as handle, \
+            open(excel, "w", encoding="utf-8-sig", newline="") as sheet:
         for number, chunk in enumerate(chunks):
             safe = chunk.copy(deep=False)
             for column in safe.columns:
                 if safe[column].dtype == "string":
                     safe[column] = _excel_safe(_clean_cells(safe[column]))
+            safe.to_csv(sheet, index=False, header=number == 0, **EXCEL_CSV)
+            for column, copy in copies:
+                safe[copy] = safe[column]
             safe.to_csv(handle, index=False, header=number == 0, lineterminator="\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+        for done in (handle, sheet):
+            done.flush()
+            os.fsync(done.fileno())
 
 
 # schemas.clean_cell and schemas.excel_safe over whole columns: string methods on Arrow
@@ -160,8 +183,10 @@ def _arrow_table(name: str, df: pd.DataFrame) -> pa.Table:
         elif f["type"] == "string" and schemas.verbatim(name, f["name"]):
             array = pa.array(col.astype("string"), type=pa.string(), from_pandas=True)
         elif f["type"] == "string":
-            array = pa.array(_clean_cells(col.astype("string")), type=pa.string(),
-                             from_pandas=True)
+            # a missing value is NULL, never '' ("where part_of is null" finds them all)
+            cleaned = _clean_cells(col.astype("string"))
+            array = pa.array(cleaned.mask((cleaned == "").fillna(False).astype(bool)),
+                             type=pa.string(), from_pandas=True)
         else:
             array = pa.array(col, type=_ARROW[f["type"]], from_pandas=True)
         arrays.append(array)
@@ -183,7 +208,8 @@ def _write_parquet(name: str, chunks: Iterable[pd.DataFrame], path: Path) -> Non
 DUCKDB_MEMORY = "64MB"  # the DuckDB file is loaded from the Parquet files, streamed
 
 
-def _write_duckdb(tables: dict[str, Table], path: Path) -> None:
+def _write_duckdb(tables: dict[str, Table], path: Path, views: tuple[str, ...] = (),
+                  statements: list[str] | tuple = ()) -> None:
     import duckdb
 
     # One thread and a memory limit: DuckDB then streams each Parquet file into its
@@ -191,27 +217,43 @@ def _write_duckdb(tables: dict[str, Table], path: Path) -> None:
     con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": DUCKDB_MEMORY})
     try:
         for name in tables:
+            if name in views:
+                continue
             parquet = path.parent / f"{name}.parquet"
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(parquet)])
+        for statement in statements:
+            con.execute(statement)
         con.execute("CHECKPOINT")
     finally:
         con.close()
 
 
+def _csv_schema(name: str) -> dict:
+    """The table's schema as its CSV has it: the copies of renamed columns at the end."""
+    schema = {k: v for k, v in schemas.schema(name).items() if k != "$schema"}
+    fields = {f["name"]: f for f in schema["fields"]}
+    copies = [{**{k: v for k, v in fields[column].items() if not k.startswith("x-iop")},
+               "name": copy, "description": f"the same as {column}"}
+              for column, copy in schemas.csv_copies(name)]
+    return {**schema, "fields": [*schema["fields"], *copies]}
+
+
 def _write_datapackage(tables: dict[str, Table], path: Path) -> None:
+    resources = []
+    for name in tables:
+        if "csv" in schemas.formats(name):
+            resources.append({"name": name, "path": f"{name}.csv", "format": "csv",
+                              "encoding": "utf-8", "schema": _csv_schema(name)})
+        else:
+            resources.append({"name": name, "path": f"{name}.parquet", "format": "parquet",
+                              "schema": {k: v for k, v in schemas.schema(name).items()
+                                         if k != "$schema"}})
     package = {
         "name": "iop-extracted",
         "title": "Facts extracted from IOP agreements and memos",
-        "resources": [
-            {
-                "name": name,
-                **({"path": f"{name}.csv", "format": "csv", "encoding": "utf-8"}
-                   if "csv" in schemas.formats(name)
-                   else {"path": f"{name}.parquet", "format": "parquet"}),
-                "schema": {k: v for k, v in schemas.schema(name).items() if k != "$schema"},
-            }
-            for name in tables
-        ],
+        "description": f"The CSVs for a Swedish Excel are in {EXCEL_DIR}/: UTF-8 with a byte "
+                       "order mark, ';' between columns, ',' as the decimal sign.",
+        "resources": resources,
     }
     path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -227,11 +269,14 @@ def _sha256_synced(path: Path) -> str:
 
 
 def _write_manifest(staging: Path, meta: dict) -> None:
-    files = {p.name: {"sha256": _sha256_synced(p), "bytes": p.stat().st_size}
-             for p in sorted(staging.iterdir()) if p.is_file()}
+    files = {p.relative_to(staging).as_posix(): {"sha256": _sha256_synced(p),
+                                                 "bytes": p.stat().st_size}
+             for p in sorted(staging.rglob("*")) if p.is_file()}
+    folders = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
+                     if p.is_dir())
     manifest = {"tool": outdir.EXTRACT,
                 "written": datetime.now(UTC).isoformat(timespec="seconds"), **meta,
-                "files": files}
+                "folders": folders, "files": files}
     path = staging / "manifest.json"
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

@@ -58,13 +58,13 @@ def _periods(doc: str, gold: dict) -> list[dict]:
     rows = []
     term = gold.get("term") or {}
     if term.get("start") or term.get("end") or term.get("stated_duration_months"):
-        rows.append({"doc": doc, "kind": "term", "start": term.get("start") or None,
-                     "end": term.get("end") or None,
+        rows.append({"doc": doc, "kind": "term", "start_date": term.get("start") or None,
+                     "end_date": term.get("end") or None,
                      "months": term.get("stated_duration_months")})
     for other in gold.get("other_periods") or []:
         if other.get("kind") in PERIOD_KINDS and (other.get("start") or other.get("end")):
-            rows.append({"doc": doc, "kind": other["kind"], "start": other.get("start"),
-                         "end": other.get("end")})
+            rows.append({"doc": doc, "kind": other["kind"], "start_date": other.get("start"),
+                         "end_date": other.get("end")})
     return rows
 
 

@@ -88,7 +88,8 @@ def rows() -> dict[str, list[dict]]:
              "char_start": 900, "char_end": 910},
         ],
         "periods": [
-            {"doc_id": AGREEMENT, "kind": "term", "start": "2023-04-01", "end": "2024-03-31",
+            {"doc_id": AGREEMENT, "kind": "term", "start_date": "2023-04-01",
+             "end_date": "2024-03-31",
              "months": 12, **span(AGREEMENT_PAGES, 2, "från och med 2023-04-01 till och med "
                                                         "2024-03-31"), "rule_id": "period.term"},
         ],

@@ -118,7 +118,8 @@ def test_written_precision(quote, tolerance):
 
 # --- DURATION_MISMATCH -------------------------------------------------------------------
 def term(start, end, months=None, **fields) -> dict:
-    return {"doc": "d", "kind": "term", "start": start, "end": end, "months": months, **fields}
+    return {"doc": "d", "kind": "term", "start_date": start, "end_date": end, "months": months,
+            **fields}
 
 
 DURATIONS = [
@@ -142,7 +143,7 @@ DURATIONS = [
     ("dates without duration", [term("2023-04-01", "2025-03-31")], []),
     ("notice months are no duration",
      [term("2023-04-01", "2024-03-31", 12),
-      {"doc": "d", "kind": "notice", "months": 6, "start": None, "end": None}], []),
+      {"doc": "d", "kind": "notice", "months": 6, "start_date": None, "end_date": None}], []),
 ]
 
 
@@ -153,7 +154,7 @@ def test_duration_mismatch(name, rows, expected):
 
 # --- PERIOD_MISMATCH ---------------------------------------------------------------------
 def period(kind, start, end) -> dict:
-    return {"doc": "d", "kind": kind, "start": start, "end": end}
+    return {"doc": "d", "kind": kind, "start_date": start, "end_date": end}
 
 
 TERM = term("2018-07-01", "2021-06-30", 36)
@@ -366,7 +367,7 @@ def test_cross_document_evidence_quotes_both_sides():
 
 
 def terms(doc, *rows) -> list[dict]:
-    return [{"doc": doc, "kind": "term", "start": s, "end": e} for s, e in rows]
+    return [{"doc": doc, "kind": "term", "start_date": s, "end_date": e} for s, e in rows]
 
 
 TERM_CASES = [

@@ -31,7 +31,7 @@ def kr(doc: str, value: int, basis: str = "per_year", payer: str = NAMND, **fiel
 
 def term(doc: str, start: str | None, end: str | None, months: int | None = None,
          **fields) -> dict:
-    return {"doc": doc, "kind": "term", "start": start, "end": end, "months": months,
+    return {"doc": doc, "kind": "term", "start_date": start, "end_date": end, "months": months,
             **fields}
 
 
@@ -192,7 +192,7 @@ SUMS = [
      ["Summan anges till 655 000 kr, men delarna 412 000 + 96 000 + 38 000 + 54 000 + "
       "40 000 kr blir 640 000 kr."]),
     ("yearly parts of a total for a three-year term",
-     [{"doc": "avtal", "kind": "term", "start": "2025-01-01", "end": "2027-12-31"},
+     [{"doc": "avtal", "kind": "term", "start_date": "2025-01-01", "end_date": "2027-12-31"},
       total(3000000, "per_period"), part(600000, payer=NAMND), part(400000, payer=KLUBB)],
      []),
     ("a monthly part of a yearly total",
@@ -224,20 +224,21 @@ def periods_of(*rows) -> list[dict]:
 
 DURATIONS = [
     ("an extension option's length is no duration",
-     periods_of({"kind": "term", "start": "2024-04-01", "end": "2026-03-31", "months": 24},
+     periods_of({"kind": "term", "start_date": "2024-04-01", "end_date": "2026-03-31",
+                 "months": 24},
                 {"kind": "term", "months": 12, "quote": "möjlighet till förlängning i ett år"}),
      []),
     ("an amendment: the extension is the gap between the old and the new end",
-     periods_of({"kind": "term", "start": "2024-02-01", "end": "2026-01-31"},
-                {"kind": "term", "start": "2024-02-01", "end": "2027-01-31"},
+     periods_of({"kind": "term", "start_date": "2024-02-01", "end_date": "2026-01-31"},
+                {"kind": "term", "start_date": "2024-02-01", "end_date": "2027-01-31"},
                 {"kind": "term", "months": 12, "quote": "tolv månader"}), []),
     ("a length fitting neither the term nor an extension",
-     periods_of({"kind": "term", "start": "2024-02-01", "end": "2026-01-31"},
-                {"kind": "term", "start": "2024-02-01", "end": "2027-01-31"},
+     periods_of({"kind": "term", "start_date": "2024-02-01", "end_date": "2026-01-31"},
+                {"kind": "term", "start_date": "2024-02-01", "end_date": "2027-01-31"},
                 {"kind": "term", "months": 18, "quote": "arton månader"}),
      ["Löptiden anges till 18 månader, men 2024-02-01–2026-01-31 är 2 år."]),
     ("'tvåårig' for three years of dates",
-     periods_of({"kind": "term", "start": "2025-01-01", "end": "2027-12-31", "months": 24,
+     periods_of({"kind": "term", "start_date": "2025-01-01", "end_date": "2027-12-31", "months": 24,
                  "quote": "tvåårig"}),
      ["Löptiden anges till 2 år, men 2025-01-01–2027-12-31 är 3 år."]),
 ]
@@ -251,22 +252,23 @@ def test_durations(name, periods, expected):
 
 PERIODS = [
     ("a final report due after the term is no funding period",
-     periods_of({"kind": "term", "start": "2024-01-01", "end": "2026-12-31"},
-                {"kind": "follow_up", "start": "2027-03-31", "end": "2027-03-31"}), [], []),
+     periods_of({"kind": "term", "start_date": "2024-01-01", "end_date": "2026-12-31"},
+                {"kind": "follow_up", "start_date": "2027-03-31", "end_date": "2027-03-31"}),
+     [], []),
     ("an amended term covers the extension year's money",
-     periods_of({"kind": "term", "start": "2024-02-01", "end": "2026-01-31"},
-                {"kind": "term", "start": "2024-02-01", "end": "2027-01-31"}),
+     periods_of({"kind": "term", "start_date": "2024-02-01", "end_date": "2026-01-31"},
+                {"kind": "term", "start_date": "2024-02-01", "end_date": "2027-01-31"}),
      [kr("avtal", 660000, period_start="2026-02-01", period_end="2027-01-31")], []),
     ("an extension option does not move the end",
-     periods_of({"kind": "term", "start": "2024-04-01", "end": "2026-03-31"},
-                {"kind": "term", "start": "2024-04-01", "end": "2027-03-31",
+     periods_of({"kind": "term", "start_date": "2024-04-01", "end_date": "2026-03-31"},
+                {"kind": "term", "start_date": "2024-04-01", "end_date": "2027-03-31",
                  "quote": "med möjlighet till förlängning i ett år"},
-                {"kind": "funding", "start": "2024-04-01", "end": "2027-03-31"}), [],
+                {"kind": "funding", "start_date": "2024-04-01", "end_date": "2027-03-31"}), [],
      ["Perioden 2024-04-01–2027-03-31 för finansieringen ligger utanför avtalstiden "
       "2024-04-01–2026-03-31."]),
     ("funding that runs a year past the term",
-     periods_of({"kind": "term", "start": "2025-01-01", "end": "2026-12-31"},
-                {"kind": "funding", "start": "2025-01-01", "end": "2027-12-31"}), [],
+     periods_of({"kind": "term", "start_date": "2025-01-01", "end_date": "2026-12-31"},
+                {"kind": "funding", "start_date": "2025-01-01", "end_date": "2027-12-31"}), [],
      ["Perioden 2025-01-01–2027-12-31 för finansieringen ligger utanför avtalstiden "
       "2025-01-01–2026-12-31."]),
 ]

@@ -67,7 +67,7 @@ PLANTED = [
         [("replace", "300 500", "350 500", "Ekonomi")], id="amount"),
     pytest.param(
         "till och med 2024-03-31. Om någon", "till och med 2025-03-31. Om någon",
-        [("periods", "changed", ["end"])],
+        [("periods", "changed", ["end_date"])],
         [("replace", "2024-03-31", "2025-03-31", "Period för överenskommelsen")],
         id="end-date"),
     pytest.param(

@@ -21,7 +21,7 @@ def amount(value, **kw) -> dict:
 
 
 def period(kind, start=None, end=None, months=None, **kw) -> dict:
-    return {"doc_id": DOC, "kind": kind, "start": start, "end": end, "months": months,
+    return {"doc_id": DOC, "kind": kind, "start_date": start, "end_date": end, "months": months,
             "times_per_year": None, "page": 1, "char_start": 0, **kw}
 
 
@@ -120,10 +120,10 @@ PLANTED = [
     ("amounts", AMOUNTS[:1],
      "Belopp borttaget: 160 000 kr, per år, betalare: Linköpings Domkyrkopastorat"),
     # periods
-    ("periods", replace(PERIODS, 0, end="2025-03-31", months=24),
+    ("periods", replace(PERIODS, 0, end_date="2025-03-31", months=24),
      "Avtalstid ändrad: till och med 2024-03-31 → 2025-03-31, längd 12 månader → 24 månader "
      "(från: 2023-04-01)"),
-    ("periods", replace(PERIODS, 0, start="2023-05-01"),
+    ("periods", replace(PERIODS, 0, start_date="2023-05-01"),
      "Avtalstid ändrad: från 2023-04-01 → 2023-05-01 (till och med: 2024-03-31, längd: 12 "
      "månader)"),
     ("periods", replace(PERIODS, 1, months=3),
@@ -293,7 +293,7 @@ def test_memo_against_agreement_lists_both_sides_facts():
 # (what the agreement says differently, the memo fact, expected status and changed columns)
 MEMO_DIFFERENCES = [
     ("amounts", replace(AMOUNTS, 0, amount_sek=350500), ("changed", ["amount_sek"])),
-    ("periods", replace(PERIODS, 0, end="2025-03-31"), ("changed", ["end"])),
+    ("periods", replace(PERIODS, 0, end_date="2025-03-31"), ("changed", ["end_date"])),
     ("obligations", replace(OBLIGATIONS, 0, quantity=8), ("changed", ["quantity"])),
 ]
 

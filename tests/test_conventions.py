@@ -137,7 +137,7 @@ def test_periods(name, kind, start, end, months, times):
     rows = [r for r in doc(name)[1]["periods"] if r["kind"] == kind]
     assert rows, doc(name)[1]["periods"]
     row = rows[0]
-    assert (row["start"], row["end"], row["months"], row["times_per_year"]) == (
+    assert (row["start_date"], row["end_date"], row["months"], row["times_per_year"]) == (
         start, end, months, times)
 
 
@@ -185,7 +185,7 @@ def test_obligations(name, party, action, quantity, frequency):
 
 def test_memo_period_with_slash_dates():
     periods = doc(MEMO)[1]["periods"]
-    assert any(r["start"] == "2021-07-01" and r["end"] == "2022-06-30" for r in periods)
+    assert any(r["start_date"] == "2021-07-01" and r["end_date"] == "2022-06-30" for r in periods)
 
 
 def test_amounts_in_a_word_table(tmp_path):
@@ -322,7 +322,7 @@ PERIOD_FORMS = [
 def test_period_forms(sentence, kind, start, end, months, tmp_path):
     rows = [r for r in facts_of_text(sentence, tmp_path)[1]["periods"] if r["kind"] == kind]
     assert rows, facts_of_text(sentence, tmp_path)[1]["periods"]
-    assert (rows[0]["start"], rows[0]["end"], rows[0]["months"]) == (start, end, months)
+    assert (rows[0]["start_date"], rows[0]["end_date"], rows[0]["months"]) == (start, end, months)
 
 
 PARTIES_HEAD = ("Överenskommelse om idéburet offentligt partnerskap\n\nParter\n"
@@ -418,7 +418,7 @@ def pdf_of(text: str, path: Path) -> Path:
 FACT_COLUMNS = {
     "parties": ("name", "org_number", "sector", "role"),
     "amounts": ("amount_sek", "payer", "payee", "basis", "in_kind", "role", "part_of"),
-    "periods": ("kind", "start", "end", "months", "times_per_year"),
+    "periods": ("kind", "start_date", "end_date", "months", "times_per_year"),
     "obligations": ("party", "action", "quantity", "frequency"),
     "signatories": ("person", "for_party", "place", "date"),
 }

@@ -99,10 +99,10 @@ def test_stated_totals_and_their_parts(case, shared):
 @pytest.mark.parametrize("case", cases_with("term"), ids=case_id)
 def test_term(case, shared):
     path, gold = case
-    terms = [r for r in facts(path)["periods"] if r["kind"] == "term" and r["start"]]
+    terms = [r for r in facts(path)["periods"] if r["kind"] == "term" and r["start_date"]]
     assert terms, "no term"
     term = gold["term"]
-    assert (terms[0]["start"], terms[0]["end"]) == (term["start"], term["end"])
+    assert (terms[0]["start_date"], terms[0]["end_date"]) == (term["start"], term["end"])
     if "stated_duration_months" in term:
         assert terms[0]["months"] == term["stated_duration_months"]
 
@@ -128,8 +128,8 @@ def test_other_periods(case, shared):
     rows = facts(path)["periods"]
     for want in gold["other_periods"]:
         kind = "indexation" if want["kind"] == "indexation_from" else want["kind"]
-        match = [r for r in rows if r["kind"] == kind and r["start"] == want["start"]
-                 and r["end"] == want.get("end")]
+        match = [r for r in rows if r["kind"] == kind and r["start_date"] == want["start"]
+                 and r["end_date"] == want.get("end")]
         assert match, want
 
 

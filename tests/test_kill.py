@@ -46,7 +46,8 @@ def sources(out: Path) -> list[str]:
 def assert_complete_set(out: Path) -> list[str]:
     """Every file listed with a matching checksum, nothing else, all readable."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert {p.name for p in out.iterdir()} == set(manifest["files"]) | {"manifest.json"}
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written == set(manifest["files"]) | {"manifest.json"}
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"], name
     con = duckdb.connect(str(out / "iop.duckdb"), read_only=True)
@@ -137,11 +138,11 @@ def _mount_tmpfs(path: Path, size: str) -> bool:
 
 
 def test_a_full_disk_leaves_the_previous_outputs(archives, tmp_path, monkeypatch):
-    """A real full disk (a 6 MiB tmpfs) where mount is allowed; else ENOSPC from a fake
+    """A real full disk (a 12 MiB tmpfs) where mount is allowed; else ENOSPC from a fake
     `write` in the store."""
     old_raw, new_raw = archives
     disk = tmp_path / "disk"
-    real = _mount_tmpfs(disk, "6m")
+    real = _mount_tmpfs(disk, "12m")  # the old set needs more than 6 MiB
     try:
         out = disk / "out"
         extract_archive([old_raw], out, None, 2)

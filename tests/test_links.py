@@ -46,7 +46,7 @@ def parish(doc: str, name: str = "Svenska kyrkan, Linköpings Domkyrkopastorat")
 
 
 def term(doc: str, start: str, end: str) -> dict:
-    return {"doc": doc, "kind": "term", "start": start, "end": end}
+    return {"doc": doc, "kind": "term", "start_date": start, "end_date": end}
 
 
 def kronor(doc: str, value: int) -> dict:

@@ -177,7 +177,10 @@ def test_accepted_layouts_change_only_out_and_cache(tmp_path, shared, layout, ar
     assert not [k for k in after if Path(k).name.startswith(".")]  # no hidden leftovers
     out = tmp_path / tables
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert {p.name for p in out.iterdir()} == set(manifest["files"]) | {"manifest.json"}
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written == set(manifest["files"]) | {"manifest.json"}
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()} == \
+        set(manifest["folders"])
     docs = pd.read_csv(out / "documents.csv", keep_default_na=False)
     assert list(docs["source"]) == ["avtal.txt"]  # the tables and the cache were not read
 
@@ -258,7 +261,9 @@ def test_any_layout_keeps_what_iop_did_not_write(tree, data):
         assert _outside(after, *mine, *made) == _outside(before, *mine)  # all else kept
         assert not [k for k in after if Path(k).name.startswith(".")]
         listed = json.loads((root / out / "manifest.json").read_text())["files"]
-        assert {p.name for p in (root / out).iterdir()} == set(listed) | {"manifest.json"}
+        written = {p.relative_to(root / out).as_posix() for p in (root / out).rglob("*")
+                   if p.is_file()}
+        assert written == set(listed) | {"manifest.json"}
 
 
 # ---- publishing itself: only what the previous manifest lists is removed --------------------

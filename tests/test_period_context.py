@@ -111,7 +111,7 @@ MEMO = ("Tjänsteskrivelse\nDatum: 2024-09-15\n\nFörslag till beslut\n"
 def _memo_terms(body: str, tmp_path) -> list[tuple]:
     row, tables = facts_of_text(MEMO.format(body=body), tmp_path)
     assert row["kind"] == "memo"
-    return [(r["start"], r["end"]) for r in tables["periods"] if r["kind"] == "term"]
+    return [(r["start_date"], r["end_date"]) for r in tables["periods"] if r["kind"] == "term"]
 
 
 # (body, terms)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from pipeline import schemas, store
 from pipeline.report import ReportError, build_report, charts, comparisons, model
+from pipeline.report.build import org_file
 from pipeline.report.highlight import Span, highlight, mark_value, snippet
 from tests import report_tables as rt
 from tests.conftest import SEEDS
@@ -141,60 +142,6 @@ def test_sum_groups(amounts, groups):
     assert [(g.total["amount_sek"], [r["amount_sek"] for _, r in g.parts]) for g in got] == groups
 
 
-# amounts of an agreement -> kronor per (year, payer, payee) in the funding chart
-FUNDING = [
-    ([_amount("a1", 100)], {("2023", "Kommunen", "Föreningen"): 100}),
-    # totals, costs and in-kind contributions are not money paid
-    ([_amount("a1", 900, role="total"), _amount("a2", 800, role="cost"),
-      _amount("a3", 700, in_kind=True), _amount("a4", 100)],
-     {("2023", "Kommunen", "Föreningen"): 100}),
-    # a contribution divided into allocations counts as its allocations
-    ([_amount("a1", 300), _amount("a2", 200, "a1", payee="B"),
-      _amount("a3", 100, "a1", payee="C", period_start="2024-07-01")],
-     {("2023", "Kommunen", "B"): 200, ("2024", "Kommunen", "C"): 100}),
-    # a restated amount counts once; one without a period has no year
-    ([_amount("a1", 100), _amount("a2", 100), _amount("a3", 50, period_start=None)],
-     {("2023", "Kommunen", "Föreningen"): 100, ("?", "Kommunen", "Föreningen"): 50}),
-    # without a payee it is not a flow between two parties
-    ([_amount("a1", 100, payee=None)], {}),
-]
-
-
-@pytest.mark.parametrize("amounts,totals", FUNDING)
-def test_funding_totals(amounts, totals):
-    documents = schemas.frame("documents", rt.rows()["documents"])
-    assert model.funding_totals(schemas.frame("amounts", amounts), documents, "?") == totals
-
-
-# draft_of links (later -> earlier version) -> the agreements whose amounts count
-DRAFTS = [
-    ([], {rt.AGREEMENT, rt.MEMO}),
-    ([(rt.AGREEMENT, rt.MEMO)], {rt.AGREEMENT}),
-    ([(rt.AGREEMENT, rt.MEMO), (rt.MEMO, rt.AGREEMENT)], {rt.AGREEMENT}),  # linked both ways
-]
-
-
-@pytest.mark.parametrize("drafts,counted", DRAFTS)
-def test_funding_counts_a_draft_only_without_its_final_version(drafts, counted):
-    documents = [{"doc_id": d, "source": d[:3], "status": "ok", "kind": "agreement"}
-                 for d in (rt.AGREEMENT, rt.MEMO)]
-    amounts = [_amount("a1", 100, doc_id=d, payee=d) for d in (rt.AGREEMENT, rt.MEMO)]
-    links = [{"doc_id": a, "related_doc_id": b, "relation": "draft_of"} for a, b in drafts]
-    totals = model.funding_totals(schemas.frame("amounts", amounts),
-                                  schemas.frame("documents", documents), "?",
-                                  schemas.frame("links", links))
-    assert totals == {("2023", "Kommunen", d): 100 for d in counted}
-
-
-def test_funding_counts_agreements_only():
-    tables = rt.rows()
-    amounts = schemas.frame("amounts", tables["amounts"])
-    documents = schemas.frame("documents", tables["documents"])
-    # the memo's 250 000 (a proposal), the in-kind 100 000 and the total are left out
-    assert model.funding_totals(amounts, documents, "?") == {
-        ("2023", "Linköpings kommun", "Föreningen Hopp"): 200000}
-
-
 @pytest.mark.parametrize("largest,step", [(0, 1), (7, 2), (350_000, 100_000),
                                           (1_200_000, 500_000), (90, 50)])
 def test_nice_step(largest, step):
@@ -250,11 +197,15 @@ def report(tmp_path_factory) -> Path:
 
 def test_files_of_the_report(report):
     names = {p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file()}
+    organisations = model.load_tables(report.parent / "tables")["organisations"]
+    assert len(organisations) == 5  # the municipality, the förening, three hostile names
     assert names == {
         "index.html", "report.json", "funding.html", "links-1.html", "flags-1.html",
-        "flags-2.html", "documents-1.html",
+        "flags-2.html", "documents-1.html", "organisations-1.html", "organisations-2.html",
+        "organisations-3.html",
         "documents-2.html", f"docs/{rt.AGREEMENT}.html", f"docs/{rt.MEMO}.html",
-        f"docs/{rt.HOSTILE}.html", f"compare/{rt.MEMO}_{rt.AGREEMENT}.html"}
+        f"docs/{rt.HOSTILE}.html", f"compare/{rt.MEMO}_{rt.AGREEMENT}.html",
+        *(f"orgs/{org_file(org)}" for org in organisations["organisation_id"])}
 
 
 def test_overview_lists_counts_links_chart_and_flags(report):
@@ -267,7 +218,7 @@ def test_overview_lists_counts_links_chart_and_flags(report):
     assert listed.index("MEMO_AGREEMENT_MISMATCH") < listed.index("SUM_MISMATCH") \
         < listed.index("PLACEHOLDER")
     assert f'href="compare/{rt.MEMO}_{rt.AGREEMENT}.html"' in html
-    assert "<svg" in html and "Linköpings kommun → Föreningen Hopp" in html
+    assert "<svg" in html and "Pengar per år i arkivet" in html  # the money per year chart
     tags = parse(report / "index.html").tags
     flag_links = [a["href"] for tag, a in tags if tag == "a" and a.get("class") == "flag-message"]
     start = rt.AGREEMENT_PAGES[0].index("200 000 kr")
@@ -334,7 +285,8 @@ def test_comparison_page_is_compare_with_a_bar_back_into_the_report(report):
     bar = html[html.index('<div role="navigation" class="iop-report-bar"'):]
     bar = bar[:bar.index("</div>")]
     assert 'href="../index.html"' in bar and "föreslår" in bar and "Flaggor: 1" in bar
-    assert f'href="../docs/{rt.MEMO}.html">Tjänsteskrivelse IOP</a>' in bar
+    # the title with the file and its format: renderings of one document share a title
+    assert f'href="../docs/{rt.MEMO}.html">Tjänsteskrivelse IOP – memo.docx (DOCX)</a>' in bar
     assert re.search(r'<tr class="changed"><td>Belopp</td><td>250 000 kr.*?</td>\s*<td>200 000 kr',
                      html, re.S)  # compare pairs the memo's amount with the agreement's
 
@@ -499,9 +451,62 @@ def test_overview_lists_the_first_rows_and_links_to_the_rest(tmp_path, monkeypat
     assert (tmp_path / "report" / "flags-1.html").read_text().count("<article") == 3
 
 
-def test_funding_page_lists_every_payer_payee_and_year(report):
+def test_funding_page_spreads_the_agreement_over_its_years_and_counts_in_kind_apart(report):
+    """200 000 kr for 2023-04-01..2024-03-31: nine months in 2023, three in 2024; the
+    memo's 250 000 kr (it proposes the agreement) is not counted again; the in-kind
+    100 000 kr stands in its own column."""
     html = (report / "funding.html").read_text(encoding="utf-8")
-    assert re.search(r"<td>2023</td><td>Linköpings kommun</td><td>Föreningen Hopp</td>"
-                     r"<td class=\"num\">200\u00a0000\u00a0kr</td>", html)
+    kr = "\u00a0000\u00a0kr"
+    assert f'<tr><td>2023</td><td class="num">150{kr}</td><td class="num">75{kr}</td>' in html
+    assert f'<tr><td>2024</td><td class="num">50{kr}</td><td class="num">25{kr}</td>' in html
+    assert re.search(r'<td>2023</td><td><a href="orgs/\w+\.html">Linköpings kommun</a></td>'
+                     rf'<td></td><td class="num">150{kr}</td>', html)
+    assert "beslutsförslag till en överenskommelse i arkivet" in html  # why 250 000 is not
     links = (report / "links-1.html").read_text(encoding="utf-8")
     assert "föreslår" in links and f"compare/{rt.MEMO}_{rt.AGREEMENT}.html" in links
+
+
+# --- the archive's pages: funding, organisations, and words that do not run together -------
+
+def _text(html: str) -> str:
+    """The text a reader sees (HTML tags dropped; block tags as line breaks)."""
+    parts: list[str] = []
+
+    class Text(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("li", "p", "tr", "td", "th", "div", "h1", "h2", "br"):
+                parts.append("\n")
+
+        def handle_data(self, data):
+            parts.append(data)
+
+    Text().feed(html)
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("page", ["index.html", "funding.html", "organisations-1.html",
+                                  f"docs/{rt.AGREEMENT}.html"])
+def test_every_page_links_the_funding_and_organisation_pages(report, page):
+    html = (report / page).read_text(encoding="utf-8")
+    nav = html[html.index("<nav>"):html.index("</nav>")]
+    root = "../" if "/" in page else ""
+    assert f'href="{root}funding.html"' in nav and f'href="{root}organisations-1.html"' in nav
+
+
+@pytest.mark.parametrize("page,words", [
+    (f"docs/{rt.AGREEMENT}.html", "föreslås av Tjänsteskrivelse IOP – memo.docx (DOCX)"),
+    (f"docs/{rt.MEMO}.html", "föreslår Överenskommelse om IOP med Föreningen Hopp – avtal.pdf"),
+])
+def test_a_relation_and_the_title_after_it_do_not_run_together(report, page, words):
+    lines = [" ".join(line.split()) for line in _text(
+        (report / page).read_text(encoding="utf-8")).splitlines()]
+    assert any(line.startswith(words) for line in lines)
+
+
+def test_an_organisation_page_shows_its_money_agreements_and_flags(report):
+    html = (report / "orgs" / org_file("kommun:0580")).read_text(encoding="utf-8")
+    text = " ".join(_text(html).split())
+    assert "<h1>Linköpings kommun</h1>" in html and html.count("<svg") == 2  # money, timeline
+    assert "2023 0 kr 150 000 kr 0 kr" in text.replace("\u00a0", " ")  # paid, nine months
+    assert f'href="../docs/{rt.AGREEMENT}.html"' in html
+    assert "MEMO_AGREEMENT_MISMATCH" in html  # a flag of a document that names it

@@ -25,7 +25,7 @@ def test_every_schema_names_the_design_columns():
         "parties": {"doc_id", "name", "org_number", "org_number_valid", "sector", "role"},
         "amounts": {"doc_id", "amount_sek", "payer", "payee", "basis", "in_kind", "role",
                     "period_start", "period_end"},
-        "periods": {"doc_id", "kind", "start", "end", "months"},
+        "periods": {"doc_id", "kind", "start_date", "end_date", "months"},
         "obligations": {"doc_id", "party", "action", "quantity", "frequency"},
         "signatories": {"doc_id", "person", "for_party", "place", "date", "date_text"},
         "flags": {"code", "severity", "doc_id", "related_doc_id", "message", "evidence"},
@@ -44,7 +44,7 @@ BAD_ROWS = [
     ("amounts", {"doc_id": DOC, "basis": "per_year"}),
     ("parties", {"doc_id": DOC, "name": "X", "sector": "public", "role": "party",
                  "org_number": "2120000449"}),
-    ("periods", {"doc_id": DOC, "kind": "term", "start": "2023-13-01"}),
+    ("periods", {"doc_id": DOC, "kind": "term", "start_date": "2023-13-01"}),
     ("documents", {"source": "a.txt", "status": "fine"}),
 ]
 
@@ -58,11 +58,17 @@ def test_schema_violation_fails_loudly(table, row):
 def test_outputs_are_readable_and_consistent(tmp_path):
     t = tables(
         documents=[{"doc_id": DOC, "source": "a.txt", "status": "ok", "kind": "agreement"}],
-        periods=[{"doc_id": DOC, "kind": "term", "start": "2023-04-01", "end": "2024-03-31"}],
+        periods=[{"doc_id": DOC, "kind": "term", "start_date": "2023-04-01",
+                  "end_date": "2024-03-31"}],
     )
     out = store.write_tables(t, tmp_path / "out", {})
-    assert pd.read_csv(out / "periods.csv")["start"].tolist() == ["2023-04-01"]
-    assert str(pq.read_table(out / "periods.parquet").schema.field("start").type) == "date32[day]"
+    periods = pd.read_csv(out / "periods.csv")
+    assert periods["start_date"].tolist() == ["2023-04-01"]
+    # the contract's names (DESIGN.md, tools/score.py) repeat the dates in the CSV only
+    assert (periods["start"].tolist(), periods["end"].tolist()) == (["2023-04-01"], ["2024-03-31"])
+    parquet = pq.read_table(out / "periods.parquet").schema
+    assert str(parquet.field("start_date").type) == "date32[day]"
+    assert "start" not in parquet.names and "end" not in parquet.names
     con = duckdb.connect(str(out / "iop.duckdb"), read_only=True)
     assert con.execute("select count(*) from documents").fetchone() == (1,)
     manifest = json.loads((out / "manifest.json").read_text())

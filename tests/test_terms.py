@@ -258,7 +258,7 @@ MEMO = ("Tjänsteskrivelse\nDatum: 2024-10-01\n\nFörslag till beslut\n"
 
 def _terms_of_document(text: str, tmp_path) -> tuple[str, list[tuple]]:
     row, tables = facts_of_text(text, tmp_path)
-    return row["kind"], [(r["start"], r["end"], r["months"]) for r in tables["periods"]
+    return row["kind"], [(r["start_date"], r["end_date"], r["months"]) for r in tables["periods"]
                          if r["kind"] == "term"]
 
 
@@ -293,7 +293,7 @@ def test_the_same_term_written_twice_is_one_row(tmp_path):
             "månaders uppsägningstid.\n")
     _, tables = facts_of_text(text, tmp_path)
     periods = tables["periods"]
-    assert [(r["start"], r["end"]) for r in periods if r["kind"] == "term"] == [
+    assert [(r["start_date"], r["end_date"]) for r in periods if r["kind"] == "term"] == [
         ("2025-01-01", "2026-12-31")]
     assert [r["months"] for r in periods if r["kind"] == "notice"] == [3]
 

@@ -36,4 +36,4 @@ def test_warmup_reaches_every_extractor(warmed, table: str, at_least: int) -> No
 def test_warmup_is_an_agreement_with_a_textual_date(warmed) -> None:
     row, tables = warmed
     assert row["kind"] == "agreement"
-    assert any(p["start"] == "2024-01-01" for p in tables["periods"])  # '1 januari 2024'
+    assert any(p["start_date"] == "2024-01-01" for p in tables["periods"])  # '1 januari 2024'

@@ -267,6 +267,8 @@ def amount_mismatch(tables: Tables, pairs: pd.DataFrame) -> list[dict]:
 def _dated_terms(tables: Tables) -> pd.DataFrame:
     periods = tables["periods"]
     terms = periods[text(periods, "kind") == "term"]
+    # the written dates as "start"/"end", parsed as start_date/end_date
+    terms = terms.rename(columns={"start_date": "start", "end_date": "end"})
     return terms.assign(start_date=dates(terms, "start"), end_date=dates(terms, "end"))
 
 

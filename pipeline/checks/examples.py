@@ -24,7 +24,7 @@ def doc_id(name: str) -> str:
 _QUOTES = {
     "amounts": lambda r: f"{r['amount_sek']:,} kr".replace(",", " "),
     "parties": lambda r: r["name"],
-    "periods": lambda r: f"{r.get('start') or ''}–{r.get('end') or ''}",
+    "periods": lambda r: f"{r.get('start_date') or ''}–{r.get('end_date') or ''}",
     "obligations": lambda r: r["action"],
     "signatories": lambda r: f"För {r.get('for_party') or ''}",
     "placeholders": lambda r: r.get("quote", ""),
@@ -114,15 +114,16 @@ def memo_agreement_mismatch() -> dict[str, pd.DataFrame]:
 
 
 def duration_mismatch() -> dict[str, pd.DataFrame]:
-    return build(periods=[{"doc": "avtal", "kind": "term", "start": "2023-04-01",
-                           "end": "2024-03-31", "months": 24,
+    return build(periods=[{"doc": "avtal", "kind": "term", "start_date": "2023-04-01",
+                           "end_date": "2024-03-31", "months": 24,
                            "quote": "gäller två år från och med 2023-04-01 till och med "
                                     "2024-03-31"}])
 
 
 def period_mismatch() -> dict[str, pd.DataFrame]:
     return build(
-        periods=[{"doc": "avtal", "kind": "term", "start": "2023-04-01", "end": "2024-03-31"}],
+        periods=[{"doc": "avtal", "kind": "term", "start_date": "2023-04-01",
+                  "end_date": "2024-03-31"}],
         amounts=[{"doc": "avtal", "amount_sek": 300500, "basis": "per_period",
                   "period_start": "2023-04-01", "period_end": "2025-03-31",
                   "quote": "300 500 kr för perioden 20230401 -20250331"}],

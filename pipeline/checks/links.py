@@ -170,8 +170,8 @@ def _terms(docs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     """(doc, start, end, years) of each dated term."""
     periods, doc = _numbered(docs, tables["periods"])
     is_term = (text(periods, "kind") == "term").to_numpy()
-    terms = pd.DataFrame({"doc": doc[is_term], "start": dates(periods, "start")[is_term]
-                          .to_numpy(), "end": dates(periods, "end")[is_term].to_numpy()})
+    terms = pd.DataFrame({"doc": doc[is_term], "start": dates(periods, "start_date")[is_term]
+                          .to_numpy(), "end": dates(periods, "end_date")[is_term].to_numpy()})
     days = (terms["end"] - terms["start"]).dt.days + 1
     terms["years"] = (days / 365.25).round(2)
     return terms
@@ -208,8 +208,8 @@ def _spans(docs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     periods, p_doc = periods[timed], p_doc[timed]
     amounts, a_doc = _numbered(docs, tables["amounts"])
     both = pd.concat([
-        pd.DataFrame({"doc": p_doc, "start": dates(periods, "start").to_numpy(),
-                      "end": dates(periods, "end").to_numpy()}),
+        pd.DataFrame({"doc": p_doc, "start": dates(periods, "start_date").to_numpy(),
+                      "end": dates(periods, "end_date").to_numpy()}),
         pd.DataFrame({"doc": a_doc, "start": dates(amounts, "period_start").to_numpy(),
                       "end": dates(amounts, "period_end").to_numpy()}),
     ], ignore_index=True)
@@ -362,22 +362,66 @@ def _versions(docs: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFram
         return pd.DataFrame()
     draft = _marked(facts, "draft")
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    fmt = text(docs, "format").to_numpy() if "format" in docs else np.full(len(docs), "")
+    fmt = _rendering(docs)
     # a scan's OCR or a PDF's layout costs wording: below SAME_MIN_SIMILARITY the term
     # dates must be the same
     close = (pairs["similarity"] >= SAME_MIN_SIMILARITY) | \
         ((pairs["similarity"] >= RENDERING_MIN_SIMILARITY) & (pairs["term"] > 0))
     same = close & (draft[a] == draft[b]) & (fmt[a] != fmt[b]) & (pairs["amount"] >= 0) & \
         (pairs["term"] >= 0) & (pairs["org_number"] >= 0)
-    # the later version links to the earlier: a draft is earlier, then the earlier date
-    day = dates(docs, "date").to_numpy() if "date" in docs else np.full(len(docs), np.nan)
-    b_first = (draft[b] & ~draft[a]) | ((draft[b] == draft[a]) & (day[b] < day[a]))
+    same, group = _renderings(a, b, same.to_numpy(), pairs["similarity"].to_numpy())
+    # the later version links to the earlier: a draft is earlier, then the earlier date,
+    # then the first by name; each said of a document's renderings together, so that every
+    # rendering of one version links the same way to every rendering of another
+    # days since 1970 (NaN: undated), so that a group takes its members' earliest
+    day = ((dates(docs, "date") - pd.Timestamp(0)).dt.days.to_numpy(
+        dtype=float, na_value=np.nan, copy=True) if "date" in docs else np.full(len(docs), np.nan))
+    draft = draft.copy()
+    first = np.arange(len(docs))
+    for members in set(group.values()):
+        ids = np.array(sorted(members))
+        draft[ids] = draft[ids].any()
+        day[ids] = np.nanmin(day[ids]) if not np.isnan(day[ids]).all() else np.nan
+        first[ids] = ids[0]
+    dated = ~np.isnan(day[a]) & ~np.isnan(day[b]) & (day[a] != day[b])
+    b_first = (draft[b] & ~draft[a]) | ((draft[b] == draft[a]) & (
+        (day[b] < day[a]) | (~dated & (first[b] < first[a]))))
     later = np.where(b_first, a, b)
     earlier = np.where(b_first, b, a)
     return pd.DataFrame({"a": np.where(same, a, later), "b": np.where(same, b, earlier),
                          "relation": np.where(same, "same_as", "draft_of"),
                          "score": pairs["similarity"].round(3).to_numpy(),
                          "evidence": _describe(pairs)})
+
+
+def _rendering(docs: pd.DataFrame) -> np.ndarray:
+    """How each document was read: its format, and for a PDF whether by OCR (a scan and
+    the PDF it was printed from are two renderings of one document)."""
+    fmt = text(docs, "format") if "format" in docs else pd.Series("", index=docs.index)
+    scanned = text(docs, "ocr_pages") != "" if "ocr_pages" in docs else False
+    return (fmt + np.where(scanned, "+ocr", "")).to_numpy()
+
+
+def _renderings(a: np.ndarray, b: np.ndarray, same: np.ndarray, similarity: np.ndarray
+                ) -> tuple[np.ndarray, dict[int, frozenset[int]]]:
+    """`same` cut to an equivalence: renderings of one document are pairwise `same`, so
+    a document joins a group of renderings only when it is `same` with every member
+    (closest pairs first). A later version in TXT is not a rendering of the DOCX of the
+    earlier one because the DOCX and the earlier TXT are renderings of one document.
+    Returns the cut `same` and each grouped document's group."""
+    candidates = {(x, y) for x, y, s in zip(a, b, same, strict=True) if s}
+    candidates |= {(y, x) for x, y in candidates}
+    group: dict[int, frozenset[int]] = {}
+    for i in sorted(np.flatnonzero(same), key=lambda i: (-similarity[i], a[i], b[i])):
+        gx, gy = group.get(a[i], frozenset({a[i]})), group.get(b[i], frozenset({b[i]}))
+        if gx == gy or not all((x, y) in candidates for x in gx for y in gy):
+            continue
+        merged = gx | gy
+        for doc in merged:
+            group[doc] = merged
+    kept = np.array([s and group.get(x) is not None and group.get(x) == group.get(y)
+                     for x, y, s in zip(a, b, same, strict=True)], dtype=bool)
+    return kept, group
 
 
 def _band_pairs(matrix: np.ndarray, kinds: np.ndarray, band: int

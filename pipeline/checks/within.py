@@ -193,7 +193,9 @@ def _term_months(tables: Tables, docs: set) -> dict[str, float]:
 
 def _terms(tables: Tables) -> pd.DataFrame:
     periods = tables["periods"]
-    terms = periods[text(periods, "kind") == "term"].copy()
+    # the written dates as "start"/"end", parsed as start_date/end_date
+    terms = periods[text(periods, "kind") == "term"].rename(
+        columns={"start_date": "start", "end_date": "end"})
     terms["start_date"] = dates(terms, "start")
     terms["end_date"] = dates(terms, "end")
     return terms
@@ -281,9 +283,9 @@ def period_mismatch(tables: Tables) -> list[dict]:
         term_start=("start_date", "min"), term_end=("end_date", "max"))
     periods = tables["periods"]
     inner = periods[text(periods, "kind").isin(list(PERIOD_KINDS))]
-    inner = inner.assign(start_date=dates(inner, "start"), end_date=dates(inner, "end"),
+    inner = inner.assign(start_date=dates(inner, "start_date"), end_date=dates(inner, "end_date"),
                          table="periods", what=text(inner, "kind").map(PERIOD_KINDS),
-                         value=text(inner, "start") + "–" + text(inner, "end"))
+                         value=text(inner, "start_date") + "–" + text(inner, "end_date"))
     amounts = tables["amounts"]
     funded = amounts[amounts["period_start"].notna() | amounts["period_end"].notna()]
     funded = funded.assign(start_date=dates(funded, "period_start"),

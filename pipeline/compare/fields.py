@@ -54,14 +54,14 @@ _REFERENCE_FIELDS = _NAME_FIELDS - {"name"}
 COMPARED = {
     "amounts": ("amount_sek", "payer", "payee", "role", "basis", "in_kind", "source_of_funds",
                 "ceiling", "vat", "period_start", "period_end"),
-    "periods": ("kind", "start", "end", "months", "times_per_year"),
+    "periods": ("kind", "start_date", "end_date", "months", "times_per_year"),
     "parties": ("name", "org_number"),
     "obligations": ("party", "quantity", "frequency"),
     "signatories": ("person", "for_party", "place", "date", "date_text"),
 }
 MEMO_COMPARED = {
     "amounts": ("amount_sek", "basis", "in_kind", "period_start", "period_end"),
-    "periods": ("kind", "start", "end", "months", "times_per_year"),
+    "periods": ("kind", "start_date", "end_date", "months", "times_per_year"),
     "parties": ("name", "org_number"),
     "obligations": ("quantity", "frequency"),
 }
@@ -69,7 +69,7 @@ MEMO_COMPARED = {
 _CONTEXT = {
     "amounts": ("amount_sek", "payer", "payee", "period_start", "role", "basis",
                 "source_of_funds"),
-    "periods": ("start", "end", "months"),
+    "periods": ("start_date", "end_date", "months"),
     "parties": ("name", "org_number"),
     "obligations": ("party", "action"),
     "signatories": ("for_party", "person"),
@@ -308,7 +308,7 @@ def _passes(name: str, mode: str, renames: dict[str, str]) -> list[Pass]:
         return [exact, same(*_AMOUNT_KEY), same("amount_sek"),
                 same("payer", "payee", "role", required=("payer",))]
     if name == "periods":
-        return [exact, same("kind", "start", "end"), same("kind")]
+        return [exact, same("kind", "start_date", "end_date"), same("kind")]
     if name == "parties":
         def similar_names(a: Row, b: Row) -> float:
             score = name_similarity(_value(a, "name"), _value(b, "name"))
@@ -485,7 +485,7 @@ def show(table_name: str, column: str, row: Row | None) -> str:
 _SUMMARY = {
     "amounts": ("amount_sek", "basis", "period", "payer", "payee", "role", "source_of_funds",
                 "in_kind"),
-    "periods": ("start", "end", "months", "times_per_year"),
+    "periods": ("start_date", "end_date", "months", "times_per_year"),
     "parties": ("name", "org_number"),
     "obligations": ("party", "action", "quantity", "frequency"),
     "signatories": ("person", "for_party", "place", "date_text"),

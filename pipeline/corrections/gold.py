@@ -146,7 +146,7 @@ def _periods(periods: list[dict]) -> dict:
     out: dict = {}
     term = next((p for p in periods if p["kind"] == "term"), None)
     if term:
-        out["term"] = {"start": term.get("start"), "end": term.get("end")}
+        out["term"] = {"start": term.get("start_date"), "end": term.get("end_date")}
         if term.get("months"):
             out["term"]["stated_duration_months"] = int(term["months"])
     notice = next((p for p in periods if p["kind"] == "notice" and p.get("months")), None)
@@ -156,8 +156,11 @@ def _periods(periods: list[dict]) -> dict:
     if follow and follow.get("times_per_year"):
         out["follow_up"] = {"text_contains": follow.get("quote") or "",
                             "per_year": follow["times_per_year"]}
-    others = [{"kind": p["kind"], **{k: p[k] for k in ("start", "end") if p.get(k)}}
-              for p in periods if p["kind"] in _OTHER_PERIODS and (p.get("start") or p.get("end"))]
+    # the gold's keys are `start` and `end`; the table's, start_date and end_date
+    others = [{"kind": p["kind"], **{k: p[f"{k}_date"] for k in ("start", "end")
+                                     if p.get(f"{k}_date")}}
+              for p in periods if p["kind"] in _OTHER_PERIODS
+              and (p.get("start_date") or p.get("end_date"))]
     if others:
         out["other_periods"] = others
     return out

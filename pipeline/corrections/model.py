@@ -34,7 +34,7 @@ PROVENANCE = ("page", "char_start", "char_end", "quote")
 # Columns a correction cannot set: the key of the fact, and what the run fills in.
 FIXED = frozenset({"doc_id", "page", "char_start", "char_end", "quote", "rule_id",
                    "ocr_confidence", "origin", "correction_id", "amount_id",
-                   "name_normalized"})
+                   "name_normalized", "source", "related_source"})
 # Columns that hold another amount's amount_id: a file names that amount by its key.
 REFERENCES = frozenset({("amounts", "part_of"), ("amounts", "same_as")})
 # What an added row gets when the correction does not say.
@@ -126,12 +126,12 @@ class Outcome:
         first = flag.spans[0] if flag and flag.spans else (None, None, None)
         return {
             "correction_id": c.id, "file": c.file, "line": c.line, "doc_id": c.doc_id,
-            "source": c.source, "action": c.action, "table": c.table,
+            "source": c.source, "action": c.action, "target_table": c.table,
             "target_page": fact.page if fact else first[0],
             "target_char_start": fact.char_start if fact else first[1],
             "target_char_end": fact.char_end if fact else first[2],
             "target_quote": fact.quote if fact else (flag.message if flag else ""),
-            "change": self.change, "who": c.who, "when": c.when, "why": c.why,
+            "change": self.change, "who": c.who, "written_at": c.when, "why": c.why,
             "status": self.status, "message": self.message,
             "applied_doc_id": self.applied_doc_id,
         }

@@ -39,7 +39,7 @@ FACT_COLUMNS = {
     "parties": ("name", "org_number", "org_number_valid", "sector", "role"),
     "amounts": ("amount_sek", "payer", "payee", "basis", "role", "in_kind", "period",
                 "amount_id", "part_of"),
-    "periods": ("kind", "start", "end", "months"),
+    "periods": ("kind", "start_date", "end_date", "months"),
     "obligations": ("party", "action", "quantity", "frequency"),
     "signatories": ("person", "for_party", "place", "date"),
     "placeholders": ("kind", "quote"),
@@ -154,8 +154,7 @@ class Report:
                 self.doc_by_id[row["doc_id"]] = row
         sources = {d: row["source"] for d, row in self.doc_by_id.items()}
         self.facts = {name: model.by_doc(tables[name]) for name in model.FACT_TABLES}
-        self.funding = model.funding_totals(tables["amounts"], tables["documents"],
-                                            renderer.L["ui"]["no_year"], tables["links"])
+        self.money = money_views(tables, renderer.L["ui"]["no_year"])
         self.pages = pages
         every_flag = model.flags(tables["flags"], sources)
         # dismissed flags (an analyst's false alarm) are listed apart from the open ones
@@ -197,10 +196,21 @@ class Report:
         return f"{root}compare/{link['doc_id']}_{link['related_doc_id']}.html"
 
     def doc_label(self, doc_id: str) -> str:
+        """Its title with its file and format: the renderings of one agreement share a
+        title ('Avtal – avtal.pdf (PDF)', '... avtal.docx (DOCX)')."""
         row = self.doc_by_id.get(doc_id)
         if not row:
             return doc_id[:12]
-        return row["title"] or row["source"]
+        file = f"{row['source']} ({self.file_format(row)})"
+        return f"{row['title']} – {file}" if row["title"] else file
+
+    def file_format(self, row: dict) -> str:
+        fmt = (row.get("format") or Path(row.get("source") or "").suffix.lstrip(".")).upper()
+        return f"{fmt}, {self.L['ui']['ocr']}" if row.get("ocr_pages") else fmt
+
+    @staticmethod
+    def org_href(root: str, organisation_id: str) -> str:
+        return f"{root}orgs/{org_file(organisation_id)}"
 
     # --- flags ---------------------------------------------------------------------------
     def flag_view(self, flag: model.Flag, root: str) -> dict:
@@ -234,9 +244,9 @@ class Report:
         codes, severities, flag_counts = model.crosstab(
             [(flag.code, flag.severity) for flag in self.flags])
         severities.sort(key=lambda s: model.SEVERITY_ORDER.get(s, 9))
-        years, series = self.funding_series()
-        chart = (charts.stacked_bars(years, series, self.r.money, self.L["ui"]["funding"])
-                 if series else None)
+        years, series = self.year_series()
+        chart = (charts.grouped_bars(years, series, self.r.money, self.L["ui"]["money_per_year"])
+                 if years else None)
         relations = Counter(link["relation"] for link in self.links)
         return self.r.render(
             "overview.html.j2", "", active="overview",
@@ -250,20 +260,79 @@ class Report:
             chart=chart, years=years, series=series, tables_dir=str(self.tables_dir),
             dismissed_total=len(self.dismissed), correction_counts=self.correction_counts)
 
-    def funding_series(self) -> tuple[list[str], list[charts.Series]]:
-        """Years and the chart's series (the largest payer -> payee pairs, then the rest)."""
-        no_year = self.L["ui"]["no_year"]
-        totals = self.funding
-        years = sorted({year for year, _, _ in totals}, key=lambda y: (y == no_year, y))
-        pairs: dict[tuple[str, str], int] = defaultdict(int)
-        for (year, payer, payee), value in totals.items():
-            pairs[(year, f"{payer} → {payee}")] += value
-        return years, charts.stacked_series(pairs, self.L["ui"]["funding_other"])
+    def year_series(self) -> tuple[list[str], list[charts.Series]]:
+        """The archive's money per year: cash and in kind, side by side."""
+        rows = self.money["by_year"]
+        years = [r["year"] for r in rows]
+        return years, [
+            charts.Series(self.L["ui"]["cash"], charts.PALETTE[0],
+                          {r["year"]: r["cash"] for r in rows}),
+            charts.Series(self.L["ui"]["in_kind_money"], charts.PALETTE[1],
+                          {r["year"]: r["in_kind"] for r in rows})]
 
     def funding_page(self) -> str:
-        rows = [{"year": y, "payer": p, "payee": q, "amount": v}
-                for (y, p, q), v in sorted(self.funding.items())]
-        return self.r.render("funding.html.j2", "", active="overview", rows=rows)
+        years, series = self.year_series()
+        chart = charts.grouped_bars(years, series, self.r.money,
+                                    self.L["ui"]["money_per_year"]) if years else None
+        payers = [{**r, "href": self.org_href("", r["payer_id"])}
+                  for r in self.money["by_payer"]]
+        organisations = [{**r, "href": self.org_href("", r["organisation_id"])}
+                         for r in self.money["by_organisation"]]
+        return self.r.render("funding.html.j2", "", active="funding", years=self.money["by_year"],
+                             chart=chart, payers=payers, organisations=organisations,
+                             reasons=self.money["reasons"])
+
+    # --- organisations -------------------------------------------------------------------
+    def organisation_rows(self) -> list[dict]:
+        totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for r in self.money["by_organisation"]:
+            for key in ("received", "paid", "in_kind"):
+                totals[r["organisation_id"]][key] += r[key] or 0
+        rows = [{"received": 0, "paid": 0, "in_kind": 0, **org,
+                 **totals.get(org["organisation_id"], {}),
+                 "href": self.org_href("", org["organisation_id"])}
+                for org in self.money["organisations"]]
+        return sorted(rows, key=lambda r: (-(r.get("received", 0) + r.get("paid", 0)),
+                                           r["name"]))
+
+    def organisation_index_pages(self) -> Iterable[tuple[str, str]]:
+        rows = self.organisation_rows()
+        count = _pages(len(rows), self.page_size)
+        for number, chunk in _chunks(rows, self.page_size):
+            yield f"organisations-{number}.html", self.r.render(
+                "organisations.html.j2", "", active="organisations", rows=chunk,
+                total=len(rows), paging={"page": number, "pages": count,
+                                         "stem": "organisations"})
+
+    def organisation_page(self, org: dict) -> str:
+        """An organisation: its money per year, its agreements over time, its flags."""
+        root = "../"
+        org_id = org["organisation_id"]
+        years = [r for r in self.money["by_organisation"] if r["organisation_id"] == org_id]
+        labels = [r["year"] for r in years]
+        series = [charts.Series(self.L["ui"][key], colour, {r["year"]: r[field] or 0
+                                                             for r in years})
+                  for key, field, colour in (("received", "received", charts.PALETTE[0]),
+                                             ("paid", "paid", charts.PALETTE[2]),
+                                             ("in_kind_money", "in_kind", charts.PALETTE[1]))]
+        series = [s for s in series if any(s.values.values())]
+        chart = charts.grouped_bars(labels, series, self.r.money,
+                                    self.L["ui"]["money_per_year_org"]) if series else None
+        agreements = []
+        for a in self.money["agreements_of"].get(org_id, []):
+            agreements.append({**a, "label": self.doc_label(a["agreement_id"]),
+                               "href": self.doc_href(root, a["agreement_id"])})
+        agreements.sort(key=lambda a: (a["start_date"] or "9999", a["label"]))
+        timeline = charts.timeline(
+            [charts.Span(a["label"], a["start_date"], a["end_date"], a["href"],
+                         a["status"] != "current") for a in agreements if a["start_date"]],
+            self.L["ui"]["agreements_over_time"], self.L["ui"]["open_ended"])
+        docs = self.money["documents_of"].get(org_id, set())
+        flags = [self.flag_view(f, root) for f in self.flags
+                 if f.doc_id in docs or f.related_doc_id in docs]
+        return self.r.render("organisation.html.j2", root, active="organisations", org=org,
+                             years=years, chart=chart, agreements=agreements,
+                             timeline=timeline, flags=flags)
 
     def link_view(self, link: dict) -> dict:
         return {"link": link, "from": self.doc_label(link["doc_id"]),
@@ -303,6 +372,7 @@ class Report:
         flag_count = Counter(f.doc_id for f in self.flags)
         for number, chunk in _chunks(self.documents, self.page_size):
             rows = [{"doc": row, "flags": flag_count.get(row["doc_id"], 0),
+                     "format": self.file_format(row),
                      "href": self.doc_href("", row["doc_id"])
                      if row["doc_id"] in self.doc_by_id else ""} for row in chunk]
             yield f"documents-{number}.html", self.r.render(
@@ -389,6 +459,7 @@ class Report:
 
         return self.r.render(
             "document.html.j2", root, active="documents", doc=doc, facts=facts,
+            file_format=self.file_format(doc),
             flags=[decided(f) for f in self.flags_of.get(doc_id, [])],
             dismissed=[decided(f) for f in self.dismissed_of.get(doc_id, [])],
             corrections=self.corrections_of.get(doc_id, []),
@@ -421,10 +492,56 @@ class Report:
         yield from self.flag_pages()
         yield from self.link_pages()
         yield from self.document_index_pages()
+        yield from self.organisation_index_pages()
+        for org in self.money["organisations"]:
+            yield f"orgs/{org_file(org['organisation_id'])}", self.organisation_page(org)
         for doc_id in self.doc_by_id:
             yield f"docs/{doc_id}.html", self.document_page(doc_id)
         for link in self.links:
             yield self.compare_href("", link), self.compare_page(link)
+
+
+def org_file(organisation_id: str) -> str:
+    """An organisation page's file name (ids hold spaces and ':')."""
+    return hashlib.sha256(organisation_id.encode("utf-8")).hexdigest()[:16] + ".html"
+
+
+def money_views(tables: dict[str, pd.DataFrame], no_year: str) -> dict:
+    """The archive views as the report shows them (pipeline/archive): rows as dicts, a year
+    of NULL as `no_year`, each organisation's agreements and documents."""
+    def rows(name: str) -> list[dict]:
+        out = model.records(tables[name])
+        for row in out:
+            if "year" in row:
+                row["year"] = no_year if row["year"] is None else str(row["year"])
+        return out
+
+    by_year = [{"year": r["year"], "cash": r["cash_sek"] or 0, "in_kind": r["in_kind_sek"] or 0,
+                "agreements": r["agreements"]} for r in rows("funding_by_year")]
+    by_payer = [{**r, "payer": r["payer"] or r["payer_id"], "cash": r["cash_sek"] or 0,
+                 "unallocated": r["unallocated_sek"] or 0, "in_kind": r["in_kind_sek"] or 0,
+                 "units": r["units"] or ""} for r in rows("funding_by_payer_year")]
+    by_organisation = [{**r, "organisation": r["organisation"] or r["organisation_id"],
+                        "received": r["received_sek"] or 0, "paid": r["paid_sek"] or 0,
+                        "in_kind": r["in_kind_sek"] or 0}
+                       for r in rows("funding_by_organisation_year")]
+    agreements_of: dict[str, list[dict]] = defaultdict(list)
+    for a in model.records(tables["agreements"]):
+        for ids in (a["partner_ids"], a["public_ids"]):
+            for org in (ids or "").split(" | "):
+                if org:
+                    agreements_of[org].append(a)
+    documents_of: dict[str, set[str]] = defaultdict(set)
+    names = tables["organisation_names"]
+    for doc, org in zip(names["doc_id"], names["organisation_id"], strict=True):
+        if isinstance(org, str):
+            documents_of[org].add(doc)
+    amounts = tables["funding_amounts"]
+    reasons = Counter(r for r in amounts["reason"].dropna()) if len(amounts) else Counter()
+    return {"by_year": by_year, "by_payer": by_payer, "by_organisation": by_organisation,
+            "organisations": model.records(tables["organisations"]),
+            "agreements_of": agreements_of, "documents_of": documents_of,
+            "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
 def build_report(tables_dir: Path, out: Path, lang: str = "sv",
@@ -472,7 +589,7 @@ def _publish(report: Report, out: Path, tables_dir: Path, lang: str, page_size: 
     store.remove_stale_staging(out)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     store.remove(staging)
-    folders = ["docs", "compare"]
+    folders = ["docs", "compare", "orgs"]
     for folder in folders:
         (staging / folder).mkdir(parents=True)
     names: list[str] = []

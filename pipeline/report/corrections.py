@@ -12,7 +12,7 @@ from pipeline.corrections.author import selector_of
 from pipeline.corrections.model import IDENTITY
 
 # The column a fact's "set" command offers first (the one most often wrong).
-FIRST_FIELD = {"parties": "name", "amounts": "payer", "periods": "end",
+FIRST_FIELD = {"parties": "name", "amounts": "payer", "periods": "end_date",
                "obligations": "party", "signatories": "person", "placeholders": "kind"}
 WHY = '--why "…"'
 

@@ -16,15 +16,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import store
+from pipeline import schemas, store
+from pipeline.archive import archive_tables, groups
 from pipeline.checks.links import unlinked_memos as _unlinked_memos
 
 FACT_TABLES = ("parties", "amounts", "periods", "obligations", "signatories", "placeholders")
 TABLES = ("documents", *FACT_TABLES, "flags", "links", "corrections")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _DOC_ID = re.compile(r"[0-9a-f]{64}")
-# Amount roles that are not money moving from a payer to a payee in their own right.
-_NOT_FUNDING = {"total", "cost"}
 
 
 class ReportError(Exception):
@@ -32,11 +31,23 @@ class ReportError(Exception):
 
 
 def load_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
-    """The tables the report shows; the page texts are read by PageTexts."""
+    """The tables the report shows; the page texts are read by PageTexts. Tables written
+    before the archive views existed get them computed here (pipeline.archive)."""
     if not (tables_dir / "documents.parquet").exists():
         raise ReportError(f"no tables in {tables_dir} (documents.parquet is missing): "
                           "run iop extract first")
-    return {name: store.read_table(tables_dir, name) for name in TABLES}
+    tables = {name: store.read_table(tables_dir, name) for name in TABLES}
+    if all((tables_dir / f"{name}.parquet").exists() for name in schemas.ARCHIVE_TABLES):
+        tables.update({name: store.read_table(tables_dir, name)
+                       for name in schemas.ARCHIVE_TABLES})
+        return tables
+    documents = tables["documents"]
+    if documents["group_id"].isna().all():
+        documents = documents.assign(group_id=groups.group_ids(documents, tables["links"]))
+        tables["documents"] = documents
+    tables.update(archive_tables(documents, tables["links"], tables["parties"],
+                                 tables["amounts"], tables["periods"]))
+    return tables
 
 
 class PageTexts:
@@ -196,42 +207,6 @@ def _same_amount(row: dict) -> tuple:
     """What makes two amount rows of a document the same money (a restated split)."""
     return (row["doc_id"], row["amount_sek"], row["payer"], row["payee"], row["role"],
             row["period_start"], row["period_end"])
-
-
-def funding_totals(amounts: pd.DataFrame, documents: pd.DataFrame, no_year: str,
-                   links: pd.DataFrame | None = None) -> dict[tuple[str, str, str], int]:
-    """Kronor per (year, payer, payee) from the agreements' cash amounts.
-
-    Only agreements count (a memo proposes the same money), and of documents that are
-    versions of each other (links.relation draft_of: the later; same_as: one). Stated totals,
-    costs and in-kind contributions are left out, and so is an amount whose own parts are
-    counted (a contribution divided into allocations counts once, as its allocations). A
-    split the text restates counts once. The year is the first year of the amount's period.
-    """
-    agreements = set(documents.loc[documents["kind"] == "agreement", "doc_id"].dropna())
-    versions = records(links[links["relation"].isin(["draft_of", "same_as"])]) \
-        if links is not None else []
-    for link in sorted(versions, key=lambda r: (r["doc_id"], r["related_doc_id"])):
-        # a later version replaces the earlier (draft_of points from the later); of two
-        # renderings (same_as) one stays
-        later, earlier = link["doc_id"], link["related_doc_id"]
-        if link["relation"] == "draft_of" and later in agreements:
-            agreements.discard(earlier)
-        elif link["relation"] == "same_as" and earlier in agreements:
-            agreements.discard(later)
-    counted = [row for row in records(amounts)
-               if row["doc_id"] in agreements and row["payer"] and row["payee"]
-               and row["role"] not in _NOT_FUNDING and row["in_kind"] is not True]
-    divided = {(row["doc_id"], row["part_of"]) for row in counted if row["part_of"]}
-    totals: dict[tuple[str, str, str], int] = defaultdict(int)
-    seen: set[tuple] = set()
-    for row in counted:
-        if (row["doc_id"], row["amount_id"]) in divided or _same_amount(row) in seen:
-            continue
-        seen.add(_same_amount(row))
-        year = row["period_start"][:4] if row["period_start"] else no_year
-        totals[(year, row["payer"], row["payee"])] += int(row["amount_sek"])
-    return dict(totals)
 
 
 @dataclass(slots=True)
