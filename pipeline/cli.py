@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="iop",
@@ -402,27 +405,11 @@ def report(
     from pipeline import outdir
     from pipeline.report import ReportError, build_report
 
-    def stop(code: int, message: str) -> typer.Exit:
-        typer.echo(f"iop report: {message}", err=True)
-        return typer.Exit(code)
-
     unchanged = f"nothing was published ({outdir.shown(out)} is as it was)"
-    try:
-        summary = build_report(tables, out, lang=lang, page_size=page_size, redact=redact)
-    except ReportError as exc:
-        raise stop(EXIT_USAGE, str(exc)) from None
-    except KeyboardInterrupt:
-        raise stop(EXIT_INTERRUPTED, f"interrupted; {unchanged}") from None
-    except Exception as exc:
-        if debug:
-            raise
-        reason = outdir.storage_problem(exc)
-        if reason is not None:
-            raise stop(EXIT_NOT_PUBLISHED, f"could not write the report to "
-                       f"{outdir.shown(out)}: {reason}; {unchanged}. "
-                       f"{outdir.what_to_do(reason).capitalize()}") from None
-        raise stop(EXIT_INTERNAL, f"failed inside iop ({type(exc).__name__}: {exc}); "
-                   f"{unchanged}. Run again with --debug and report the traceback") from None
+    summary = _written_or_exit(
+        "report", lambda: build_report(tables, out, lang=lang, page_size=page_size,
+                                       redact=redact),
+        ReportError, unchanged, f"could not write the report to {outdir.shown(out)}", debug)
     typer.echo(f"report written to {summary.out / 'index.html'}: {summary.documents} documents, "
                f"{summary.flags} flags, {summary.comparisons} comparisons "
                f"({summary.files} files, {summary.bytes / 2**20:.1f} MiB)")
@@ -458,14 +445,32 @@ def export(
     from pipeline import outdir
     from pipeline.export import ExportError, export_workbook
 
+    unchanged = f"nothing was written ({outdir.shown(xlsx)} is as it was)"
+    summary = _written_or_exit(
+        "export", lambda: export_workbook(tables, xlsx, report_dir, lang=lang, redact=redact),
+        ExportError, unchanged, f"could not write {outdir.shown(xlsx)}", debug,
+        option="--xlsx")
+    sheets = len(summary.sheets)
+    rows = sum(summary.sheets.values())
+    typer.echo(f"workbook written to {outdir.shown(summary.path)}: {sheets} sheets and an "
+               f"overview, {rows} rows, {summary.links} links to the report"
+               f"{', persons redacted' if summary.redacted else ''} "
+               f"({summary.bytes / 2**10:.0f} KiB)")
+
+
+def _written_or_exit(command: str, write: Callable[[], T], usage_error: type[Exception],
+                     unchanged: str, cannot: str, debug: bool, option: str = "--out") -> T:
+    """Run a command's writer; each way it can fail is one plain line and an exit code
+    (a usage error 2, interrupted 130, a full or read-only disk 4, a bug 1)."""
+    from pipeline import outdir
+
     def stop(code: int, message: str) -> typer.Exit:
-        typer.echo(f"iop export: {message}", err=True)
+        typer.echo(f"iop {command}: {message}", err=True)
         return typer.Exit(code)
 
-    unchanged = f"nothing was written ({outdir.shown(xlsx)} is as it was)"
     try:
-        summary = export_workbook(tables, xlsx, report_dir, lang=lang, redact=redact)
-    except ExportError as exc:
+        return write()
+    except usage_error as exc:
         raise stop(EXIT_USAGE, str(exc)) from None
     except KeyboardInterrupt:
         raise stop(EXIT_INTERRUPTED, f"interrupted; {unchanged}") from None
@@ -474,18 +479,11 @@ def export(
             raise
         reason = outdir.storage_problem(exc)
         if reason is not None:
-            raise stop(EXIT_NOT_PUBLISHED, f"could not write {outdir.shown(xlsx)}: {reason}; "
-                       f"{unchanged}. "
-                       f"{outdir.what_to_do(reason).capitalize().replace('--out', '--xlsx')}"
+            advice = outdir.what_to_do(reason).capitalize().replace("--out", option)
+            raise stop(EXIT_NOT_PUBLISHED, f"{cannot}: {reason}; {unchanged}. {advice}"
                        ) from None
         raise stop(EXIT_INTERNAL, f"failed inside iop ({type(exc).__name__}: {exc}); "
                    f"{unchanged}. Run again with --debug and report the traceback") from None
-    sheets = len(summary.sheets)
-    rows = sum(summary.sheets.values())
-    typer.echo(f"workbook written to {outdir.shown(summary.path)}: {sheets} sheets and an "
-               f"overview, {rows} rows, {summary.links} links to the report"
-               f"{', persons redacted' if summary.redacted else ''} "
-               f"({summary.bytes / 2**10:.0f} KiB)")
 
 
 @app.command()

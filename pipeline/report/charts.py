@@ -92,6 +92,11 @@ def stacked_bars(categories: list[str], series: list[Series], money, title: str)
         parts.append(Markup(
             '<text x="{x}" y="{y}" text-anchor="middle" class="axis">{cat}</text>').format(
                 x=x + bar / 2, y=top + plot_h + 18, cat=category))
+    return _closed(parts, series, left, legend_top)
+
+
+def _closed(parts: list[Markup], series, left: float, legend_top: float) -> Markup:
+    """The chart with its legend (a swatch and a label per series) and closing tag."""
     for index, s in enumerate(series):
         y = legend_top + 20 * index
         parts.append(Markup(
@@ -176,14 +181,7 @@ def grouped_bars(categories: list[str], series: list[Series], money, title: str)
         parts.append(Markup(
             '<text x="{x}" y="{y}" text-anchor="middle" class="axis">{cat}</text>').format(
                 x=x + group / 2, y=top + plot_h + 18, cat=category))
-    for index, s in enumerate(series):
-        y = legend_top + 20 * index
-        parts.append(Markup(
-            '<rect x="{x}" y="{y}" width="12" height="12" fill="{c}"/>'
-            '<text x="{tx}" y="{ty}" class="legend">{label}</text>').format(
-                x=left, y=y, c=s.colour, tx=left + 18, ty=y + 11, label=s.label))
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
+    return _closed(parts, series, left, legend_top)
 
 
 @dataclass(frozen=True, slots=True)
